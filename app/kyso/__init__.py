@@ -1,0 +1,3 @@
+"""Kyso: the signing desktop for Vietnamese officials."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Signing and documents. Imports no Qt and knows no HTTP."""

@@ -1,0 +1,1 @@
+"""Demo and test material: PKI, software tokens, sample documents."""

@@ -1,0 +1,1 @@
+"""Local store, server API client and outbox. Imports no Qt."""

@@ -1,0 +1,1 @@
+"""The reference document server Kyso syncs with."""
