@@ -1,0 +1,259 @@
+"""The core's one message catalogue: every sentence a person may read.
+
+The core raises errors and reports results with a message *code* and
+parameters; this module turns them into Vietnamese (the default) or English.
+The GUI shows these same sentences, so a clerk reads the same words in the
+window and in the terminal. Codes are stable identifiers, never shown alone.
+
+The language comes from ``set_language()`` (the GUI and CLI call it from the
+user's settings) or else the ``KYSO_LANG`` environment variable.
+"""
+
+from __future__ import annotations
+
+import os
+
+VI = "vi"
+EN = "en"
+
+_language: str | None = None
+
+# code -> (Vietnamese, English). Parameters use str.format names.
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # -- documents -------------------------------------------------------
+    "doc.not_found": (
+        "Không tìm thấy tệp “{path}”.",
+        "File “{path}” was not found.",
+    ),
+    "doc.not_pdf": (
+        "Tệp “{path}” không phải là tài liệu PDF.",
+        "“{path}” is not a PDF document.",
+    ),
+    "doc.corrupt": (
+        "Tệp PDF “{path}” bị hỏng, không đọc được. Hãy xin lại bản gốc từ người gửi.",
+        "The PDF “{path}” is damaged and cannot be read. Ask the sender for the original.",
+    ),
+    "doc.encrypted": (
+        "Tệp PDF “{path}” được đặt mật khẩu. Cần mật khẩu mở tệp để ký.",
+        "The PDF “{path}” is password-protected. Its password is needed to sign it.",
+    ),
+    "doc.wrong_password": (
+        "Mật khẩu mở tệp PDF “{path}” không đúng.",
+        "The password for the PDF “{path}” is wrong.",
+    ),
+    "doc.secret": (
+        "Văn bản “{path}” là văn bản mật ({level}). Văn bản mật không được ký số "
+        "và gửi qua hệ thống điện tử.",
+        "“{path}” is a secret document ({level}). Secret documents must not be "
+        "signed electronically or sent through the system.",
+    ),
+    "doc.signatures_invalid": (
+        "Văn bản “{path}” có chữ ký số không hợp lệ ({detail}). Không ký tiếp lên "
+        "văn bản này; hãy báo người gửi.",
+        "“{path}” carries a signature that is not valid ({detail}). Do not sign on "
+        "top of it; tell the sender.",
+    ),
+    "doc.same_output": (
+        "Tệp kết quả không được trùng với tệp gốc “{path}”: tệp gốc luôn được giữ nguyên.",
+        "The output must not be the original file “{path}”: originals are never modified.",
+    ),
+    "doc.write_failed": (
+        "Không ghi được tệp “{path}”: {detail}",
+        "Could not write “{path}”: {detail}",
+    ),
+    "doc.bad_page": (
+        "Văn bản chỉ có {pages} trang, không có trang {page}.",
+        "The document has {pages} pages; there is no page {page}.",
+    ),
+    "doc.bad_box": (
+        "Vị trí chữ ký {box} nằm ngoài trang {page}.",
+        "The signature box {box} lies outside page {page}.",
+    ),
+    "doc.sign_failed": (
+        "Không ký được văn bản “{path}”: {detail}",
+        "Could not sign “{path}”: {detail}",
+    ),
+    "doc.image_unreadable": (
+        "Không đọc được ảnh “{path}”. Cần ảnh PNG.",
+        "Cannot read the image “{path}”. A PNG image is needed.",
+    ),
+    "doc.field_exists": (
+        "Văn bản đã có trường chữ ký “{field}” đã ký.",
+        "The document already has a signed field “{field}”.",
+    ),
+    # -- tokens and PINs -------------------------------------------------
+    "token.module_not_found": (
+        "Không tìm thấy thư viện PKCS#11 của thiết bị ký số (token). Hãy cài phần mềm "
+        "token của nhà cung cấp (VNPT-CA, Viettel-CA, Ban Cơ yếu...) hoặc chọn thư viện "
+        "trong phần Cài đặt.",
+        "No PKCS#11 module for a signing token was found. Install your CA's token "
+        "software (VNPT-CA, Viettel-CA, Government CA...) or choose the module in Settings.",
+    ),
+    "token.module_load_failed": (
+        "Không nạp được thư viện token “{path}”: {detail}",
+        "The token module “{path}” could not be loaded: {detail}",
+    ),
+    "token.none_present": (
+        "Chưa cắm thiết bị ký số (token). Hãy cắm token vào máy rồi thử lại.",
+        "No signing token is plugged in. Plug in your token and try again.",
+    ),
+    "token.not_found": (
+        "Không thấy token “{label}”. Hãy kiểm tra token đã được cắm.",
+        "Token “{label}” was not found. Check that it is plugged in.",
+    ),
+    "token.ambiguous": (
+        "Có nhiều token đang cắm ({labels}). Hãy chọn một token.",
+        "Several tokens are plugged in ({labels}). Choose one.",
+    ),
+    "token.removed": (
+        "Token đã bị rút ra trong khi đang ký. Các văn bản đã ký xong vẫn được giữ; "
+        "hãy cắm lại token để ký tiếp.",
+        "The token was removed while signing. Documents already signed are kept; "
+        "plug the token back in to continue.",
+    ),
+    "token.pin_incorrect": (
+        "Mã PIN không đúng.",
+        "Wrong PIN.",
+    ),
+    "token.pin_incorrect_tries": (
+        "Mã PIN không đúng. Còn {tries} lần thử trước khi token bị khóa.",
+        "Wrong PIN. {tries} tries left before the token locks.",
+    ),
+    "token.pin_final_try": (
+        "Mã PIN không đúng. Chỉ còn MỘT lần thử: nhập sai lần nữa token sẽ bị khóa.",
+        "Wrong PIN. ONE try left: one more wrong PIN locks the token.",
+    ),
+    "token.pin_final_try_warning": (
+        "Cảnh báo: chỉ còn một lần thử. Nhập sai lần này token sẽ bị khóa.",
+        "Warning: one try left. A wrong PIN now locks the token.",
+    ),
+    "token.pin_locked": (
+        "Token đã bị khóa do nhập sai mã PIN quá số lần cho phép. Hãy liên hệ nhà cung "
+        "cấp chứng thư số (CA) để mở khóa.",
+        "The token is locked after too many wrong PINs. Ask your certificate "
+        "authority (CA) to unlock it.",
+    ),
+    "token.pin_invalid_format": (
+        "Mã PIN không hợp lệ (độ dài hoặc ký tự không được token chấp nhận).",
+        "The PIN is not valid for this token (length or characters).",
+    ),
+    "token.pin_required": (
+        "Cần nhập mã PIN của token.",
+        "The token's PIN is needed.",
+    ),
+    "token.pin_cancelled": (
+        "Đã hủy nhập mã PIN.",
+        "PIN entry was cancelled.",
+    ),
+    "token.no_certificate": (
+        "Token “{label}” không có chứng thư số dùng để ký.",
+        "Token “{label}” holds no certificate usable for signing.",
+    ),
+    "token.cert_not_found": (
+        "Không tìm thấy chứng thư số “{cert}” trên token “{label}”.",
+        "Certificate “{cert}” was not found on token “{label}”.",
+    ),
+    "token.cert_ambiguous": (
+        "Token “{label}” có nhiều chứng thư số dùng để ký; hãy chọn một ({choices}).",
+        "Token “{label}” holds several signing certificates; choose one ({choices}).",
+    ),
+    "token.cert_expired": (
+        "Chứng thư số của {subject} đã hết hạn ngày {date}. Hãy gia hạn với nhà cung cấp.",
+        "{subject}'s certificate expired on {date}. Renew it with your CA.",
+    ),
+    "token.cert_not_yet_valid": (
+        "Chứng thư số của {subject} chưa có hiệu lực (từ ngày {date}).",
+        "{subject}'s certificate is not valid before {date}.",
+    ),
+    "token.cert_not_for_signing": (
+        "Chứng thư số của {subject} không dùng để ký số (chỉ dùng để mã hóa).",
+        "{subject}'s certificate is not for signing (encryption only).",
+    ),
+    "token.key_missing": (
+        "Không tìm thấy khóa bí mật đi kèm chứng thư số “{cert}”.",
+        "The private key for certificate “{cert}” was not found.",
+    ),
+    "token.failed": (
+        "Lỗi thiết bị ký số: {detail}",
+        "Signing token error: {detail}",
+    ),
+    # -- usage -----------------------------------------------------------
+    "usage.bad_box": (
+        "Vị trí “{box}” không đúng dạng X1,Y1,X2,Y2 (đơn vị điểm PDF).",
+        "Box “{box}” is not of the form X1,Y1,X2,Y2 (PDF points).",
+    ),
+    "usage.output_needed": (
+        "Cần chỉ ra nơi lưu: -o TỆP cho một văn bản, hoặc --out-dir THƯ_MỤC.",
+        "Say where to save: -o FILE for one document, or --out-dir DIR.",
+    ),
+    "usage.one_output_many_inputs": (
+        "Ký nhiều văn bản thì dùng --out-dir, không dùng -o.",
+        "For several documents use --out-dir, not -o.",
+    ),
+    "usage.page_without_box": (
+        "--page và --box phải đi cùng nhau.",
+        "--page and --box go together.",
+    ),
+    # -- verification ----------------------------------------------------
+    "verify.no_signatures": (
+        "Văn bản không có chữ ký số.",
+        "The document has no digital signature.",
+    ),
+    "verify.valid": ("Hợp lệ", "Valid"),
+    "verify.invalid": ("Không hợp lệ", "Not valid"),
+    "verify.not_intact": (
+        "Nội dung đã bị thay đổi sau khi ký",
+        "The content was changed after signing",
+    ),
+    "verify.bad_crypto": (
+        "Chữ ký không khớp với chứng thư số",
+        "The signature does not match its certificate",
+    ),
+    "verify.untrusted": (
+        "Chứng thư số không thuộc tổ chức cung cấp dịch vụ chứng thực tin cậy",
+        "The certificate does not chain to a trusted root",
+    ),
+    "verify.revoked": ("Chứng thư số đã bị thu hồi", "The certificate was revoked"),
+    "verify.expired": (
+        "Chứng thư số đã hết hạn vào thời điểm ký",
+        "The certificate had expired at signing time",
+    ),
+    "verify.suspicious": (
+        "Văn bản bị sửa đổi sau khi ký (không phải điền biểu mẫu)",
+        "The document was modified after signing (beyond filling in forms)",
+    ),
+    "verify.coverage": (
+        "Chữ ký không bao trùm toàn bộ phiên bản văn bản",
+        "The signature does not cover its whole revision",
+    ),
+    # -- batch -----------------------------------------------------------
+    "batch.cancelled": ("Đã dừng theo yêu cầu.", "Stopped on request."),
+    "batch.skipped_after_token_error": (
+        "Chưa ký vì lỗi token ở văn bản trước: {detail}",
+        "Not signed because of a token error on an earlier document: {detail}",
+    ),
+    "internal": (
+        "Lỗi không mong muốn: {detail}. Chi tiết đã được ghi vào nhật ký.",
+        "Unexpected error: {detail}. Details were written to the log.",
+    ),
+}
+
+
+def set_language(lang: str) -> None:
+    """Choose the language of every message from now on ('vi' or 'en')."""
+    global _language
+    _language = EN if lang.lower().startswith("en") else VI
+
+
+def language() -> str:
+    if _language is not None:
+        return _language
+    env = os.environ.get("KYSO_LANG", "")
+    return EN if env.lower().startswith("en") else VI
+
+
+def tr(code: str, /, lang: str | None = None, **params) -> str:
+    """The sentence for ``code`` in ``lang`` (default: the current language)."""
+    vi, en = CATALOGUE[code]
+    text = en if (lang or language()) == EN else vi
+    return text.format(**params) if params else text
