@@ -1,0 +1,301 @@
+"""Signing one document or a batch: PAdES, incremental, atomic.
+
+- PAdES baseline B-B (ETSI.CAdES.detached, SHA-256) by default; B-T when a
+  timestamp server is given. RSA and ECDSA keys.
+- Incremental updates only, so every earlier signature stays valid.
+- The input is opened read-only and never modified; the result goes through
+  :func:`kyso.core.fileio.atomic_output` (temp file beside the target, fsync,
+  rename), so a crash or a pulled token never leaves half a file.
+- The time printed on the stamp is the signing time recorded in the signature,
+  in Vietnam time (UTC+07:00).
+- Refused before anything is written: not a PDF, damaged, encrypted without
+  its password, secret, or carrying a signature that does not hold (unless
+  ``force``).
+- A batch logs in once (unless the key demands a PIN per signature), reports
+  progress, can be cancelled between documents, and gives a result per file.
+  A bad document fails alone; a token failure (removed, locked, wrong PIN)
+  stops the batch so nothing retries a wrong PIN into a lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from asn1crypto import x509 as asn1_x509
+from pyhanko.sign import fields as sig_fields
+from pyhanko.sign import signers
+from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.signers.pdf_signer import PdfCMSSignedAttributes
+from pyhanko.sign.timestamps import HTTPTimeStamper
+
+from . import messages
+from .errors import Cancelled, DocumentError, KysoError, TokenError, UsageError
+from .fileio import atomic_output
+from .pdfdoc import PdfInput, open_pdf
+from .stamp import BLACK, Box, ImageBlock, KysoStampStyle, StampLayout, TextBlock, TextLine
+from .verify import check_signatures, validation_context
+
+log = logging.getLogger(__name__)
+
+VIETNAM_TZ = timezone(timedelta(hours=7))
+
+
+def vietnam_now() -> datetime:
+    """Now, in Vietnam time, to the second (what the stamp and /M show)."""
+    return datetime.now(VIETNAM_TZ).replace(microsecond=0)
+
+
+def format_time(t: datetime) -> str:
+    """ISO 8601 with the +07:00 offset, e.g. 2026-11-22T14:03:05+07:00."""
+    return t.astimezone(VIETNAM_TZ).replace(microsecond=0).isoformat()
+
+
+@dataclass(frozen=True)
+class SignerIdentity:
+    """What a stamp may say about the signer, read from the certificate."""
+
+    common_name: str
+    organisation: str = ""
+    title: str = ""
+
+    @classmethod
+    def from_certificate(cls, cert: asn1_x509.Certificate) -> "SignerIdentity":
+        s = cert.subject.native
+        return cls(str(s.get("common_name", "")), str(s.get("organization_name", "")),
+                   str(s.get("title", "")))
+
+
+#: Builds the stamp for one signature, once the signer and the time are known.
+AppearanceFactory = Callable[[SignerIdentity, datetime], StampLayout]
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where the stamp goes: page index (0-based, -1 = last) and a box as displayed."""
+
+    page: int
+    box: Box
+
+
+@dataclass(frozen=True)
+class SignOptions:
+    placement: Placement | None = None
+    appearance: AppearanceFactory | None = None
+    field_prefix: str = "Kyso"
+    reason: str | None = None
+    location: str | None = None
+    tsa_url: str | None = None
+    force: bool = False
+    password: str | None = None
+    #: Called with the opened document before the signature is prepared, to
+    #: make allowed changes in the same revision (issuance fills form fields).
+    #: It may return a Placement that replaces ``placement`` for this document.
+    prepare: Callable[[PdfInput], Placement | None] | None = None
+
+
+@dataclass(frozen=True)
+class SignResult:
+    source: Path
+    output: Path | None
+    error: KysoError | None = None
+    field: str | None = None
+    signing_time: datetime | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def to_json(self) -> dict:
+        return {
+            "file": str(self.source),
+            "output": str(self.output) if self.output else None,
+            "ok": self.ok,
+            "field": self.field,
+            "signing_time": format_time(self.signing_time) if self.signing_time else None,
+            "error": self.error.message if self.error else None,
+            "error_code": self.error.code if self.error else None,
+        }
+
+
+# -- the generic text/image stamp ---------------------------------------------
+
+DEFAULT_TEXT_VI = "Ký bởi: {signer}\nThời gian ký: {time}"
+
+
+def text_stamp(text: str | None = None, image: Path | None = None,
+               width: float = 200.0, height: float = 70.0) -> AppearanceFactory:
+    """A plain stamp: optional image on the left, text lines on the right.
+
+    ``text`` may use {signer}, {organisation}, {title} and {time}.
+    """
+    template = text if text is not None else DEFAULT_TEXT_VI
+
+    def build(who: SignerIdentity, when: datetime) -> StampLayout:
+        lines = template.format(signer=who.common_name, organisation=who.organisation,
+                                title=who.title, time=format_time(when)).split("\n")
+        elements = []
+        text_box = Box(4, 4, width - 8, height - 8)
+        if image is not None:
+            img_w = min(height * 1.6, width * 0.4)
+            elements.append(ImageBlock(Path(image), Box(4, 4, img_w - 4, height - 8)))
+            text_box = Box(img_w + 4, 4, width - img_w - 8, height - 8)
+        elements.append(TextBlock(tuple(TextLine(line, 10, color=BLACK) for line in lines),
+                                  text_box, align="left" if image else "center"))
+        return StampLayout(width, height, tuple(elements))
+
+    return build
+
+
+# -- one document ---------------------------------------------------------------
+
+
+def _reserve_bytes(signer: signers.Signer, tsa: bool) -> int:
+    certs = [signer.signing_cert, *signer.cert_registry]
+    size = 6000 + sum(len(c.dump()) for c in certs) + 2 * 512
+    size += 10000 if tsa else 0
+    return size + size % 2  # pyHanko wants an even reservation
+
+
+def _unique_field_name(doc: PdfInput, prefix: str) -> str:
+    existing = {name for name, _, _ in sig_fields.enumerate_sig_fields(doc.reader, filled_status=None)}
+    n = len(existing) + 1
+    while f"{prefix}{n}" in existing:
+        n += 1
+    return f"{prefix}{n}"
+
+
+async def _refuse_broken_signatures(doc: PdfInput) -> None:
+    reports = await check_signatures(doc.reader, validation_context())
+    for rep in reports:
+        # Trust is not judged here (roots may not be configured); integrity is.
+        bad = [p for p in rep.problems if p != "verify.untrusted"]
+        if bad:
+            raise DocumentError("doc.signatures_invalid", path=doc.path.name,
+                                detail=f"{rep.field}: {messages.tr(bad[0])}")
+
+
+async def _sign_one(signer: signers.Signer, src: Path, dst: Path, options: SignOptions,
+                    identity: SignerIdentity) -> SignResult:
+    started = time.perf_counter()
+    if dst.resolve() == src.resolve():
+        raise UsageError("doc.same_output", path=str(src))
+    with open_pdf(src, password=options.password, for_signing=True) as doc:
+        level = doc.secrecy()
+        if level:
+            raise DocumentError("doc.secret", path=src.name, level=level)
+        if not options.force:
+            await _refuse_broken_signatures(doc)
+        placement = options.placement
+        if options.prepare is not None:
+            placement = options.prepare(doc) or placement
+        field_name = _unique_field_name(doc, options.field_prefix)
+        when = vietnam_now()
+        field_spec = None
+        style = None
+        if placement is not None:
+            pages = doc.page_count
+            index = placement.page if placement.page >= 0 else pages + placement.page
+            if not 0 <= index < pages:
+                raise UsageError("doc.bad_page", page=placement.page + 1, pages=pages)
+            geometry = doc.geometry(index)
+            if not geometry.contains(placement.box):
+                raise UsageError("doc.bad_box", box=placement.box.corners(), page=index + 1)
+            field_spec = sig_fields.SigFieldSpec(
+                field_name, on_page=index, box=geometry.box_to_user(placement.box))
+            factory = options.appearance or text_stamp(
+                width=placement.box.w, height=placement.box.h)
+            layout = factory(identity, when)
+            # The layout is drawn at the size of the box it was given.
+            if (layout.width, layout.height) != (placement.box.w, placement.box.h):
+                layout = replace(layout, width=placement.box.w, height=placement.box.h)
+            style = KysoStampStyle(layout=layout, rotation=geometry.rotation)
+        else:
+            field_spec = sig_fields.SigFieldSpec(field_name)
+        meta = signers.PdfSignatureMetadata(
+            field_name=field_name,
+            md_algorithm="sha256",
+            subfilter=SigSeedSubFilter.PADES,
+            reason=options.reason,
+            location=options.location,
+        )
+        timestamper = HTTPTimeStamper(options.tsa_url) if options.tsa_url else None
+        pdf_signer = signers.PdfSigner(meta, signer, timestamper=timestamper,
+                                       stamp_style=style, new_field_spec=field_spec)
+        writer = doc.writer
+        session = pdf_signer.init_signing_session(writer)
+        session.system_time = when
+        tbs = session.prepare_tbs_document(
+            validation_info=None,
+            bytes_reserved=_reserve_bytes(signer, timestamper is not None),
+        )
+        with atomic_output(dst) as out:
+            prepared, res_output = tbs.digest_tbs_document(output=out, in_place=False)
+            post = await tbs.perform_signature(
+                document_digest=prepared.document_digest,
+                pdf_cms_signed_attrs=PdfCMSSignedAttributes(signing_time=when),
+            )
+            await post.post_signature_processing(res_output)
+    return SignResult(src, dst, None, field_name, when, time.perf_counter() - started)
+
+
+def _as_kyso_error(exc: BaseException, src: Path) -> KysoError:
+    if isinstance(exc, KysoError):
+        return exc
+    log.exception("Signing %s failed", src)
+    detail = str(exc) or type(exc).__name__
+    return DocumentError("doc.sign_failed", path=src.name, detail=detail)
+
+
+def sign_document(signer: signers.Signer, src: Path | str, dst: Path | str,
+                  options: SignOptions = SignOptions()) -> SignResult:
+    """Sign one document; raise a :class:`KysoError` when it cannot be done."""
+    src, dst = Path(src), Path(dst)
+    identity = SignerIdentity.from_certificate(signer.signing_cert)
+    try:
+        return asyncio.run(_sign_one(signer, src, dst, options, identity))
+    except KysoError:
+        raise
+    except Exception as exc:
+        raise _as_kyso_error(exc, src) from exc
+
+
+def sign_batch(signer: signers.Signer, jobs: Sequence[tuple[Path, Path]],
+               options: SignOptions = SignOptions(),
+               progress: Callable[[int, int, SignResult], None] | None = None,
+               cancelled: Callable[[], bool] | None = None) -> list[SignResult]:
+    """Sign many documents with one signer (one login); a result per document."""
+    identity = SignerIdentity.from_certificate(signer.signing_cert)
+
+    async def run() -> list[SignResult]:
+        results: list[SignResult] = []
+        stop: KysoError | None = None
+        total = len(jobs)
+        for i, (src, dst) in enumerate(jobs):
+            src, dst = Path(src), Path(dst)
+            if stop is None and cancelled is not None and cancelled():
+                stop = Cancelled()
+            if stop is not None:
+                err = stop if isinstance(stop, Cancelled) else TokenError(
+                    "batch.skipped_after_token_error", detail=stop.message)
+                result = SignResult(src, None, err)
+            else:
+                try:
+                    result = await _sign_one(signer, src, dst, options, identity)
+                except Exception as exc:  # one bad file fails alone
+                    err = _as_kyso_error(exc, src)
+                    result = SignResult(src, None, err)
+                    if isinstance(err, TokenError):
+                        stop = err  # never retry a token failure (PIN, removal, lock)
+            results.append(result)
+            if progress is not None:
+                progress(i + 1, total, result)
+        return results
+
+    return asyncio.run(run())

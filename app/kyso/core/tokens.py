@@ -1,0 +1,751 @@
+"""PKCS#11 modules, tokens, certificates and PIN state.
+
+Shape (after DigiDoc4's crypto backend): find modules → list tokens with their
+certificates and PIN state → open one :class:`TokenSession` → log in → get a
+pyHanko :class:`TokenSigner` for one certificate.
+
+Rules this module keeps:
+
+- **One thread per module.** Some vendor modules are not thread safe, and a
+  token session does one operation at a time. Every call into a module (slot
+  listing, login, signing) runs on that module's own worker thread; callers on
+  any thread get the result through a future. The GUI thread never calls in.
+- **PIN state from the token and from our own count.** Many Vietnamese vendor
+  modules never set USER_PIN_COUNT_LOW / FINAL_TRY / LOCKED, so failures are
+  also counted here (per token serial, in the state folder; never the PIN)
+  and turned into "tries left" with the vendor's known limit.
+- **Never retry a wrong PIN.** A wrong PIN raises at once; nothing here loops.
+- **The PIN is never stored or logged.** It lives in the caller's variable for
+  the duration of one login (or one signature, for keys that demand it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import enum
+import functools
+import hashlib
+import json
+import logging
+import os
+import sys
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable
+
+import pkcs11
+from asn1crypto import algos as asn1_algos
+from asn1crypto import x509 as asn1_x509
+from pkcs11 import Attribute, Mechanism, ObjectClass, TokenFlag
+from pkcs11 import exceptions as p11e
+from pyhanko.sign.signers import Signer
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from . import paths
+from .errors import PinIncorrect, PinLocked, TokenError, TokenRemoved
+
+log = logging.getLogger(__name__)
+
+# -- known modules -------------------------------------------------------------
+
+#: Module base names seen in Vietnamese integrations (domain brief), by vendor,
+#: with the number of wrong PINs after which that vendor's tokens lock.
+VIETNAMESE_MODULES: dict[str, tuple[tuple[str, ...], int | None]] = {
+    "Ban Cơ yếu Chính phủ (SafeNet)": (("eTPKCS11",), 3),
+    "Ban Cơ yếu Chính phủ (Bit4id)": (("bit4xpki",), 3),
+    "VNPT-CA": (("vnpt-ca_csp11", "vnpt-ca_v34", "vnpt-ca_cl_v1")
+                + tuple(f"vnptca_p11_v{i}" for i in range(6, 11)), None),
+    "Viettel-CA": (("viettel-ca",) + tuple(f"viettel-ca_v{i}" for i in range(1, 7)), 5),
+    "BKAV-CA": (("BkavCA", "BkavCAv2S", "BkavCAv25"), None),
+    "FPT-CA": (("fpt-ca", "fpt-ca-stx") + tuple(f"fptca_v{i}" for i in range(3, 7)), None),
+    "CA2": (("CA2_csp11",), None),
+    "SAFE-CA": (("safe-ca",), None),
+    "NewCA": (tuple(f"nca_v{i}" for i in range(4, 10)), None),
+    "ePass2003": (("eps2003csp11",), None),
+    "Shuttle": (("ShuttleCsp11_3003",), None),
+    "Nexus": (("ngp11v211",), None),
+    "ST3": (("st3csp11",), None),
+    "VDCTD": (("vdctdcsp11",), None),
+}
+
+SOFT_MODULES: tuple[tuple[str, str], ...] = (
+    ("SoftHSM2", "softhsm/libsofthsm2.so"),
+    ("SoftHSM2", "libsofthsm2.so"),
+    ("opencryptoki", "pkcs11/libopencryptoki.so"),
+    ("opencryptoki", "opencryptoki/libopencryptoki.so"),
+)
+
+
+@dataclass(frozen=True)
+class ModuleInfo:
+    path: Path
+    vendor: str
+    max_pin_tries: int | None = None
+    source: str = "search"  # flag | environment | config | search
+
+
+def _system_lib_dirs() -> list[Path]:
+    extra = os.environ.get("KYSO_PKCS11_SEARCH_PATH")
+    if extra:
+        return [Path(p) for p in extra.split(os.pathsep) if p]
+    if sys.platform.startswith("win"):
+        windir = Path(os.environ.get("WINDIR", r"C:\Windows"))
+        return [windir / "System32", windir / "SysWOW64"]
+    if sys.platform == "darwin":
+        return [Path("/usr/local/lib"), Path("/Library/Frameworks"), Path("/opt/homebrew/lib")]
+    dirs = [Path("/usr/lib"), Path("/usr/local/lib"), Path("/usr/lib64"), Path("/lib")]
+    multiarch = Path("/usr/lib") / f"{os.uname().machine}-linux-gnu"
+    dirs.insert(1, multiarch)
+    return dirs
+
+
+def _file_names(base: str) -> list[str]:
+    if sys.platform.startswith("win"):
+        return [f"{base}.dll"]
+    if sys.platform == "darwin":
+        return [f"lib{base}.dylib", f"{base}.dylib"]
+    return [f"lib{base}.so", f"{base}.so"]
+
+
+def _vendor_for(path: Path) -> tuple[str, int | None]:
+    stem = path.name.lower()
+    for vendor, (names, tries) in VIETNAMESE_MODULES.items():
+        for base in names:
+            if any(stem == n.lower() for n in _file_names(base)):
+                return vendor, tries
+    if "softhsm" in stem:
+        return "SoftHSM2", None
+    if "opencryptoki" in stem:
+        return "opencryptoki", None
+    return path.stem, None
+
+
+def find_modules(explicit: str | Path | None = None, configured: str | Path | None = None) -> list[ModuleInfo]:
+    """PKCS#11 modules in order of preference, without duplicates.
+
+    An explicit path (``--module``) comes first, then ``KYSO_PKCS11_MODULE``,
+    then the configured one, then the Vietnamese CAs' modules in the OS's
+    standard folders, then SoftHSM2 and opencryptoki.
+    """
+    found: list[ModuleInfo] = []
+    seen: set[Path] = set()
+
+    def add(path: Path, source: str) -> None:
+        try:
+            real = path.resolve()
+        except OSError:
+            return
+        if real in seen or not path.is_file():
+            return
+        seen.add(real)
+        vendor, tries = _vendor_for(path)
+        found.append(ModuleInfo(path, vendor, tries, source))
+
+    for value, source in ((explicit, "flag"), (os.environ.get("KYSO_PKCS11_MODULE"), "environment"),
+                          (configured, "config")):
+        if value:
+            path = Path(value)
+            if not path.is_file():
+                raise TokenError("token.module_load_failed", path=str(path),
+                                 detail="không có tệp này / no such file")
+            add(path, source)
+    dirs = _system_lib_dirs()
+    for vendor, (names, _tries) in VIETNAMESE_MODULES.items():
+        for base in names:
+            for folder in dirs:
+                for name in _file_names(base):
+                    add(folder / name, "search")
+    for _vendor, rel in SOFT_MODULES:
+        for folder in dirs:
+            add(folder / rel, "search")
+    return found
+
+
+# -- certificates --------------------------------------------------------------
+
+
+class Usability(enum.Enum):
+    OK = "ok"
+    EXPIRED = "expired"
+    NOT_YET_VALID = "not_yet_valid"
+    NOT_FOR_SIGNING = "not_for_signing"
+
+
+@dataclass(frozen=True)
+class CertificateInfo:
+    key_id: str            # CKA_ID, hex
+    label: str             # CKA_LABEL
+    subject: str           # RFC 4514-like, Vietnamese diacritics intact
+    common_name: str
+    organisation: str
+    title: str
+    issuer: str
+    serial: str            # hex
+    not_before: datetime
+    not_after: datetime
+    key_usage: tuple[str, ...]
+    key_type: str          # rsa | ec
+    sha256: str
+    der: bytes = field(repr=False)
+
+    def usability(self, at: datetime | None = None) -> Usability:
+        at = at or datetime.now(timezone.utc)
+        if at > self.not_after:
+            return Usability.EXPIRED
+        if at < self.not_before:
+            return Usability.NOT_YET_VALID
+        if self.key_usage and not {"digital_signature", "non_repudiation"} & set(self.key_usage):
+            return Usability.NOT_FOR_SIGNING
+        return Usability.OK
+
+    @property
+    def usable(self) -> bool:
+        return self.usability() is Usability.OK
+
+    def days_left(self, at: datetime | None = None) -> int:
+        at = at or datetime.now(timezone.utc)
+        return (self.not_after - at).days
+
+    def refusal(self) -> TokenError | None:
+        """The error to raise when someone tries to sign with this certificate."""
+        use = self.usability()
+        if use is Usability.EXPIRED:
+            return TokenError("token.cert_expired", subject=self.common_name,
+                              date=self.not_after.strftime("%d/%m/%Y"))
+        if use is Usability.NOT_YET_VALID:
+            return TokenError("token.cert_not_yet_valid", subject=self.common_name,
+                              date=self.not_before.strftime("%d/%m/%Y"))
+        if use is Usability.NOT_FOR_SIGNING:
+            return TokenError("token.cert_not_for_signing", subject=self.common_name)
+        return None
+
+    def to_json(self) -> dict:
+        return {
+            "key_id": self.key_id, "label": self.label, "subject": self.subject,
+            "common_name": self.common_name, "organisation": self.organisation,
+            "title": self.title, "issuer": self.issuer, "serial": self.serial,
+            "not_before": self.not_before.isoformat(), "not_after": self.not_after.isoformat(),
+            "key_usage": list(self.key_usage), "key_type": self.key_type,
+            "sha256": self.sha256, "usable": self.usable,
+            "unusable_reason": None if self.usable else self.usability().value,
+        }
+
+
+def _name_str(name: asn1_x509.Name) -> str:
+    short = {"common_name": "CN", "organization_name": "O", "organizational_unit_name": "OU",
+             "locality_name": "L", "state_or_province_name": "ST", "country_name": "C",
+             "title": "T", "email_address": "E", "user_id": "UID", "serial_number": "SERIALNUMBER"}
+    parts = []
+    for rdn in reversed(name.chosen):
+        for ava in rdn:
+            key = ava["type"].native
+            parts.append(f"{short.get(key, key)}={ava['value'].native}")
+    return ", ".join(parts)
+
+
+def parse_certificate(der: bytes, key_id: str = "", label: str = "") -> CertificateInfo:
+    cert = asn1_x509.Certificate.load(der)
+    subject = cert.subject.native
+    ku = cert.key_usage_value
+    key_algo = cert.public_key.algorithm
+    return CertificateInfo(
+        key_id=key_id,
+        label=label,
+        subject=_name_str(cert.subject),
+        common_name=str(subject.get("common_name", "")),
+        organisation=str(subject.get("organization_name", "")),
+        title=str(subject.get("title", "")),
+        issuer=_name_str(cert.issuer),
+        serial=format(cert.serial_number, "x"),
+        not_before=cert.not_valid_before,
+        not_after=cert.not_valid_after,
+        key_usage=tuple(sorted(ku.native)) if ku is not None else (),
+        key_type="ec" if key_algo == "ec" else "rsa",
+        sha256=hashlib.sha256(der).hexdigest(),
+        der=der,
+    )
+
+
+# -- PIN state -----------------------------------------------------------------
+
+
+class PinStatus(enum.Enum):
+    OK = "ok"
+    COUNT_LOW = "count_low"
+    FINAL_TRY = "final_try"
+    LOCKED = "locked"
+
+
+class PinFailureLedger:
+    """Our own count of wrong PINs per token serial (never the PIN itself).
+
+    Kept in the state folder so a restart does not forget that the token has
+    one try left. Reset by a successful login.
+    """
+
+    def __init__(self, path: Path | None = None):
+        self.path = path or paths.state_dir() / "pin-failures.json"
+        self._lock = threading.Lock()
+
+    def _read(self) -> dict:
+        try:
+            return json.loads(self.path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def count(self, serial: str) -> int:
+        with self._lock:
+            return int(self._read().get(serial, 0))
+
+    def _write(self, data: dict) -> None:
+        from .fileio import write_bytes_atomic
+
+        write_bytes_atomic(self.path, json.dumps(data).encode("utf-8"))
+
+    def failed(self, serial: str) -> int:
+        with self._lock:
+            data = self._read()
+            data[serial] = int(data.get(serial, 0)) + 1
+            self._write(data)
+            return data[serial]
+
+    def reset(self, serial: str) -> None:
+        with self._lock:
+            data = self._read()
+            if data.pop(serial, None) is not None:
+                self._write(data)
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    module: ModuleInfo
+    slot_id: int
+    label: str
+    serial: str
+    manufacturer: str
+    model: str
+    pin_status: PinStatus
+    pin_pad: bool               # PROTECTED_AUTHENTICATION_PATH: the reader takes the PIN
+    our_failures: int
+    min_pin_len: int
+    max_pin_len: int
+    certificates: tuple[CertificateInfo, ...]
+
+    @property
+    def tries_left(self) -> int | None:
+        """Tries before the lock, when the token or the vendor's limit tells us."""
+        if self.pin_status is PinStatus.LOCKED:
+            return 0
+        if self.pin_status is PinStatus.FINAL_TRY:
+            return 1
+        if self.module.max_pin_tries is not None:
+            return max(self.module.max_pin_tries - self.our_failures, 0)
+        return None
+
+    @property
+    def final_try(self) -> bool:
+        return self.tries_left == 1
+
+    def to_json(self) -> dict:
+        return {
+            "module": str(self.module.path), "vendor": self.module.vendor,
+            "slot": self.slot_id, "label": self.label, "serial": self.serial,
+            "manufacturer": self.manufacturer, "model": self.model,
+            "pin_status": self.pin_status.value, "tries_left": self.tries_left,
+            "pin_pad": self.pin_pad,
+            "certificates": [c.to_json() for c in self.certificates],
+        }
+
+
+def _pin_status(flags: int) -> PinStatus:
+    if flags & TokenFlag.USER_PIN_LOCKED:
+        return PinStatus.LOCKED
+    if flags & TokenFlag.USER_PIN_FINAL_TRY:
+        return PinStatus.FINAL_TRY
+    if flags & TokenFlag.USER_PIN_COUNT_LOW:
+        return PinStatus.COUNT_LOW
+    return PinStatus.OK
+
+
+# -- modules and their worker threads -----------------------------------------
+
+_REMOVED = (p11e.TokenNotPresent, p11e.DeviceRemoved, p11e.SessionHandleInvalid,
+            p11e.SessionClosed, p11e.TokenNotRecognised, p11e.SlotIDInvalid, p11e.DeviceError)
+
+
+def _clean(text: bytes | str) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return text.rstrip(" \x00")
+
+
+class Pkcs11Module:
+    """A loaded PKCS#11 library and the single thread that talks to it."""
+
+    def __init__(self, info: ModuleInfo):
+        self.info = info
+        self._executor = concurrent.futures.ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix=f"pkcs11-{info.path.name}")
+        self._lib = None
+        self.ledger = PinFailureLedger()
+
+    def submit(self, fn: Callable, *args, **kwargs) -> concurrent.futures.Future:
+        return self._executor.submit(self._guarded, fn, *args, **kwargs)
+
+    def call(self, fn: Callable, *args, **kwargs):
+        return self.submit(fn, *args, **kwargs).result()
+
+    def _guarded(self, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except TokenError:
+            raise
+        except _REMOVED as exc:
+            raise TokenRemoved() from exc
+        except p11e.PKCS11Error as exc:
+            log.exception("PKCS#11 call failed in %s", self.info.path)
+            raise TokenError("token.failed", detail=type(exc).__name__) from exc
+
+    @property
+    def lib(self):
+        # Only ever touched from the worker thread.
+        if self._lib is None:
+            try:
+                self._lib = pkcs11.lib(str(self.info.path))
+            except (RuntimeError, OSError, p11e.PKCS11Error) as exc:
+                raise TokenError("token.module_load_failed", path=str(self.info.path),
+                                 detail=str(exc) or type(exc).__name__) from exc
+        return self._lib
+
+    # -- listing (worker thread) --
+    def _tokens(self) -> list[TokenInfo]:
+        result = []
+        for slot in self.lib.get_slots(token_present=True):
+            try:
+                token = slot.get_token()
+                if not token.flags & TokenFlag.TOKEN_INITIALIZED:
+                    continue  # a blank token (SoftHSM2 always offers one)
+                result.append(self._describe(slot, token))
+            except _REMOVED:
+                continue  # pulled out while we looked
+        return result
+
+    def _describe(self, slot, token) -> TokenInfo:
+        serial = _clean(token.serial)
+        certs: list[CertificateInfo] = []
+        with token.open() as session:
+            for obj in session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE}):
+                try:
+                    der = obj[Attribute.VALUE]
+                    key_id = bytes(obj[Attribute.ID] or b"").hex()
+                    label = _clean(obj[Attribute.LABEL] or "")
+                    certs.append(parse_certificate(der, key_id, label))
+                except (p11e.PKCS11Error, ValueError, TypeError):
+                    log.warning("Skipping an unreadable certificate on %s", _clean(token.label))
+        # Personal certificates first (a CA certificate on the token has no key).
+        certs.sort(key=lambda c: (not c.key_id, c.common_name))
+        min_len = max_len = 0
+        with contextlib.suppress(AttributeError):
+            min_len, max_len = token.min_pin_length, token.max_pin_length
+        return TokenInfo(
+            module=self.info,
+            slot_id=slot.slot_id,
+            label=_clean(token.label),
+            serial=serial,
+            manufacturer=_clean(token.manufacturer_id),
+            model=_clean(token.model),
+            pin_status=_pin_status(token.flags),
+            pin_pad=bool(token.flags & TokenFlag.PROTECTED_AUTHENTICATION_PATH),
+            our_failures=self.ledger.count(serial),
+            min_pin_len=min_len,
+            max_pin_len=max_len,
+            certificates=tuple(certs),
+        )
+
+    def tokens(self) -> list[TokenInfo]:
+        return self.call(self._tokens)
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=True)
+
+
+_modules: dict[Path, Pkcs11Module] = {}
+_modules_lock = threading.Lock()
+
+
+def load_module(info: ModuleInfo | str | Path) -> Pkcs11Module:
+    """The process-wide :class:`Pkcs11Module` for a library (loaded once)."""
+    if not isinstance(info, ModuleInfo):
+        path = Path(info)
+        if not path.is_file():
+            raise TokenError("token.module_load_failed", path=str(path),
+                             detail="không có tệp này / no such file")
+        vendor, tries = _vendor_for(path)
+        info = ModuleInfo(path, vendor, tries, "flag")
+    key = info.path.resolve()
+    with _modules_lock:
+        module = _modules.get(key)
+        if module is None:
+            module = _modules[key] = Pkcs11Module(info)
+        return module
+
+
+def list_tokens(modules: Iterable[ModuleInfo | str | Path]) -> list[TokenInfo]:
+    """Every token present in the given modules."""
+    found = []
+    for m in modules:
+        found.extend(load_module(m).tokens())
+    return found
+
+
+# -- sessions ------------------------------------------------------------------
+
+
+class TokenSession:
+    """One session on one token, used only from its module's thread.
+
+    Open it with :func:`open_token`, :meth:`login` once (or let the reader's PIN
+    pad do it), then ask for a :meth:`signer`. Close it when done.
+    """
+
+    def __init__(self, module: Pkcs11Module, token: TokenInfo):
+        self.module = module
+        self.info = token
+        self._session = None
+        self._token = None
+        self.logged_in = False
+
+    # worker-thread helpers
+    def _find_token(self):
+        for slot in self.module.lib.get_slots(token_present=True):
+            token = slot.get_token()
+            if _clean(token.serial) == self.info.serial and _clean(token.label) == self.info.label:
+                return token
+        raise TokenRemoved()
+
+    def _login(self, pin):
+        token = self._find_token()
+        status = _pin_status(token.flags)
+        ledger = self.module.ledger
+        if status is PinStatus.LOCKED:
+            raise PinLocked("token.pin_locked", tries_left=0)
+        try:
+            session = token.open(user_pin=pin)
+        except p11e.PinIncorrect:
+            ours = ledger.failed(self.info.serial)
+            raise self._wrong_pin_error(self._find_token().flags, ours) from None
+        except p11e.PinLocked:
+            raise PinLocked("token.pin_locked", tries_left=0) from None
+        except (p11e.PinLenRange, p11e.PinInvalid):
+            raise PinIncorrect("token.pin_invalid_format") from None
+        except p11e.UserAlreadyLoggedIn:
+            session = token.open()
+        ledger.reset(self.info.serial)
+        self._close_session()
+        self._session, self._token = session, token
+        self.logged_in = True
+
+    def _wrong_pin_error(self, flags: int, our_failures: int) -> TokenError:
+        status = _pin_status(flags)
+        max_tries = self.module.info.max_pin_tries
+        if status is PinStatus.LOCKED or (max_tries is not None and our_failures >= max_tries):
+            return PinLocked("token.pin_locked", tries_left=0)
+        if status is PinStatus.FINAL_TRY or (max_tries is not None and max_tries - our_failures == 1):
+            return PinIncorrect("token.pin_final_try", tries_left=1)
+        if max_tries is not None:
+            left = max_tries - our_failures
+            return PinIncorrect("token.pin_incorrect_tries", tries_left=left, tries=left)
+        return PinIncorrect("token.pin_incorrect")
+
+    def _close_session(self):
+        if self._session is not None:
+            with contextlib.suppress(p11e.PKCS11Error):
+                self._session.close()
+            self._session = None
+            self.logged_in = False
+
+    # public API (any thread)
+    def login(self, pin: str | None, *, pin_pad: bool = False) -> None:
+        """Log in with ``pin``; with ``pin_pad`` the reader's keypad takes the PIN."""
+        if pin_pad:
+            if not self.info.pin_pad:
+                raise TokenError("token.failed", detail="no PIN pad / không có bàn phím PIN")
+            self.module.call(self._login, pkcs11.PROTECTED_AUTH)
+            return
+        if not pin:
+            raise PinIncorrect("token.pin_required")
+        self.module.call(self._login, pin)
+
+    def current_info(self) -> TokenInfo:
+        """Fresh token flags and our count (for the PIN dialog's warning)."""
+        def _read():
+            token = self._find_token()
+            return self.module._describe(token.slot, token)
+        return self.module.call(_read)
+
+    def certificate(self, selector: str | None = None) -> CertificateInfo:
+        """The signing certificate chosen by CKA_ID (hex) or label, else the only usable one."""
+        certs = [c for c in self.info.certificates if c.key_id]
+        if selector:
+            sel = selector.lower().removeprefix("0x")
+            chosen = [c for c in certs if c.key_id.lower() == sel or c.label == selector]
+            if not chosen:
+                raise TokenError("token.cert_not_found", cert=selector, label=self.info.label)
+            cert = chosen[0]
+        else:
+            usable = [c for c in certs if c.usable]
+            if not usable:
+                if certs:
+                    raise certs[0].refusal() or TokenError("token.no_certificate", label=self.info.label)
+                raise TokenError("token.no_certificate", label=self.info.label)
+            if len(usable) > 1:
+                raise TokenError("token.cert_ambiguous", label=self.info.label,
+                                 choices=", ".join(f"{c.label or c.key_id}: {c.common_name}" for c in usable))
+            cert = usable[0]
+        refusal = cert.refusal()
+        if refusal is not None:
+            raise refusal
+        return cert
+
+    def signer(self, cert: CertificateInfo, pin_provider: Callable[[], str] | None = None,
+               extra_certs: Iterable[bytes] = ()) -> "TokenSigner":
+        """A pyHanko signer for ``cert``'s private key on this token.
+
+        ``pin_provider`` is asked for the PIN before each signature when the
+        key says CKA_ALWAYS_AUTHENTICATE; otherwise it is never called.
+        """
+        if not self.logged_in:
+            raise PinIncorrect("token.pin_required")
+
+        def _find_key():
+            key_id = bytes.fromhex(cert.key_id)
+            try:
+                key = self._session.get_key(object_class=ObjectClass.PRIVATE_KEY, id=key_id)
+            except (p11e.NoSuchKey, p11e.MultipleObjectsReturned):
+                try:
+                    key = self._session.get_key(object_class=ObjectClass.PRIVATE_KEY, label=cert.label)
+                except (p11e.NoSuchKey, p11e.MultipleObjectsReturned):
+                    raise TokenError("token.key_missing", cert=cert.label or cert.key_id) from None
+            try:
+                always = bool(key[Attribute.ALWAYS_AUTHENTICATE])
+            except (p11e.AttributeTypeInvalid, p11e.PKCS11Error, KeyError):
+                always = False
+            mechs = set(self._token.slot.get_mechanisms())
+            return key, always, mechs
+
+        key, always, mechs = self.module.call(_find_key)
+        chain = []
+        for c in self.info.certificates:
+            if c.sha256 != cert.sha256:
+                chain.append(c.der)
+        chain.extend(extra_certs)
+        return TokenSigner(self, cert, key, always, mechs, pin_provider, chain)
+
+    def close(self) -> None:
+        self.module.call(self._close_session)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def open_token(module: ModuleInfo | str | Path, label: str | None = None) -> TokenSession:
+    """Open the token ``label`` (or the only token present) in ``module``."""
+    mod = load_module(module)
+    tokens = mod.tokens()
+    if label:
+        tokens = [t for t in tokens if t.label == label]
+        if not tokens:
+            raise TokenError("token.not_found", label=label)
+    if not tokens:
+        raise TokenError("token.none_present")
+    if len(tokens) > 1:
+        raise TokenError("token.ambiguous", labels=", ".join(t.label for t in tokens))
+    return TokenSession(mod, tokens[0])
+
+
+# -- the pyHanko signer --------------------------------------------------------
+
+_HASHES = {"sha256": hashlib.sha256, "sha384": hashlib.sha384, "sha512": hashlib.sha512}
+_RSA_MECH = {"sha256": Mechanism.SHA256_RSA_PKCS, "sha384": Mechanism.SHA384_RSA_PKCS,
+             "sha512": Mechanism.SHA512_RSA_PKCS}
+
+
+def _digest_info(digest_algorithm: str, digest: bytes) -> bytes:
+    return asn1_algos.DigestInfo({
+        "digest_algorithm": {"algorithm": digest_algorithm},
+        "digest": digest,
+    }).dump()
+
+
+class TokenSigner(Signer):
+    """pyHanko signer whose raw signature is made on the token's thread."""
+
+    def __init__(self, session: TokenSession, cert: CertificateInfo, key, always_authenticate: bool,
+                 mechanisms: set, pin_provider: Callable[[], str] | None, chain: list[bytes]):
+        self.session = session
+        self.cert_info = cert
+        self._key = key
+        self.always_authenticate = always_authenticate
+        self._mechs = mechanisms
+        self._pin_provider = pin_provider
+        registry = SimpleCertificateStore()
+        registry.register_multiple(asn1_x509.Certificate.load(d) for d in chain)
+        mechanism = "sha256_ecdsa" if cert.key_type == "ec" else "sha256_rsa"
+        super().__init__(
+            signing_cert=asn1_x509.Certificate.load(cert.der),
+            cert_registry=registry,
+            signature_mechanism=asn1_algos.SignedDigestAlgorithm({"algorithm": mechanism}),
+            embed_roots=False,
+        )
+
+    def _raw_size(self) -> int:
+        pub = self.signing_cert.public_key
+        if self.cert_info.key_type == "ec":
+            return 2 * ((pub.bit_size + 7) // 8) + 8
+        return (pub.bit_size + 7) // 8
+
+    def _sign_on_token(self, data: bytes, digest_algorithm: str, pin: str | None) -> bytes:
+        digest_algorithm = digest_algorithm.lower()
+        kwargs = {}
+        if pin is not None:
+            kwargs["pin"] = pin
+        try:
+            if self.cert_info.key_type == "ec":
+                digest = _HASHES[digest_algorithm](data).digest()
+                raw = self._key.sign(digest, mechanism=Mechanism.ECDSA, **kwargs)
+                return asn1_algos.DSASignature.from_p1363(raw).dump()
+            mech = _RSA_MECH[digest_algorithm]
+            if mech in self._mechs:
+                return self._key.sign(data, mechanism=mech, **kwargs)
+            # Tokens without hash-and-sign mechanisms: hash here, pad on the token.
+            digest = _HASHES[digest_algorithm](data).digest()
+            return self._key.sign(_digest_info(digest_algorithm, digest),
+                                  mechanism=Mechanism.RSA_PKCS, **kwargs)
+        except p11e.PinIncorrect:
+            ours = self.session.module.ledger.failed(self.session.info.serial)
+            raise self.session._wrong_pin_error(self.session._find_token().flags, ours) from None
+        except p11e.PinLocked:
+            raise PinLocked("token.pin_locked", tries_left=0) from None
+        except p11e.UserNotLoggedIn:
+            raise PinIncorrect("token.pin_required") from None
+
+    async def async_sign_raw(self, data: bytes, digest_algorithm: str, dry_run: bool = False) -> bytes:
+        if dry_run:
+            return bytes(self._raw_size())
+        pin = None
+        if self.always_authenticate:
+            if self._pin_provider is None:
+                raise PinIncorrect("token.pin_required")
+            pin = self._pin_provider()
+            if not pin:
+                raise PinIncorrect("token.pin_cancelled")
+        future = self.session.module.submit(self._sign_on_token, data, digest_algorithm, pin)
+        del pin
+        return await asyncio.wrap_future(future)
