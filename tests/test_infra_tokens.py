@@ -9,6 +9,7 @@ OCSP / CRL / RFC 3161 answers from the served PKI.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import os
 import secrets
@@ -381,3 +382,73 @@ def test_timestamp_request_gets_valid_token(test_pki, pki_services):
         padding.PKCS1v15(),
         hashes.SHA256(),
     )
+
+
+# --------------------------------------------------------------------------
+# facts the product relies on
+
+
+_LATE_TOKEN_PROBE = r"""
+import os, subprocess, sys
+import pkcs11
+lib = pkcs11.lib(sys.argv[1])
+before = sorted(t.label for t in lib.get_tokens())
+subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", "LATE",
+                "--so-pin", "12345678", "--pin", "123456"],
+               check=True, capture_output=True, timeout=30)
+same_process = sorted(t.label for t in lib.get_tokens())
+lib.reinitialize()
+after_reinit = sorted(t.label for t in lib.get_tokens())
+print(repr((before, same_process, after_reinit)))
+"""
+
+
+def test_softhsm_token_created_after_initialize_needs_reinitialize(tmp_path, softhsm):
+    """A process that already called C_Initialize does not see a token that
+    softhsm2-util creates afterwards; C_Finalize + C_Initialize shows it.
+
+    Run in a child with its own config so this session's tokens are untouched
+    (and because this process must not C_Finalize SoftHSM2 mid-session).
+    """
+    import subprocess
+    import sys
+
+    tokdir = tmp_path / "tokens"
+    tokdir.mkdir()
+    conf = tmp_path / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {tokdir}\nlog.level = ERROR\n")
+    out = subprocess.run(
+        [sys.executable, "-c", _LATE_TOKEN_PROBE, str(softhsm.module_path)],
+        env={**os.environ, "SOFTHSM2_CONF": str(conf)},
+        capture_output=True, text=True, timeout=60, check=True,
+    ).stdout
+    before, same_process, after_reinit = ast.literal_eval(out)
+    assert "LATE" not in before
+    assert "LATE" not in same_process
+    assert "LATE" in after_reinit
+
+
+def test_saved_config_reproduces_certificates(test_pki):
+    """serve_pki_services(dir) reloads certomancer.yml: same certs, byte for byte,
+    so OCSP/CRL served from a directory answer about the certificates on disk."""
+    from kyso.demo.pki import ARCH_LABEL, load_certomancer_config
+
+    arch = load_certomancer_config(test_pki.dest).get_pki_arch(ARCH_LABEL)
+    for name in ("leader", "unit_head", "revoked"):
+        assert arch.get_cert(name).dump() == test_pki.identities[name].cert_der
+    assert arch.get_cert("root").dump() == test_pki.root_cert_der
+
+
+def test_openssl_prints_vietnamese_subject(test_pki):
+    import shutil
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl not installed")
+    out = subprocess.run(
+        ["openssl", "x509", "-noout", "-subject", "-nameopt", "utf8",
+         "-in", str(test_pki.identities["leader"].cert_path)],
+        capture_output=True, timeout=30, check=True,
+    ).stdout.decode("utf-8")
+    assert "Phạm Văn Quân" in out
+    assert "PHÓ CHỦ TỊCH" in out
