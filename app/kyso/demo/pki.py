@@ -501,7 +501,12 @@ def serve_pki_services(
     match; use :func:`served_test_pki` to get both right.
     """
     from certomancer.integrations.animator import Animator, AnimatorArchStore
-    from werkzeug.serving import make_server
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    class _QuietHandler(WSGIRequestHandler):
+        # one access-log line per OCSP/TSA request only clutters test output
+        def log_request(self, *args, **kwargs):
+            pass
 
     if isinstance(pki_dir_or_config, TestPki):
         cfg = load_certomancer_config(
@@ -512,7 +517,9 @@ def serve_pki_services(
     else:
         cfg = pki_dir_or_config
     app = Animator(AnimatorArchStore(cfg.pki_archs), with_web_ui=False)
-    server = make_server(host, port, app, threaded=True)
+    server = make_server(
+        host, port, app, threaded=True, request_handler=_QuietHandler
+    )
     server.timeout = 1
     thread = threading.Thread(
         target=server.serve_forever, name="kyso-test-pki", daemon=True
