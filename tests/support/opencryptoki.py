@@ -137,11 +137,33 @@ def ensure_runtime_dirs() -> None:
 
 
 def _pid_alive(pid: int) -> bool:
+    """A live (not zombie) pkcsslotd with this pid."""
     try:
-        comm = Path(f"/proc/{pid}/comm").read_text().strip()
+        stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return False
-    return comm == "pkcsslotd"
+    # "pid (comm) state ..." -- comm may hold spaces, so split at the last ')'
+    comm = stat[stat.find("(") + 1 : stat.rfind(")")]
+    state = stat[stat.rfind(")") + 2 :].split(" ", 1)[0]
+    return comm == "pkcsslotd" and state not in ("Z", "X")
+
+
+def _finalize_in_process() -> None:
+    """Close this process's connection to the daemon (C_Finalize).
+
+    Measured with opencryptoki 3.8: pkcsslotd ignores SIGTERM while a client
+    process still has the library initialised, so a daemon we started would
+    outlive the test session unless we let go of it first.
+    """
+    import pkcs11
+
+    loaded = getattr(pkcs11, "_loaded", {})
+    for so, lib in list(loaded.items()):
+        if "opencryptoki" in str(so) and lib.initialized:
+            try:
+                lib.finalize()
+            except Exception:  # already finalised: nothing to release
+                pass
 
 
 def running_slotd_pid() -> int | None:
@@ -185,10 +207,14 @@ def slot_daemon() -> Iterator[bool]:
         yield started_pid is not None
     finally:
         if started_pid is not None and _pid_alive(started_pid):
-            os.kill(started_pid, signal.SIGTERM)
-            deadline = time.monotonic() + 10
-            while _pid_alive(started_pid) and time.monotonic() < deadline:
-                time.sleep(0.05)
+            _finalize_in_process()
+            for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+                if not _pid_alive(started_pid):
+                    break
+                os.kill(started_pid, sig)
+                deadline = time.monotonic() + wait
+                while _pid_alive(started_pid) and time.monotonic() < deadline:
+                    time.sleep(0.05)
 
 
 def _run_quiet(args: list[str], what: str, stdin: str | None = None) -> str:
