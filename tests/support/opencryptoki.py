@@ -261,7 +261,16 @@ def prepare_token(
 
     module = find_opencryptoki_module()
     slot_id = find_sw_slot()
-    lib = pkcs11.lib(str(module))
+    try:
+        lib = pkcs11.lib(str(module))
+    except pkcs11.PKCS11Error as exc:
+        # Seen as CKR_HOST_MEMORY when pkcsslotd runs but its SysV shared
+        # memory segment was removed (e.g. another pkcsslotd exited); only a
+        # restart of that daemon by its owner fixes it.
+        raise OpencryptokiUnavailable(
+            f"libopencryptoki C_Initialize failed ({type(exc).__name__}); "
+            "is pkcsslotd healthy? restart it if its shared memory is gone"
+        ) from None
     # C_Finalize first: it closes every session this process still holds
     # (python-pkcs11 leaks the session of a failed ``open(user_pin=...)``),
     # and C_InitToken refuses with CKR_SESSION_EXISTS while any is open.
