@@ -1,0 +1,1 @@
+"""Test-only helpers (not shipped with the product)."""
