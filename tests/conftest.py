@@ -125,3 +125,51 @@ def opencryptoki(_opencryptoki_daemon, test_pki):
     except OpencryptokiUnavailable as exc:
         skip_or_fail(str(exc))
     return tok
+
+
+# -- fixtures for the core and CLI tests ------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def kyso_home(tmp_path, monkeypatch):
+    """Every test gets its own config/state/log folders (PIN-failure ledger too)."""
+    home = tmp_path / "kyso-home"
+    monkeypatch.setenv("KYSO_HOME", str(home))
+    monkeypatch.setenv("KYSO_FONT", "bundled")
+    monkeypatch.delenv("KYSO_PIN", raising=False)
+    monkeypatch.delenv("KYSO_PKCS11_MODULE", raising=False)
+    return home
+
+
+@pytest.fixture(scope="session")
+def nss_trust(test_pki, tmp_path_factory):
+    """An NSS database trusting the test root, so pdfsig can judge trust too."""
+    import shutil as _sh
+    import subprocess as _sp
+
+    if not _sh.which("certutil"):
+        skip_or_fail("certutil (libnss3-tools) is not installed")
+    db = tmp_path_factory.mktemp("nssdb")
+    _sp.run(["certutil", "-N", "-d", f"sql:{db}", "--empty-password"], check=True,
+            capture_output=True)
+    _sp.run(["certutil", "-A", "-d", f"sql:{db}", "-n", "kyso-test-root", "-t", "CT,C,C",
+             "-i", str(test_pki.root_cert_path)], check=True, capture_output=True)
+    return f"sql:{db}"
+
+
+@pytest.fixture
+def run_kyso(softhsm):
+    """Run the real ``kyso`` command in a child process; returns CompletedProcess."""
+    import subprocess as _sp
+    import sys as _sys
+
+    def run(*args, pin: str | None = None, env: dict | None = None, timeout: float = 120):
+        full_env = dict(os.environ)
+        full_env.update(softhsm.env)
+        if pin is not None:
+            full_env["KYSO_PIN"] = pin
+        full_env.update(env or {})
+        return _sp.run([_sys.executable, "-m", "kyso.cli", *map(str, args)], env=full_env,
+                       capture_output=True, text=True, timeout=timeout, stdin=_sp.DEVNULL)
+
+    return run

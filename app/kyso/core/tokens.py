@@ -120,7 +120,8 @@ def _vendor_for(path: Path) -> tuple[str, int | None]:
     if "softhsm" in stem:
         return "SoftHSM2", None
     if "opencryptoki" in stem:
-        return "opencryptoki", None
+        # Measured: the soft token locks on the third wrong PIN.
+        return "opencryptoki", 3
     return path.stem, None
 
 

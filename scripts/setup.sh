@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Sets up everything Kyso needs on a Debian machine, then leaves a ready
+# virtualenv in .venv. Used by both README commands (scripts/demo, scripts/test).
+# Debian packages are installed only when missing: directly as root, through
+# sudo when it needs no password, otherwise we stop and print the exact line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  python3-venv python3-dev gcc      # the virtualenv and packages that compile
+  softhsm2 opensc                   # software token for the demo and tests (+ pkcs11-tool)
+  opencryptoki                      # a second real PKCS#11 token that counts wrong PINs
+  poppler-utils qpdf                # pdfsig, pdftotext, pdftoppm, qpdf: independent checks
+  libnss3-tools                     # certutil: a trust store for pdfsig in the tests
+  fonts-croscore                    # Tinos for the GUI (the stamp font is bundled)
+  postgresql                        # the server test suite also runs on PostgreSQL
+  libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3  # Qt offscreen
+  xvfb                              # screenshots of the real window
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  line="apt-get install -y --no-install-recommends ${missing[*]}"
+  if [ "$(id -u)" = 0 ]; then
+    echo "kyso setup: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+    echo "kyso setup: installing ${missing[*]} (sudo)"
+    sudo DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "kyso setup: these Debian packages are missing. Install them, then run this again:" >&2
+    echo "  sudo $line" >&2
+    exit 1
+  fi
+fi
+
+PY=${PYTHON:-python3}
+"$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || {
+  echo "kyso setup: Python 3.11 or newer is needed (found $("$PY" --version 2>&1))." >&2; exit 1; }
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+stamp=.venv/.kyso-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+  .venv/bin/python -m pip install -q -e ".[gui,server,dev]"
+  touch "$stamp"
+fi
