@@ -312,3 +312,24 @@ def test_batch_is_fast(tmp_path):
             ids.add((str(pdf.docinfo["/KysoBatchId"]), bytes(pdf.trailer.ID[0])))
             assert len(pdf.pages) == int(p.stem.split("-")[-1][0])
     assert len(ids) == 10
+
+
+LO_FIXTURE = Path(__file__).parent / "fixtures" / "libreoffice" / "cong-van-phu-ly.pdf"
+
+
+def test_libreoffice_fixture_reads_back():
+    """A second producer (LibreOffice Writer): text and truth still line up."""
+    first = text_of(LO_FIXTURE, 0)
+    for s in ("ỦY BAN NHÂN DÂN", "THÀNH PHỐ PHỦ LÝ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+              "Độc lập - Tự do - Hạnh phúc", "Phủ Lý, ngày tháng năm 2026", "Phạm Văn Quân"):
+        assert s in first, s
+    assert re.search(r"Số: /UBND-VP\b", first)
+    assert subprocess.run(["qpdf", "--check", str(LO_FIXTURE)], capture_output=True).returncode == 0
+    t = json.loads(LO_FIXTURE.with_suffix(".truth.json").read_text("utf-8"))
+    pages = words_of(LO_FIXTURE)
+    for item in [*t["authority_lines"], t["title_line"], t["name_line"], t["body_end"]]:
+        check_text_box(pages, item)
+    check_gap(pages, t["number_blank"], "Số:", "/")
+    check_gap(pages, t["date_day_blank"], "ngày", "tháng")
+    sp = t["signature_space"]["box"]
+    assert 25 <= (sp[3] - sp[1]) / 72 * 25.4 <= 40
