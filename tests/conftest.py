@@ -141,22 +141,6 @@ def kyso_home(tmp_path, monkeypatch):
     return home
 
 
-@pytest.fixture(scope="session")
-def nss_trust(test_pki, tmp_path_factory):
-    """An NSS database trusting the test root, so pdfsig can judge trust too."""
-    import shutil as _sh
-    import subprocess as _sp
-
-    if not _sh.which("certutil"):
-        skip_or_fail("certutil (libnss3-tools) is not installed")
-    db = tmp_path_factory.mktemp("nssdb")
-    _sp.run(["certutil", "-N", "-d", f"sql:{db}", "--empty-password"], check=True,
-            capture_output=True)
-    _sp.run(["certutil", "-A", "-d", f"sql:{db}", "-n", "kyso-test-root", "-t", "CT,C,C",
-             "-i", str(test_pki.root_cert_path)], check=True, capture_output=True)
-    return f"sql:{db}"
-
-
 @pytest.fixture
 def run_kyso(softhsm):
     """Run the real ``kyso`` command in a child process; returns CompletedProcess."""

@@ -167,7 +167,10 @@ def open_signer(args):
                 print(messages.tr("token.pin_final_try_warning"), file=sys.stderr)
             prompt = f"PIN ({info.label}): " if en else f"Mã PIN token “{info.label}”: "
             session.login(read_pin(prompt))
-        signer = session.signer(cert, pin_provider=lambda: read_pin(
+        from .core.verify import ca_certificates
+
+        extra = [c.dump() for c in ca_certificates(getattr(args, "ca_cert", None) or [])]
+        signer = session.signer(cert, extra_certs=extra, pin_provider=lambda: read_pin(
             "PIN (this key asks for it at every signature): " if en
             else "Mã PIN (khóa này yêu cầu nhập cho mỗi lần ký): "))
     except BaseException:
@@ -313,6 +316,8 @@ def build_parser() -> argparse.ArgumentParser:
     sg.add_argument("--text", help="nội dung chữ ký; dùng {signer} {time} {organisation} {title}")
     sg.add_argument("--image", help="ảnh PNG / PNG image")
     sg.add_argument("--tsa", help="máy chủ dấu thời gian (RFC 3161) → PAdES B-T")
+    sg.add_argument("--ca-cert", action="append", metavar="CERT",
+                    help="chứng thư CA trung gian để nhúng chuỗi / intermediate CA certificate to embed")
     sg.add_argument("--reason")
     sg.add_argument("--location")
     sg.add_argument("--force", action="store_true",

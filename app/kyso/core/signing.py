@@ -158,8 +158,8 @@ def text_stamp(text: str | None = None, image: Path | None = None,
 
 def _reserve_bytes(signer: signers.Signer, tsa: bool) -> int:
     certs = [signer.signing_cert, *signer.cert_registry]
-    size = 6000 + sum(len(c.dump()) for c in certs) + 2 * 512
-    size += 10000 if tsa else 0
+    size = 8192 + sum(len(c.dump()) for c in certs) + 2 * 512
+    size += 12000 if tsa else 0
     return size + size % 2  # pyHanko wants an even reservation
 
 

@@ -639,11 +639,8 @@ class TokenSession:
             return key, always, mechs
 
         key, always, mechs = self.module.call(_find_key)
-        chain = []
-        for c in self.info.certificates:
-            if c.sha256 != cert.sha256:
-                chain.append(c.der)
-        chain.extend(extra_certs)
+        pool = [c.der for c in self.info.certificates if c.sha256 != cert.sha256]
+        chain = issuer_chain(cert.der, [*pool, *extra_certs])
         return TokenSigner(self, cert, key, always, mechs, pin_provider, chain)
 
     def close(self) -> None:
@@ -654,6 +651,28 @@ class TokenSession:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def issuer_chain(leaf_der: bytes, pool: Iterable[bytes]) -> list[bytes]:
+    """The CA certificates above ``leaf_der`` found in ``pool``, nearest first.
+
+    Only these go into the signature: a shared token may also hold other
+    people's certificates, which have no business in someone else's signature.
+    """
+    by_subject: dict[str, bytes] = {}
+    for der in pool:
+        c = asn1_x509.Certificate.load(der)
+        if c.ca:
+            by_subject.setdefault(c.subject.hashable, der)
+    chain: list[bytes] = []
+    current = asn1_x509.Certificate.load(leaf_der)
+    while not current.self_issued and len(chain) < 8:
+        parent = by_subject.get(current.issuer.hashable)
+        if parent is None or parent in chain:
+            break
+        chain.append(parent)
+        current = asn1_x509.Certificate.load(parent)
+    return chain
 
 
 def open_token(module: ModuleInfo | str | Path, label: str | None = None) -> TokenSession:

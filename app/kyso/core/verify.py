@@ -129,11 +129,27 @@ def load_certificates(paths: Iterable[Path | str]) -> list[asn1_x509.Certificate
     return certs
 
 
+def ca_certificates(extra: Iterable[Path | str] = ()) -> list[asn1_x509.Certificate]:
+    """Intermediate CA certificates: the ``ca-certs`` folder in the config dir, plus ``extra``.
+
+    A token often holds only the signer's own certificate; these complete the
+    chain embedded in signatures and help path building when verifying.
+    """
+    from . import paths
+
+    files = list(extra)
+    folder = paths.config_dir() / "ca-certs"
+    if folder.is_dir():
+        files.extend(sorted(p for p in folder.iterdir() if p.suffix.lower() in (".pem", ".crt", ".cer", ".der")))
+    return load_certificates(files)
+
+
 def validation_context(trust_roots: Iterable[asn1_x509.Certificate] = (),
                        fetch_revocation: bool = False) -> ValidationContext:
     """Trust only the given roots; fetch OCSP/CRL over the network only if asked."""
     return ValidationContext(
         trust_roots=list(trust_roots),
+        other_certs=ca_certificates(),
         allow_fetching=fetch_revocation,
         revocation_mode="soft-fail",
     )
@@ -146,7 +162,30 @@ _MODIFICATION = {
 }
 
 
-async def _check_signature(emb, vc: ValidationContext, revisions: int) -> SignatureReport:
+def _trailing_garbage(emb, revisions: int, file_size: int) -> bool:
+    """Bytes after the last signed revision that are not a revision of their own.
+
+    pyHanko judges such a signature "entire revision"; but nothing may follow
+    the final revision's end except white space.
+    """
+    if emb.signed_revision != revisions - 1:
+        return False
+    byte_range = [int(v) for v in emb.sig_object["/ByteRange"]]
+    end = byte_range[2] + byte_range[3]
+    if end >= file_size:
+        return False
+    stream = emb.reader.stream
+    here = stream.tell()
+    try:
+        stream.seek(end)
+        rest = stream.read(file_size - end)
+    finally:
+        stream.seek(here)
+    return bool(rest.strip())
+
+
+async def _check_signature(emb, vc: ValidationContext, revisions: int,
+                           file_size: int) -> SignatureReport:
     status = await async_validate_pdf_signature(emb, signer_validation_context=vc)
     mod_level = status.modification_level
     modification = _MODIFICATION.get(mod_level, SUSPICIOUS) if mod_level is not None else SUSPICIOUS
@@ -167,7 +206,7 @@ async def _check_signature(emb, vc: ValidationContext, revisions: int) -> Signat
         problems.append("verify.not_intact")
     elif not status.valid:
         problems.append("verify.bad_crypto")
-    if coverage == "partial":
+    if coverage == "partial" or _trailing_garbage(emb, revisions, file_size):
         problems.append("verify.coverage")
     if modification == SUSPICIOUS:
         problems.append("verify.suspicious")
@@ -198,10 +237,14 @@ async def _check_signature(emb, vc: ValidationContext, revisions: int) -> Signat
 
 async def check_signatures(reader: PdfFileReader, vc: ValidationContext) -> list[SignatureReport]:
     revisions = reader.xrefs.total_revisions
+    stream = reader.stream
+    here = stream.tell()
+    file_size = stream.seek(0, 2)
+    stream.seek(here)
     reports = []
     for emb in reader.embedded_regular_signatures:
         try:
-            reports.append(await _check_signature(emb, vc, revisions))
+            reports.append(await _check_signature(emb, vc, revisions, file_size))
         except Exception:  # a malformed signature is a verdict, not a crash
             log.exception("Could not validate signature %s", getattr(emb, "field_name", "?"))
             reports.append(SignatureReport(
