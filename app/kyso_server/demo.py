@@ -10,6 +10,7 @@ seeder stops at "submitted" and the signed states are left out.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 from collections.abc import Callable, Mapping, Sequence
@@ -60,8 +61,10 @@ def _find_font() -> Path | None:
     return here if here.exists() else None
 
 
+@functools.lru_cache(maxsize=64)
 def minimal_pdf(title: str, kind: str) -> bytes:
-    """A one-page A4 PDF; stands in until `kyso.demo.samples` provides real ones."""
+    """A one-page A4 PDF; stands in until `kyso.demo.samples` provides real ones.
+    Deterministic (reportlab invariant mode), hence cached."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
@@ -93,8 +96,11 @@ def seed(
     sign: SignFn | None = None,
     certificates: Mapping[str, Sequence[bytes]] | None = None,
     now: datetime | None = None,
+    password_hash: str | None = None,
 ) -> bool:
-    """Insert demo data unless units already exist. Returns True if it seeded."""
+    """Insert demo data unless units already exist. Returns True if it seeded.
+
+    `password_hash` lets tests pass a cheap argon2 hash of "demo"."""
     if session.scalar(select(Unit.id).limit(1)) is not None:
         return False
     now = now or datetime.now(timezone.utc)
@@ -107,7 +113,7 @@ def seed(
         session.add(u)
         session.flush()
         units[code] = u
-    pw = hash_password(DEMO_PASSWORD)  # one hash reused: argon2 is slow on purpose
+    pw = password_hash or hash_password(DEMO_PASSWORD)  # one hash reused: argon2 is slow on purpose
     users: dict[str, User] = {}
     for username, full_name, position, roles in USERS:
         user = User(username=username, full_name=full_name, position=position, password_hash=pw)

@@ -43,6 +43,27 @@ def pki() -> TestPki:
 
 
 @pytest.fixture(scope="session")
+def demo_inputs(pki: TestPki) -> dict[str, Any]:
+    """Seeding inputs shared by all tests: a cheap argon2 hash (verification
+    cost follows the stored hash's parameters) and memoised demo signatures."""
+    from argon2 import PasswordHasher
+
+    cache: dict[tuple[str, bytes], bytes] = {}
+
+    def sign(who: str, data: bytes) -> bytes:
+        key = (who, data)
+        if key not in cache:
+            cache[key] = pki.sign(who, data)
+        return cache[key]
+
+    return {
+        "sign": sign,
+        "certificates": {who: [pki.der(who)] for who in SIGNERS},
+        "password_hash": PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash("demo"),
+    }
+
+
+@pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[PgCluster | None]:
     cluster = PgCluster()
     try:
@@ -106,18 +127,14 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def server(db_url: str, tmp_path: Path, clock: FakeClock, pki: TestPki) -> Iterator[Server]:
+def server(
+    db_url: str, tmp_path: Path, clock: FakeClock, pki: TestPki, demo_inputs: dict[str, Any]
+) -> Iterator[Server]:
     settings = Settings(db_url=db_url, files_dir=tmp_path / "files", clock=clock)
     app = create_app(settings)
     ctx = app.state.ctx
     with ctx.sessions.begin() as session:
-        demo.seed(
-            session,
-            settings.files_dir,
-            sign=pki.sign,
-            certificates={who: [pki.der(who)] for who in SIGNERS},
-            now=clock.now,
-        )
+        demo.seed(session, settings.files_dir, now=clock.now, **demo_inputs)
     with TestClient(app) as client:
         yield Server(app=app, clock=clock, settings=settings, pki=pki, client=client, _tokens={})
     ctx.engine.dispose()
