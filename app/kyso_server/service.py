@@ -74,7 +74,7 @@ def get_visible_document(session: Session, user: User, doc_id: int, *, lock: boo
     """Invisible and missing documents look the same (404) so ids do not leak."""
     stmt = select(Document).where(Document.id == doc_id)
     if lock:
-        stmt = stmt.with_for_update()
+        stmt = stmt.with_for_update(of=Document)  # PostgreSQL: lock the document row only
     doc = session.scalar(stmt)
     if doc is None or not can_see(user, doc):
         raise ApiError(404, "document_not_found", "Không tìm thấy văn bản.")
