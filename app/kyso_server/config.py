@@ -1,0 +1,80 @@
+"""Server settings.
+
+Everything that is agency policy (document-type travel rules, secrecy words,
+throttling) or environment (database URL, files directory, clock) lives here so
+that tests and integrators can change it without touching the rules code.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+#: Vietnam time: numbering years and report months follow the local calendar,
+#: not UTC (a document issued at 00:30 on 1 January in Hà Nội is in the new year).
+VN_TZ = timezone(timedelta(hours=7), "ICT")
+
+ELECTRONIC = "electronic"
+BOTH = "electronic+paper"
+PAPER = "paper"
+
+#: Example policy from seed Lục Nam 2020 (Quyết định 648/QĐ-UBND, Phụ lục I-III).
+DEFAULT_DOC_TYPE_POLICY: dict[str, str] = {
+    **{t: ELECTRONIC for t in (
+        "Báo cáo", "Chỉ thị", "Chương trình", "Kế hoạch", "Hướng dẫn", "Quy định",
+        "Quy chế", "Thông báo", "Công văn", "Giấy mời", "Công điện",
+    )},
+    **{t: BOTH for t in (
+        "Đề án", "Quyết định", "Nghị quyết", "Tờ trình",
+        "Các văn bản giải quyết đơn thư, KNTC", "Phiếu gửi", "Phiếu chuyển",
+        "Giấy chứng nhận", "Giấy biên nhận hồ sơ", "Giấy ủy quyền",
+    )},
+    **{t: PAPER for t in (
+        "Quyết định giao dự toán NSNN", "Bản cam kết", "Bản ghi nhớ", "Bản thỏa thuận",
+        "Biên bản", "Dự án", "Giấy đi đường", "Giấy giới thiệu", "Giấy nghỉ phép",
+        "Hợp đồng", "Phương án",
+    )},
+}
+
+
+def utc_now() -> datetime:
+    """Default clock; tests inject their own to cross 1 January."""
+    return datetime.now(timezone.utc)
+
+
+def default_data_dir() -> Path:
+    """Per-user data directory, overridable with KYSO_SERVER_DATA."""
+    env = os.environ.get("KYSO_SERVER_DATA")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "kyso-server"
+
+
+@dataclass
+class Settings:
+    """Everything `create_app` needs; plain data so tests can build variants."""
+
+    db_url: str = ""
+    files_dir: Path = field(default_factory=lambda: default_data_dir() / "files")
+    clock: Callable[[], datetime] = utc_now
+    token_ttl: timedelta = timedelta(hours=12)
+    doc_type_policy: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_DOC_TYPE_POLICY))
+    #: Failed logins allowed per username or client IP within the window.
+    login_max_failures: int = 5
+    login_window: timedelta = timedelta(minutes=15)
+    max_upload_bytes: int = 50 * 1024 * 1024
+    #: DER-encoded trust roots. Empty: accept any certificate chain, but the
+    #: signature must still be intact, cryptographically valid and made by a
+    #: certificate registered to the uploader.
+    trust_roots: list[bytes] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.files_dir = Path(self.files_dir)
+        if not self.db_url:
+            data = default_data_dir()
+            data.mkdir(parents=True, exist_ok=True)
+            self.db_url = f"sqlite:///{data / 'kyso-server.sqlite3'}"

@@ -1,0 +1,1 @@
+"""HTTP routes, one module per area; all are mounted under /api/v1."""

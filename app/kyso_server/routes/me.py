@@ -1,0 +1,114 @@
+"""The current user, their certificates, the unit tree and the type policy."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timezone
+
+from asn1crypto import x509 as asn1_x509
+from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..auth import current_user
+from ..deps import AppContext, get_ctx, get_session
+from ..errors import ApiError
+from ..models import Certificate, Unit, User
+from ..schemas import CertificateOut, DocTypePolicyOut, MeOut, RoleOut, UnitOut
+from .common import errors, json_with_etag
+
+router = APIRouter(tags=["me"])
+
+_CERT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/pkix-cert": {"schema": {"type": "string", "format": "binary"}}},
+        "description": "Chứng thư số dạng DER",
+    }
+}
+
+
+def _cert_out(c: Certificate) -> CertificateOut:
+    return CertificateOut(id=c.id, sha256=c.sha256, subject=c.subject, serial=c.serial, not_after=c.not_after)
+
+
+@router.get("/me", response_model=MeOut, responses=errors(401))
+def me(user: User = Depends(current_user)) -> MeOut:
+    return MeOut(
+        id=user.id,
+        username=user.username,
+        full_name=user.full_name,
+        position=user.position,
+        roles=[RoleOut(unit_id=a.unit_id, unit_name=a.unit.name, role=a.role) for a in user.roles],
+    )
+
+
+@router.get("/me/certificates", response_model=list[CertificateOut], responses=errors(401))
+def list_certificates(user: User = Depends(current_user), session: Session = Depends(get_session)) -> list[CertificateOut]:
+    rows = session.scalars(select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.id))
+    return [_cert_out(c) for c in rows]
+
+
+def register_certificate(session: Session, ctx: AppContext, user: User, der: bytes) -> tuple[Certificate, bool]:
+    """Register a signing certificate for `user` (also used by the demo seeder)."""
+    try:
+        cert = asn1_x509.Certificate.load(der)
+        subject = cert.subject.human_friendly
+        serial = format(cert.serial_number, "x")
+        not_after = cert["tbs_certificate"]["validity"]["not_after"].native
+    except Exception as exc:
+        raise ApiError(422, "invalid_certificate", "Dữ liệu gửi lên không phải chứng thư số X.509 dạng DER.") from exc
+    sha = hashlib.sha256(der).hexdigest()
+    existing = session.scalar(select(Certificate).where(Certificate.sha256 == sha))
+    if existing is not None:
+        if existing.user_id != user.id:
+            raise ApiError(409, "certificate_taken", "Chứng thư số này đã được đăng ký cho một tài khoản khác.")
+        return existing, False
+    row = Certificate(
+        user_id=user.id, sha256=sha, der=der, subject=subject, serial=serial,
+        not_after=not_after.astimezone(timezone.utc) if not_after else None,
+        created_at=ctx.settings.clock(),
+    )
+    session.add(row)
+    session.flush()
+    return row, True
+
+
+@router.post(
+    "/me/certificates",
+    response_model=CertificateOut,
+    status_code=201,
+    responses={**errors(401, 409, 422), 200: {"model": CertificateOut, "description": "Đã đăng ký từ trước"}},
+    openapi_extra=_CERT_BODY,
+)
+async def add_certificate(
+    request: Request,
+    response: Response,
+    user: User = Depends(current_user),
+    session: Session = Depends(get_session),
+    ctx: AppContext = Depends(get_ctx),
+) -> CertificateOut:
+    """Register a signing certificate (DER body). Uploads are accepted only
+    when their new signature was made with one of the uploader's certificates."""
+    der = await request.body()
+    if len(der) > 64 * 1024:
+        raise ApiError(413, "too_large", "Chứng thư số quá lớn.")
+    row, created = register_certificate(session, ctx, user, der)
+    response.status_code = 201 if created else 200
+    return _cert_out(row)
+
+
+@router.get("/units", response_model=list[UnitOut], responses=errors(401))
+def units(request: Request, _user: User = Depends(current_user), session: Session = Depends(get_session)) -> Response:
+    rows = session.scalars(select(Unit).order_by(Unit.id))
+    payload = [
+        UnitOut(id=u.id, code=u.code, name=u.name, kind=u.kind, organ_id=u.organ_id, parent_id=u.parent_id)
+        for u in rows
+    ]
+    return json_with_etag(request, payload)
+
+
+@router.get("/policy/doc-types", response_model=DocTypePolicyOut, responses=errors(401))
+def doc_type_policy(_user: User = Depends(current_user), ctx: AppContext = Depends(get_ctx)) -> DocTypePolicyOut:
+    """The agency's document-type policy: electronic, electronic+paper or paper."""
+    return DocTypePolicyOut(policy=ctx.settings.doc_type_policy)
