@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator
@@ -83,6 +84,12 @@ def first_page_runs(path: Path, password: str | None = None) -> list[str]:
         page = pdf[0]
         text = page.get_textpage()
         runs = []
+        # Every marking is written in capitals: a page without "MẬT" in capitals
+        # needs no run-by-run look (most pages; this keeps batches fast).
+        if policy.MARK_WORD not in unicodedata.normalize("NFC", text.get_text_range()):
+            text.close()
+            page.close()
+            return runs
         for i in range(text.count_rects()):
             l, b, r, t = text.get_rect(i)
             runs.append(text.get_text_bounded(l, b, r, t))

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 SECRECY_LEVELS = ("Tuyệt mật", "Tối mật", "Mật")
+MARK_WORD = "MẬT"  # every secrecy marking contains it, in capitals
 _MARK = re.compile(r"^(?:ĐỘ\s*MẬT\s*:?\s*)?(TUYỆT\s+MẬT|TỐI\s+MẬT|MẬT)$")
 
 

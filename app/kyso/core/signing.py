@@ -172,6 +172,8 @@ def _unique_field_name(doc: PdfInput, prefix: str) -> str:
 
 
 async def _refuse_broken_signatures(doc: PdfInput) -> None:
+    if not doc.reader.embedded_regular_signatures:
+        return
     reports = await check_signatures(doc.reader, validation_context())
     for rep in reports:
         # Trust is not judged here (roots may not be configured); integrity is.
