@@ -191,6 +191,36 @@ def _jobs(args) -> list[tuple[Path, Path]]:
     raise UsageError("usage.output_needed")
 
 
+def _role_request(args, placement):
+    from dataclasses import replace as _replace
+    from datetime import date
+
+    from .core import appearance as ap
+    from .core.roles import RoleRequest
+
+    issue_date = None
+    if args.date:
+        try:
+            issue_date = date.fromisoformat(args.date)
+        except ValueError:
+            raise UsageError("issue.bad_date", value=args.date) from None
+    req = RoleRequest(role=args.role, number=args.number, issue_date=issue_date, placement=placement)
+    if args.signature_image:
+        req = _replace(req, leader=ap.LeaderStyle(signature_image=Path(args.signature_image)))
+    if args.seal_image or args.seal_diameter:
+        seal = ap.AgencySealStyle()
+        req = _replace(req, agency=_replace(
+            seal, seal_image=Path(args.seal_image) if args.seal_image else seal.seal_image,
+            diameter_mm=args.seal_diameter or seal.diameter_mm))
+    if args.initial_image:
+        req = _replace(req, initial=ap.InitialStyle(initial_image=Path(args.initial_image)))
+    if args.main_number:
+        req = _replace(req, attachment=ap.AttachmentStyle(main_number=args.main_number))
+    if args.copy_form:
+        req = _replace(req, copy=ap.CopyStyle(copy_form=args.copy_form))
+    return req
+
+
 def _sign_options(args):
     from .core.signing import Placement, SignOptions, text_stamp
 
@@ -198,6 +228,14 @@ def _sign_options(args):
         raise UsageError("usage.page_without_box")
     placement = None
     appearance = None
+    base = SignOptions(reason=args.reason, location=args.location, tsa_url=args.tsa,
+                       force=args.force, password=os.environ.get("KYSO_PDF_PASSWORD"))
+    if args.role:
+        from .core.roles import role_options
+
+        if args.page is not None:
+            placement = Placement(args.page - 1, _parse_box(args.box))
+        return role_options(_role_request(args, placement), base)
     if args.page is not None:
         box = _parse_box(args.box)
         placement = Placement(args.page - 1, box)
@@ -205,9 +243,9 @@ def _sign_options(args):
                                 Path(args.image) if args.image else None, box.w, box.h)
     elif args.text or args.image:
         raise UsageError("usage.page_without_box")
-    return SignOptions(placement=placement, appearance=appearance, reason=args.reason,
-                       location=args.location, tsa_url=args.tsa, force=args.force,
-                       password=os.environ.get("KYSO_PDF_PASSWORD"))
+    from dataclasses import replace as _replace
+
+    return _replace(base, placement=placement, appearance=appearance)
 
 
 def _exit_for(results) -> int:
@@ -318,6 +356,17 @@ def build_parser() -> argparse.ArgumentParser:
     sg.add_argument("--tsa", help="máy chủ dấu thời gian (RFC 3161) → PAdES B-T")
     sg.add_argument("--ca-cert", action="append", metavar="CERT",
                     help="chứng thư CA trung gian để nhúng chuỗi / intermediate CA certificate to embed")
+    sg.add_argument("--role", choices=["initial", "leader", "agency", "attachment", "copy"],
+                    help="vai trò (Nghị định 30): initial=ký nháy, leader=lãnh đạo ký, agency=văn thư "
+                         "cấp số và ký số cơ quan, attachment=phụ lục, copy=bản sao")
+    sg.add_argument("--number", help="số văn bản khi cấp số, ví dụ 417 / document number at issuance")
+    sg.add_argument("--date", help="ngày ban hành, ISO, ví dụ 2026-11-20 / issue date")
+    sg.add_argument("--signature-image", help="ảnh chữ ký (PNG xanh, nền trong suốt)")
+    sg.add_argument("--seal-image", help="ảnh con dấu (PNG đỏ, nền trong suốt)")
+    sg.add_argument("--seal-diameter", type=float, help="đường kính dấu, mm (mặc định 36)")
+    sg.add_argument("--initial-image", help="ảnh chữ ký nháy (PNG)")
+    sg.add_argument("--main-number", help="số, ký hiệu văn bản chính (phụ lục), ví dụ 607/UBND-VP")
+    sg.add_argument("--copy-form", choices=["SAO Y", "SAO LỤC", "TRÍCH SAO"], help="hình thức sao")
     sg.add_argument("--reason")
     sg.add_argument("--location")
     sg.add_argument("--force", action="store_true",

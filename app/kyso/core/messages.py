@@ -81,6 +81,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Văn bản đã có trường chữ ký “{field}” đã ký.",
         "The document already has a signed field “{field}”.",
     ),
+    "issue.no_fields": (
+        "Văn bản “{path}” không có ô số và ngày do Kyso tạo trước khi ký, nên không thể "
+        "điền số, ngày mà giữ nguyên chữ ký đã có. Hãy để văn thư cấp số trên hệ thống "
+        "quản lý văn bản, hoặc xin bản dự thảo ký lại bằng Kyso.",
+        "“{path}” has no number and date fields made by Kyso before it was signed, so the "
+        "number and date cannot be filled without breaking its signatures. Assign the number "
+        "in the document system, or have the draft signed again with Kyso.",
+    ),
+    "issue.no_leader_signature": (
+        "Văn bản “{path}” chưa có chữ ký số hợp lệ của người có thẩm quyền. Văn thư chỉ "
+        "được ký số của cơ quan sau khi lãnh đạo đã ký (Nghị định 30/2020, Điều 32).",
+        "“{path}” has no valid signature of the competent person. The clerk may apply the "
+        "agency signature only after the leader has signed (Decree 30/2020, art. 32).",
+    ),
+    "issue.bad_date": (
+        "Ngày “{value}” không đúng dạng NĂM-THÁNG-NGÀY (ví dụ 2026-11-20).",
+        "Date “{value}” is not of the form YEAR-MONTH-DAY (e.g. 2026-11-20).",
+    ),
     # -- tokens and PINs -------------------------------------------------
     "token.module_not_found": (
         "Không tìm thấy thư viện PKCS#11 của thiết bị ký số (token). Hãy cài phần mềm "
@@ -189,6 +207,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "usage.one_output_many_inputs": (
         "Ký nhiều văn bản thì dùng --out-dir, không dùng -o.",
         "For several documents use --out-dir, not -o.",
+    ),
+    "usage.bad_role": (
+        "Vai trò “{role}” không có. Chọn: initial (ký nháy), leader (lãnh đạo ký), agency "
+        "(văn thư ký số cơ quan), attachment (phụ lục), copy (bản sao).",
+        "Unknown role “{role}”. Choose initial, leader, agency, attachment or copy.",
+    ),
+    "usage.number_and_date": (
+        "Cấp số cần cả số (--number) và ngày (--date).",
+        "Issuing needs both a number (--number) and a date (--date).",
+    ),
+    "usage.main_number_needed": (
+        "Ký phụ lục cần số, ký hiệu của văn bản chính (--main-number, ví dụ 607/UBND-VP).",
+        "Signing an attachment needs the main document's number (--main-number, e.g. 607/UBND-VP).",
     ),
     "usage.page_without_box": (
         "--page và --box phải đi cùng nhau.",

@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -38,7 +38,8 @@ from . import messages
 from .errors import Cancelled, DocumentError, KysoError, TokenError, UsageError
 from .fileio import atomic_output
 from .pdfdoc import PdfInput, open_pdf
-from .stamp import BLACK, Box, ImageBlock, KysoStampStyle, StampLayout, TextBlock, TextLine
+from .stamp import (BLACK, Box, ImageBlock, KysoStampStyle, StampLayout, TextBlock, TextLine,
+                    fit_layout)
 from .verify import check_signatures, validation_context
 
 log = logging.getLogger(__name__)
@@ -213,10 +214,8 @@ async def _sign_one(signer: signers.Signer, src: Path, dst: Path, options: SignO
                 field_name, on_page=index, box=geometry.box_to_user(placement.box))
             factory = options.appearance or text_stamp(
                 width=placement.box.w, height=placement.box.h)
-            layout = factory(identity, when)
-            # The layout is drawn at the size of the box it was given.
-            if (layout.width, layout.height) != (placement.box.w, placement.box.h):
-                layout = replace(layout, width=placement.box.w, height=placement.box.h)
+            # Drawn at the size of the box it was given (a user may resize it).
+            layout = fit_layout(factory(identity, when), placement.box.w, placement.box.h)
             style = KysoStampStyle(layout=layout, rotation=geometry.rotation)
         else:
             field_spec = sig_fields.SigFieldSpec(field_name)

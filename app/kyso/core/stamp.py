@@ -107,6 +107,26 @@ class StampLayout:
     border: Color | None = None
 
 
+def fit_layout(layout: StampLayout, width: float, height: float) -> StampLayout:
+    """``layout`` scaled uniformly (aspect kept) and centred in a width × height box."""
+    if (layout.width, layout.height) == (width, height) or layout.width <= 0 or layout.height <= 0:
+        return StampLayout(width, height, layout.elements, layout.border)
+    k = min(width / layout.width, height / layout.height)
+    dx, dy = (width - layout.width * k) / 2, (height - layout.height * k) / 2
+
+    def box(b: Box) -> Box:
+        return Box(dx + b.x * k, dy + b.y * k, b.w * k, b.h * k)
+
+    elements = []
+    for el in layout.elements:
+        if isinstance(el, ImageBlock):
+            elements.append(ImageBlock(el.path, box(el.box), el.align, el.valign))
+        else:
+            lines = tuple(TextLine(l.text, l.size * k, l.bold, l.italic, l.color) for l in el.lines)
+            elements.append(TextBlock(lines, box(el.box), el.align, el.valign, el.leading))
+    return StampLayout(width, height, tuple(elements), layout.border)
+
+
 # -- images ----------------------------------------------------------------
 
 
@@ -421,6 +441,11 @@ _ROTATION_MATRIX = {
 }
 
 
+def rotation_matrix(rotation: int) -> tuple | None:
+    """/Matrix that turns an appearance upright on a page with this /Rotate."""
+    return _ROTATION_MATRIX[rotation % 360]
+
+
 @dataclass(frozen=True)
 class KysoStampStyle(BaseStampStyle):
     """A pyHanko stamp style that draws a :class:`StampLayout`.
@@ -450,7 +475,7 @@ class KysoStamp(BaseStamp):
 
     def as_form_xobject(self):
         xobj = super().as_form_xobject()
-        matrix = _ROTATION_MATRIX[self.style.rotation % 360]
+        matrix = rotation_matrix(self.style.rotation)
         if matrix is not None:
             xobj[pdf_name("/Matrix")] = generic.ArrayObject(
                 [generic.NumberObject(v) for v in matrix])

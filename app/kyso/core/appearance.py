@@ -1,0 +1,166 @@
+"""Decree 30/2020 stamps, one immutable style per role (Appendix I).
+
+- ``leader``: the handwritten signature image, blue, transparent PNG, centred
+  between the signer's title and name; no text required.
+- ``agency``: the agency seal, red, at the seal's real size, overlapping about a
+  third of the leader's image on its left; agency name and signing time as
+  small text when configured (common practice under Circular 01/2019).
+- ``initial`` (ký nháy): a small initial image or the reviewer's short name.
+- ``attachment``: no image; top right of page 1; number and symbol of the main
+  document and the signing time; 10 pt Times New Roman, upright, black.
+- ``copy`` ("SAO Y", "SAO LỤC", "TRÍCH SAO"): no image; top right of page 1;
+  form of copy, copying agency, signing time; 10 pt, black.
+
+Every time shown is Vietnam time with its offset (+07:00). Styles are small
+frozen dataclasses with defaults, so an agency's configuration can override
+any of them; a style turns into a :class:`StampLayout` once the signer and the
+time are known.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from .fonts import RESOURCES
+from .signing import SignerIdentity, format_time
+from .stamp import BLACK, BLUE, Box, ImageBlock, StampLayout, TextBlock, TextLine
+
+MM = 72.0 / 25.4
+IMAGES = RESOURCES / "images"
+
+ROLES = ("initial", "leader", "agency", "attachment", "copy")
+COPY_FORMS = ("SAO Y", "SAO LỤC", "TRÍCH SAO")
+
+
+def _image_size(path: Path) -> tuple[int, int]:
+    from .stamp import encode_image
+
+    img = encode_image(path)
+    return img.width, img.height
+
+
+@dataclass(frozen=True)
+class LeaderStyle:
+    """The competent person's signature image (màu xanh, nền trong suốt)."""
+
+    signature_image: Path = IMAGES / "sample-signature.png"
+    width_mm: float = 40.0     # the image is fitted in this width, aspect kept
+    max_height_mm: float = 20.0
+
+    def size(self) -> tuple[float, float]:
+        w_px, h_px = _image_size(self.signature_image)
+        w = self.width_mm * MM
+        h = w * h_px / w_px
+        if h > self.max_height_mm * MM:
+            h = self.max_height_mm * MM
+            w = h * w_px / h_px
+        return w, h
+
+    def layout(self, who: SignerIdentity, when: datetime) -> StampLayout:
+        w, h = self.size()
+        return StampLayout(w, h, (ImageBlock(self.signature_image, Box(0, 0, w, h)),))
+
+
+@dataclass(frozen=True)
+class AgencySealStyle:
+    """The agency's seal (màu đỏ, kích thước thực tế của dấu)."""
+
+    seal_image: Path = IMAGES / "sample-seal.png"
+    diameter_mm: float = 36.0
+    agency_name: str | None = None   # None: the certificate's organisation
+    show_text: bool = True
+    text_width_mm: float = 46.0
+
+    @property
+    def diameter(self) -> float:
+        return self.diameter_mm * MM
+
+    def text_lines(self, who: SignerIdentity, when: datetime) -> tuple[TextLine, ...]:
+        name = self.agency_name or who.organisation or who.common_name
+        return (
+            TextLine("Ký bởi:", 6.5, color=BLACK),
+            TextLine(name, 6.5, bold=True, color=BLACK),
+            TextLine(f"Thời gian ký: {format_time(when)}", 6.5, color=BLACK),
+        )
+
+    def layout(self, who: SignerIdentity, when: datetime) -> StampLayout:
+        """The seal alone in a square; with text, a text column on the seal's left."""
+        d = self.diameter
+        if not self.show_text:
+            return StampLayout(d, d, (ImageBlock(self.seal_image, Box(0, 0, d, d)),))
+        tw = self.text_width_mm * MM
+        return StampLayout(tw + d, d, (
+            TextBlock(self.text_lines(who, when), Box(0, d * 0.25, tw - 3, d * 0.5), align="right"),
+            ImageBlock(self.seal_image, Box(tw, 0, d, d)),
+        ))
+
+    def seal_offset(self) -> float:
+        """Where the seal starts inside the stamp (the text column comes first)."""
+        return self.text_width_mm * MM if self.show_text else 0.0
+
+
+@dataclass(frozen=True)
+class InitialStyle:
+    """The reviewer's initial (ký nháy): a small image, or a short name."""
+
+    initial_image: Path | None = IMAGES / "sample-initial.png"
+    short_name: str | None = None    # used when there is no image
+    width_mm: float = 16.0
+    height_mm: float = 9.0
+
+    def size(self) -> tuple[float, float]:
+        return self.width_mm * MM, self.height_mm * MM
+
+    def layout(self, who: SignerIdentity, when: datetime) -> StampLayout:
+        w, h = self.size()
+        if self.initial_image is not None:
+            return StampLayout(w, h, (ImageBlock(self.initial_image, Box(0, 0, w, h)),))
+        name = self.short_name or _short_name(who.common_name)
+        return StampLayout(w, h, (TextBlock((TextLine(name, 8, italic=True, color=BLUE),), Box(0, 0, w, h)),))
+
+
+def _short_name(full_name: str) -> str:
+    """'Trần Thị Hương' → 'T.T.Hương'."""
+    parts = full_name.split()
+    if len(parts) < 2:
+        return full_name
+    return ".".join(p[0] for p in parts[:-1]) + "." + parts[-1]
+
+
+@dataclass(frozen=True)
+class AttachmentStyle:
+    """Agency signature on an attachment or appendix in its own file: no image."""
+
+    main_number: str = ""            # e.g. "607/UBND-VP"
+    font_size: float = 10.0
+    width_mm: float = 58.0
+
+    def size(self) -> tuple[float, float]:
+        return self.width_mm * MM, self.font_size * 1.3 * 2 + 4
+
+    def layout(self, who: SignerIdentity, when: datetime) -> StampLayout:
+        w, h = self.size()
+        lines = (TextLine(self.main_number, self.font_size), TextLine(format_time(when), self.font_size))
+        return StampLayout(w, h, (TextBlock(lines, Box(0, 0, w, h), align="left", leading=1.3),))
+
+
+@dataclass(frozen=True)
+class CopyStyle:
+    """Agency signature on an electronic copy: form of copy, agency, time; no image."""
+
+    copy_form: str = "SAO Y"
+    agency_name: str | None = None
+    font_size: float = 10.0
+    width_mm: float = 70.0
+
+    def size(self) -> tuple[float, float]:
+        return self.width_mm * MM, self.font_size * 1.3 * 3 + 4
+
+    def layout(self, who: SignerIdentity, when: datetime) -> StampLayout:
+        w, h = self.size()
+        agency = self.agency_name or who.organisation or who.common_name
+        lines = (TextLine(self.copy_form, self.font_size), TextLine(agency, self.font_size),
+                 TextLine(format_time(when), self.font_size))
+        return StampLayout(w, h, (TextBlock(lines, Box(0, 0, w, h), align="left", leading=1.3),))

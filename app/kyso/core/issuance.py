@@ -1,0 +1,192 @@
+"""Number and date ("cấp số"): written into the blanks without breaking signatures.
+
+Drafts carry blanks: "Số:     /UBND-VP" and "…, ngày   tháng   năm 20…". At
+issuance the clerk's step fills them (Decree 30, art. 15.3). Writing into the
+page content after the first signature would be a modification of signed
+content; filling form fields that existed before the first signature is an
+allowed change. So:
+
+1. the first signature placed by Kyso (the reviewer's initial, or the leader's
+   signature on the two-signature path) adds empty, borderless text fields
+   over the blanks in the same revision it signs (:func:`add_issuance_fields`);
+2. the clerk's issuance fills those fields (:func:`fill_issuance_fields`) in
+   the revision that carries the agency signature.
+
+pyHanko's difference analysis then reports form filling, nothing worse, after
+the earlier signatures, and poppler's pdfsig keeps them valid.
+
+Vietnamese practice for the figures: numbers and days below 10, and the months
+January and February, take a leading zero ("Số: 07", "ngày 05 tháng 02").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.generic import pdf_name
+
+from .errors import DocumentError
+from .pdfdoc import PdfInput
+from .stamp import Box, StampLayout, TextBlock, TextLine, render_layout, rotation_matrix
+
+NUMBER_FIELD = "KysoSoVanBan"
+DAY_FIELD = "KysoNgay"
+MONTH_FIELD = "KysoThang"
+YEAR_FIELD = "KysoNam"
+FIELD_NAMES = (NUMBER_FIELD, DAY_FIELD, MONTH_FIELD, YEAR_FIELD)
+
+
+def format_number(number: int | str) -> str:
+    text = str(number).strip()
+    return f"0{text}" if text.isdigit() and int(text) < 10 and len(text) == 1 else text
+
+
+def format_day(d: date) -> str:
+    return f"{d.day:02d}"
+
+
+def format_month(d: date) -> str:
+    return f"{d.month:02d}" if d.month <= 2 else str(d.month)
+
+
+@dataclass(frozen=True)
+class Blank:
+    """A blank to fill: field name, page index, box as displayed, how to write in it."""
+
+    name: str
+    page: int
+    box: Box
+    font_size: float = 13.0
+    italic: bool = False
+    align: str = "center"
+
+
+def _field_appearance(writer, blank: Blank, value: str, rotation: int):
+    layout = StampLayout(blank.box.w, blank.box.h, ())
+    if value:
+        layout = StampLayout(blank.box.w, blank.box.h, (TextBlock(
+            (TextLine(value, blank.font_size, italic=blank.italic),),
+            Box(0, 0, blank.box.w, blank.box.h), align=blank.align, leading=1.0),))
+    content, resources = render_layout(writer, layout)
+    res = generic.DictionaryObject()
+    for category, name, ref in resources:
+        key = pdf_name(category.value if hasattr(category, "value") else str(category))
+        res.setdefault(key, generic.DictionaryObject())[pdf_name(name)] = ref
+    xobj = generic.StreamObject({
+        pdf_name("/Type"): pdf_name("/XObject"),
+        pdf_name("/Subtype"): pdf_name("/Form"),
+        pdf_name("/BBox"): generic.ArrayObject([generic.FloatObject(v) for v in
+                                                (0, 0, blank.box.w, blank.box.h)]),
+        pdf_name("/Resources"): res,
+    }, stream_data=content)
+    matrix = rotation_matrix(rotation)
+    if matrix is not None:
+        xobj[pdf_name("/Matrix")] = generic.ArrayObject([generic.NumberObject(v) for v in matrix])
+    return writer.add_object(xobj)
+
+
+def _acroform_fields(writer) -> generic.ArrayObject:
+    root = writer.root
+    if "/AcroForm" not in root:
+        root[pdf_name("/AcroForm")] = writer.add_object(generic.DictionaryObject({
+            pdf_name("/Fields"): generic.ArrayObject()}))
+        writer.update_root()
+    form = root["/AcroForm"]
+    if "/Fields" not in form:
+        form[pdf_name("/Fields")] = generic.ArrayObject()
+        writer.update_container(form)
+    fields = form["/Fields"]
+    writer.update_container(fields)
+    return fields
+
+
+def existing_fields(doc: PdfInput) -> dict[str, generic.IndirectObject]:
+    """Kyso's issuance fields already in the document, by name."""
+    found = {}
+    try:
+        fields = doc.reader.root["/AcroForm"]["/Fields"]
+    except KeyError:
+        return found
+    for ref in fields:
+        obj = ref.get_object()
+        name = str(obj.get("/T", ""))
+        if name in FIELD_NAMES:
+            found[name] = ref
+    return found
+
+
+def add_issuance_fields(doc: PdfInput, blanks: list[Blank]) -> list[str]:
+    """Add empty text fields over ``blanks`` (before the first signature only)."""
+    writer = doc.writer
+    have = existing_fields(doc)
+    todo = [b for b in blanks if b.name not in have]
+    if not todo:
+        return []
+    if doc.reader.embedded_regular_signatures:
+        # Adding fields after a signature would itself be a change to signed
+        # content; the clerk will be told the blanks cannot be filled.
+        return []
+    fields = _acroform_fields(writer)
+    added = []
+    for blank in todo:
+        page_ref = doc.page_ref(blank.page)
+        geometry = doc.geometry(blank.page)
+        rect = geometry.box_to_user(blank.box)
+        widget = generic.DictionaryObject({
+            pdf_name("/Type"): pdf_name("/Annot"),
+            pdf_name("/Subtype"): pdf_name("/Widget"),
+            pdf_name("/FT"): pdf_name("/Tx"),
+            pdf_name("/T"): generic.TextStringObject(blank.name),
+            pdf_name("/Rect"): generic.ArrayObject([generic.FloatObject(v) for v in rect]),
+            pdf_name("/F"): generic.NumberObject(4),           # print
+            pdf_name("/Ff"): generic.NumberObject(0),
+            pdf_name("/P"): page_ref,
+            pdf_name("/DA"): generic.TextStringObject(f"/Helv {blank.font_size:g} Tf 0 g"),
+            pdf_name("/MK"): generic.DictionaryObject({
+                pdf_name("/R"): generic.NumberObject(geometry.rotation)}),
+            pdf_name("/AP"): generic.DictionaryObject({
+                pdf_name("/N"): _field_appearance(writer, blank, "", geometry.rotation)}),
+        })
+        ref = writer.add_object(widget)
+        fields.append(ref)
+        writer.register_annotation(page_ref, ref)
+        added.append(blank.name)
+    return added
+
+
+def fill_issuance_fields(doc: PdfInput, values: dict[str, str], blanks: dict[str, Blank]) -> None:
+    """Write ``values`` (field name → text) into the fields made before signing."""
+    writer = doc.writer
+    have = existing_fields(doc)
+    missing = [name for name in values if name not in have]
+    if missing:
+        raise DocumentError("issue.no_fields", path=doc.path.name)
+    for name, value in values.items():
+        ref = have[name]
+        field = ref.get_object()
+        rect = [float(v) for v in field["/Rect"]]
+        page_index = _page_index_of(doc, field)
+        geometry = doc.geometry(page_index)
+        box = geometry.box_to_display((rect[0], rect[1], rect[2], rect[3]))
+        blank = blanks.get(name) or Blank(name, page_index, box)
+        blank = Blank(name, page_index, box, blank.font_size, blank.italic, blank.align)
+        field[pdf_name("/V")] = generic.TextStringObject(value)
+        field[pdf_name("/AP")] = generic.DictionaryObject({
+            pdf_name("/N"): _field_appearance(writer, blank, value, geometry.rotation)})
+        writer.update_container(field)
+
+
+def _page_index_of(doc: PdfInput, field) -> int:
+    target = field.get("/P")
+    if target is not None:
+        for i in range(doc.page_count):
+            if doc.page_ref(i).idnum == target.idnum:
+                return i
+    return 0
+
+
+def read_issuance_values(doc: PdfInput) -> dict[str, str]:
+    """The values already written (empty strings for blank fields)."""
+    return {name: str(ref.get_object().get("/V", "")) for name, ref in existing_fields(doc).items()}
