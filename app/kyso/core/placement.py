@@ -241,7 +241,7 @@ def _geometry(page_obj) -> PageGeometry:
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Char:
     ch: str
     x0: float
@@ -254,52 +254,81 @@ class _Char:
     italic: bool
 
 
+def _display_affine(geom: PageGeometry) -> tuple[float, float, float, float, float, float]:
+    """``geom.to_display`` as an affine map (a, b, c, d, e, f): x' = a x + c y + e,
+    y' = b x + d y + f.  Thousands of glyph corners per page go through it;
+    inline arithmetic is several times cheaper than a method call each."""
+    e, f = geom.to_display(0.0, 0.0)
+    ax, ay = geom.to_display(1.0, 0.0)
+    cx, cy = geom.to_display(0.0, 1.0)
+    return ax - e, ay - f, cx - e, cy - f, e, f
+
+
 def _chars(pdf_page, geom: PageGeometry, metrics) -> list[_Char]:
     """The page's upright (as displayed) characters, in displayed coordinates."""
     tp = pdf_page.get_textpage()
     try:
         raw = tp.raw
-        n = pdfium_c.FPDFText_CountChars(raw)
-        rect = pdfium_c.FS_RECTF()
-        mat = pdfium_c.FS_MATRIX()
+        c = pdfium_c
+        get_unicode = c.FPDFText_GetUnicode
+        get_object, get_box = c.FPDFText_GetTextObject, c.FPDFText_GetLooseCharBox
+        n = c.FPDFText_CountChars(raw)
+        rect = c.FS_RECTF()
+        mat = c.FS_MATRIX()
         ox, oy = ctypes.c_double(), ctypes.c_double()
         flags = ctypes.c_int()
         buf = ctypes.create_string_buffer(256)
+        A, B, C, D, E, F = _display_affine(geom)
         font_cache: dict[tuple[bytes, int], tuple[float, float, bool, bool]] = {}
+        # Per text object (one Tj/TJ): size, baseline, direction and font are
+        # the same for all its glyphs, so they are asked once (ctypes calls
+        # cost ~1 us each; a page has ~2000 glyphs).
+        obj_cache: dict[int, tuple | None] = {}
         out: list[_Char] = []
-        for i in range(n):
-            if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
-                continue  # PDFium's own spaces and line breaks: we make ours
-            code = pdfium_c.FPDFText_GetUnicode(raw, i)
-            if code in (0, 0xFFFE, 0xFFFF) or code in (10, 13):
+        append = out.append
+        # the whole text in one call; one UTF-16 unit per char index unless
+        # the page has characters outside the BMP (then ask char by char)
+        text = tp.get_text_range(0, n) if n else ""
+        if len(text) != n:
+            text = "".join(chr(get_unicode(raw, i)) for i in range(n))
+        for i, ch in enumerate(text):
+            if ch in "\r\n\x00\ufffe\uffff":
                 continue
-            ch = chr(code)
-            size = pdfium_c.FPDFText_GetFontSize(raw, i)
-            if size <= 0 or not pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect):
+            obj = get_object(raw, i)
+            if not obj:
+                continue  # PDFium's own (generated) spaces: we make ours from gaps
+            key_obj = ctypes.cast(obj, ctypes.c_void_p).value or -i
+            per = obj_cache.get(key_obj, False)
+            if per is False:
+                per = None
+                size = c.FPDFText_GetFontSize(raw, i)
+                c.FPDFText_GetMatrix(raw, i, mat)
+                # direction of the baseline as displayed: only upright text
+                dx, dy = A * mat.a + C * mat.b, B * mat.a + D * mat.b
+                if size > 0 and dx > 0 and abs(dy) <= 0.09 * dx:  # within ~5 degrees
+                    c.FPDFText_GetCharOrigin(raw, i, ox, oy)
+                    base = B * ox.value + D * oy.value + F
+                    c.FPDFText_GetFontInfo(raw, i, buf, 256, flags)
+                    fkey = (buf.value, flags.value)
+                    info = font_cache.get(fkey)
+                    if info is None:
+                        name = _SUBSET.sub("", buf.value.decode("utf-8", "replace"))
+                        a, d = metrics.get(name, (DEFAULT_ASCENT, DEFAULT_DESCENT))
+                        low = name.lower()
+                        bold = bool(flags.value & (1 << 18)) or any(
+                            w in low for w in ("bold", "black", "heavy", "semibold", "demi")
+                        ) or c.FPDFText_GetFontWeight(raw, i) >= 600
+                        italic = bool(flags.value & (1 << 6)) or "italic" in low or "oblique" in low
+                        info = font_cache[fkey] = (a, d, bold, italic)
+                    per = (base, size, *info)
+                if key_obj > 0:
+                    obj_cache[key_obj] = per
+            if per is None or not get_box(raw, i, rect):
                 continue
-            pdfium_c.FPDFText_GetCharOrigin(raw, i, ox, oy)
-            pdfium_c.FPDFText_GetMatrix(raw, i, mat)
-            # direction of the baseline as displayed: only upright text counts
-            bx, by = geom.to_display(ox.value, oy.value)
-            ex, ey = geom.to_display(ox.value + mat.a, oy.value + mat.b)
-            ang = math.degrees(math.atan2(ey - by, ex - bx))
-            if abs(ang) > 5:
-                continue
-            pdfium_c.FPDFText_GetFontInfo(raw, i, buf, 256, flags)
-            key = (buf.value, flags.value)
-            info = font_cache.get(key)
-            if info is None:
-                name = _SUBSET.sub("", buf.value.decode("utf-8", "replace"))
-                a, d = metrics.get(name, (DEFAULT_ASCENT, DEFAULT_DESCENT))
-                low = name.lower()
-                bold = bool(flags.value & (1 << 18)) or any(
-                    w in low for w in ("bold", "black", "heavy", "semibold", "demi")
-                ) or pdfium_c.FPDFText_GetFontWeight(raw, i) >= 600
-                italic = bool(flags.value & (1 << 6)) or "italic" in low or "oblique" in low
-                info = font_cache[key] = (a, d, bold, italic)
-            x0a, y0a = geom.to_display(rect.left, rect.bottom)
-            x1a, y1a = geom.to_display(rect.right, rect.top)
-            out.append(_Char(ch, min(x0a, x1a), max(x0a, x1a), by, size, *info))
+            xa, xb = A * rect.left + C * rect.bottom + E, A * rect.right + C * rect.top + E
+            if xa > xb:
+                xa, xb = xb, xa
+            append(_Char(ch, xa, xb, *per))
         return out
     finally:
         tp.close()
@@ -383,9 +412,10 @@ def _group(page: int, chars: list[_Char]) -> list[TextLine]:
             if last_ink is not None:
                 gap = c.x0 - last_ink.x1
                 em = max(c.size, last_ink.size)
-                tail = _nfc("".join(x.ch for x in item[-12:]))
-                limit = BLANK_MAX_EM if _ends_with_blank_keyword(tail) else SPLIT_EM
-                if gap > limit * em:
+                if gap > SPLIT_EM * em and not (
+                    gap <= BLANK_MAX_EM * em
+                    and _ends_with_blank_keyword(_nfc("".join(x.ch for x in item[-12:])))
+                ):
                     lines.append(_make_line(page, item))
                     item = []
             item.append(c)
