@@ -252,6 +252,7 @@ class _Char:
     desc: float
     bold: bool
     italic: bool
+    sp: bool = False  # a space character (the gaps decide the spaces we keep)
 
 
 def _display_affine(geom: PageGeometry) -> tuple[float, float, float, float, float, float]:
@@ -328,14 +329,10 @@ def _chars(pdf_page, geom: PageGeometry, metrics) -> list[_Char]:
             xa, xb = A * rect.left + C * rect.bottom + E, A * rect.right + C * rect.top + E
             if xa > xb:
                 xa, xb = xb, xa
-            append(_Char(ch, xa, xb, *per))
+            append(_Char(ch, xa, xb, *per, ch.isspace() or ch == "\u00a0"))
         return out
     finally:
         tp.close()
-
-
-def _is_space(ch: str) -> bool:
-    return ch.isspace() or ch == "\u00a0"
 
 
 def _ends_with_blank_keyword(text: str) -> bool:
@@ -348,43 +345,52 @@ def _make_line(page: int, row: list[_Char]) -> TextLine:
     glyphs: list[Glyph] = []
     pending_space = False
     prev: _Char | None = None
+    top = -math.inf
+    bottom = math.inf
+    x1 = -math.inf
+    nb = ni = 0
+    sizes: list[float] = []
+    bases: list[float] = []
     for c in row:
-        if _is_space(c.ch):
+        if c.sp:
             pending_space = prev is not None
             continue
         if prev is not None:
-            gap = c.x0 - prev.x1
-            if pending_space or gap > 0.15 * max(c.size, prev.size):
+            if pending_space or c.x0 - prev.x1 > 0.15 * max(c.size, prev.size):
                 glyphs.append(Glyph(" ", prev.x1, max(prev.x1, c.x0)))
-        glyphs.append(Glyph(c.ch, c.x0, c.x1))
+        if glyphs and unicodedata.combining(c.ch):
+            # decomposed accents: fold combining marks into their base letter
+            # so text and glyphs stay one to one after NFC
+            p = glyphs[-1]
+            glyphs[-1] = Glyph(_nfc(p.char + c.ch), p.x0, max(p.x1, c.x1))
+        else:
+            glyphs.append(Glyph(c.ch, c.x0, c.x1))
+        t = c.base + c.asc * c.size
+        b = c.base + c.desc * c.size
+        if t > top:
+            top = t
+        if b < bottom:
+            bottom = b
+        if c.x1 > x1:
+            x1 = c.x1
+        nb += c.bold
+        ni += c.italic
+        sizes.append(c.size)
+        bases.append(c.base)
         pending_space = False
         prev = c
-    ink = [c for c in row if not _is_space(c.ch)]
-    top = max(c.base + c.asc * c.size for c in ink)
-    bottom = min(c.base + c.desc * c.size for c in ink)
-    sizes = sorted(c.size for c in ink)
-    bases = sorted(c.base for c in ink)
-    nb = sum(c.bold for c in ink)
-    ni = sum(c.italic for c in ink)
-    # decomposed accents: fold combining marks into their base letter so
-    # text and glyphs stay one to one after NFC
-    folded: list[Glyph] = []
-    for g in glyphs:
-        if folded and unicodedata.combining(g.char):
-            p = folded[-1]
-            folded[-1] = Glyph(_nfc(p.char + g.char), p.x0, max(p.x1, g.x1))
-        else:
-            folded.append(Glyph(_nfc(g.char), g.x0, g.x1))
-    text = "".join(g.char for g in folded)
+    n = len(sizes)
+    bases.sort()
+    first = next(c for c in row if not c.sp)
     return TextLine(
         page=page,
-        text=text,
-        box=Box.from_corners(ink[0].x0, bottom, max(c.x1 for c in ink), top),
-        baseline=bases[len(bases) // 2],
-        size=sizes[-1],
-        bold=nb * 2 > len(ink),
-        italic=ni * 2 > len(ink),
-        glyphs=tuple(folded),
+        text="".join(g.char for g in glyphs),  # each glyph is NFC already
+        box=Box(first.x0, bottom, x1 - first.x0, top - bottom),
+        baseline=bases[n // 2],
+        size=max(sizes),
+        bold=nb * 2 > n,
+        italic=ni * 2 > n,
+        glyphs=tuple(glyphs),
     )
 
 
@@ -405,7 +411,7 @@ def _group(page: int, chars: list[_Char]) -> list[TextLine]:
         item: list[_Char] = []
         last_ink: _Char | None = None
         for c in row:
-            if _is_space(c.ch):
+            if c.sp:
                 if last_ink is not None:
                     item.append(c)
                 continue
@@ -420,7 +426,7 @@ def _group(page: int, chars: list[_Char]) -> list[TextLine]:
                     item = []
             item.append(c)
             last_ink = c
-        if any(not _is_space(c.ch) for c in item):
+        if last_ink is not None and item:
             lines.append(_make_line(page, item))
     lines.sort(key=lambda ln: (-ln.baseline, ln.box.x))
     return lines
