@@ -230,3 +230,21 @@ def test_analyse_time_report():
     for label, t in TIMINGS:
         print(f"  {label:40s} {t * 1000:6.1f} ms")
     assert ms[len(ms) // 2] < 100
+
+
+def test_inherited_rotate_and_mediabox():
+    """/Rotate, /MediaBox and /CropBox set on the page tree still count.
+
+    (qpdf pushes inherited keys down to the pages when it writes a file, so
+    the page dictionary is built in memory here.)"""
+    from kyso.core.placement import _geometry
+
+    parent = pikepdf.Dictionary(
+        Type=pikepdf.Name.Pages, Rotate=90,
+        MediaBox=pikepdf.Array([0, 0, 700, 950]), CropBox=pikepdf.Array([40, 30, 635.28, 871.89]),
+    )
+    page = pikepdf.Dictionary(Type=pikepdf.Name.Page, Parent=parent)
+    g = _geometry(page)
+    assert g.rotation == 90 and g.crop == (40.0, 30.0, 635.28, 871.89)
+    w, h = g.display_size
+    assert abs(w - 841.89) < 0.01 and abs(h - 595.28) < 0.01
