@@ -98,15 +98,37 @@ def _rect(value) -> tuple[float, float, float, float] | None:
     return min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)
 
 
-def page_geometry(page: generic.DictionaryObject) -> PageGeometry:
-    """Geometry of a page dictionary (a pyHanko object), inherited keys included."""
-    media = _rect(_inherited(page, "/MediaBox")) or (0.0, 0.0, 595.28, 841.89)
-    crop = _rect(_inherited(page, "/CropBox")) or media
+def geometry_from_boxes(media, crop=None, rotate=None) -> PageGeometry:
+    """Geometry from raw numbers: MediaBox, optional CropBox, optional /Rotate.
+
+    Shared by :func:`page_geometry` (pyHanko objects) and by readers that hold
+    the page through another library (pikepdf in ``kyso.core.placement``), so
+    every reader clips and rotates the same way.
+    """
+    def norm(r):
+        if r is None:
+            return None
+        nums = [float(v) for v in r]
+        if len(nums) != 4:
+            return None
+        x1, y1, x2, y2 = nums
+        return min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)
+
+    media = norm(media) or (0.0, 0.0, 595.28, 841.89)
+    crop = norm(crop) or media
     # The visible area is the CropBox clipped to the MediaBox.
     crop = (max(crop[0], media[0]), max(crop[1], media[1]),
             min(crop[2], media[2]), min(crop[3], media[3]))
-    rotate = _inherited(page, "/Rotate")
     rotation = int(rotate) % 360 if rotate is not None else 0
     if rotation % 90:
         rotation = 0
     return PageGeometry(crop, rotation)
+
+
+def page_geometry(page: generic.DictionaryObject) -> PageGeometry:
+    """Geometry of a page dictionary (a pyHanko object), inherited keys included."""
+    return geometry_from_boxes(
+        _rect(_inherited(page, "/MediaBox")),
+        _rect(_inherited(page, "/CropBox")),
+        _inherited(page, "/Rotate"),
+    )

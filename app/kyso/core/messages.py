@@ -257,6 +257,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Chữ ký không bao trùm toàn bộ phiên bản văn bản",
         "The signature does not cover its whole revision",
     ),
+    # -- automatic placement ---------------------------------------------
+    "placement.block_not_found": (
+        "Không tìm thấy vị trí khối chữ ký trên văn bản. Hãy chọn trang và vị trí "
+        "bằng tay (--page, --box).",
+        "The signature block was not found on the document. Choose the page and "
+        "the box by hand (--page, --box).",
+    ),
+    "placement.blanks_not_found": (
+        "Không tìm thấy chỗ để trống số và ngày tháng (“Số:      /…”, “ngày … tháng …”) "
+        "trên văn bản. Hãy chọn trang và vị trí bằng tay (--page, --box).",
+        "The blanks for the number and date (“Số:      /…”, “ngày … tháng …”) were not "
+        "found on the document. Choose the page and the box by hand (--page, --box).",
+    ),
+    "placement.body_end_not_found": (
+        "Không tìm thấy cuối phần nội dung văn bản để đặt chữ ký nháy. Hãy chọn trang "
+        "và vị trí bằng tay (--page, --box).",
+        "The end of the body text was not found for the initial. Choose the page and "
+        "the box by hand (--page, --box).",
+    ),
     # -- batch -----------------------------------------------------------
     "batch.cancelled": ("Đã dừng theo yêu cầu.", "Stopped on request."),
     "batch.skipped_after_token_error": (
