@@ -30,6 +30,11 @@ from .stamp import BLACK, BLUE, Box, ImageBlock, StampLayout, TextBlock, TextLin
 MM = 72.0 / 25.4
 IMAGES = RESOURCES / "images"
 
+# Attachment and copy stamps live in the top margin, above the national motto:
+# tight lines, close to the page's top edge.
+LEADING = 1.15
+TOP_MARGIN_MM = 5.0
+
 ROLES = ("initial", "leader", "agency", "attachment", "copy")
 COPY_FORMS = ("SAO Y", "SAO LỤC", "TRÍCH SAO")
 
@@ -138,12 +143,12 @@ class AttachmentStyle:
     width_mm: float = 58.0
 
     def size(self) -> tuple[float, float]:
-        return self.width_mm * MM, self.font_size * 1.3 * 2 + 4
+        return self.width_mm * MM, self.font_size * LEADING * 2 + 2
 
     def layout(self, who: SignerIdentity, when: datetime) -> StampLayout:
         w, h = self.size()
         lines = (TextLine(self.main_number, self.font_size), TextLine(format_time(when), self.font_size))
-        return StampLayout(w, h, (TextBlock(lines, Box(0, 0, w, h), align="left", leading=1.3),))
+        return StampLayout(w, h, (TextBlock(lines, Box(0, 0, w, h), align="left", leading=LEADING),))
 
 
 @dataclass(frozen=True)
@@ -156,11 +161,11 @@ class CopyStyle:
     width_mm: float = 70.0
 
     def size(self) -> tuple[float, float]:
-        return self.width_mm * MM, self.font_size * 1.3 * 3 + 4
+        return self.width_mm * MM, self.font_size * LEADING * 3 + 2
 
     def layout(self, who: SignerIdentity, when: datetime) -> StampLayout:
         w, h = self.size()
         agency = self.agency_name or who.organisation or who.common_name
         lines = (TextLine(self.copy_form, self.font_size), TextLine(agency, self.font_size),
                  TextLine(format_time(when), self.font_size))
-        return StampLayout(w, h, (TextBlock(lines, Box(0, 0, w, h), align="left", leading=1.3),))
+        return StampLayout(w, h, (TextBlock(lines, Box(0, 0, w, h), align="left", leading=LEADING),))

@@ -21,8 +21,8 @@ from datetime import date
 from pathlib import Path
 
 from . import placement as plc
-from .appearance import (AgencySealStyle, AttachmentStyle, CopyStyle, InitialStyle,
-                         LeaderStyle)
+from .appearance import (MM, TOP_MARGIN_MM, AgencySealStyle, AttachmentStyle, CopyStyle,
+                         InitialStyle, LeaderStyle)
 from .errors import DocumentError, UsageError
 from .issuance import (DAY_FIELD, MONTH_FIELD, NUMBER_FIELD, Blank, add_issuance_fields,
                        fill_issuance_fields, format_day, format_month, format_number)
@@ -119,10 +119,8 @@ def role_options(req: RoleRequest, base: SignOptions = SignOptions()) -> SignOpt
         style = req.copy
 
     def prepare(doc: PdfInput) -> Placement | None:
-        layout = None
-        if role in ("initial", "leader", "agency") or req.placement is None:
-            layout = _analyse(doc) if role != "attachment" and role != "copy" else None
-        if role in ("initial", "leader") and layout is not None:
+        layout = _analyse(doc) if role in ("initial", "leader", "agency") else None
+        if role in ("initial", "leader"):
             add_issuance_fields(doc, _blanks(layout))
         if role == "agency":
             leader = _leader_field_box(doc, layout)
@@ -139,11 +137,11 @@ def role_options(req: RoleRequest, base: SignOptions = SignOptions()) -> SignOpt
             return req.placement
         if role == "initial":
             w, h = style.size()
-            page, box = plc.initial_box(plc.require_body_end(layout), w, h)
+            page, box = plc.initial_box(layout, w, h)
             return Placement(page, box)
         if role == "leader":
             w, h = style.size()
-            page, box = plc.leader_stamp_box(plc.require_signature_block(layout), w, h)
+            page, box = plc.leader_stamp_box(layout, w, h)
             return Placement(page, box)
         if role == "agency":
             page, leader_box = leader
@@ -152,7 +150,8 @@ def role_options(req: RoleRequest, base: SignOptions = SignOptions()) -> SignOpt
             return Placement(page, Box(seal.x - offset, seal.y, seal.w + offset, seal.h))
         w, h = style.size()
         geometry = doc.geometry(0)
-        return Placement(0, plc.top_right_box(geometry.display_size, w, h))
+        return Placement(0, plc.top_right_box(geometry.display_size, w, h,
+                                              margin=TOP_MARGIN_MM * MM))
 
     return SignOptions(
         placement=req.placement,
