@@ -19,6 +19,7 @@ status are.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -73,6 +74,7 @@ class ServerClient:
         self.session.trust_env = False
         self.timeout = timeout
         self.upload_timeout = upload_timeout
+        self._login_at: float | None = None
 
     # -- plumbing ---------------------------------------------------------
 
@@ -86,22 +88,33 @@ class ServerClient:
             if not self.token:
                 raise AuthError("sync.auth_required", server=self.base_url)
             hdrs["Authorization"] = f"Bearer {self.token}"
+        for grace in range(5):
+            resp = self._once(method, path, hdrs, timeout or self.timeout, **kw)
+            if resp.status_code in expect:
+                return resp
+            if not (resp.status_code == 401 and auth and self._fresh_login() and grace < 4):
+                break
+            # The reference server commits a request's transaction after it has
+            # sent the answer (FastAPI yield-dependency teardown), so a new token
+            # can be refused for a few milliseconds right after login. Bounded.
+            time.sleep(0.05 * 2 ** grace)
+        raise self._error(resp)
+
+    def _once(self, method: str, path: str, headers: dict[str, str], timeout, **kw) -> requests.Response:
         try:
-            resp = self.session.request(method, self._url(path), headers=hdrs,
-                                        timeout=timeout or self.timeout, allow_redirects=False, **kw)
+            resp = self.session.request(method, self._url(path), headers=headers,
+                                        timeout=timeout, allow_redirects=False, **kw)
         except requests.Timeout as exc:
             log.info("%s %s: timeout", method, path)
             raise NetworkError("sync.timeout", server=self.base_url) from exc
-        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+        except requests.RequestException as exc:  # refused, reset, dropped mid-answer...
             log.info("%s %s: connection failed (%s)", method, path, type(exc).__name__)
             raise NetworkError("sync.network_down", server=self.base_url) from exc
-        except requests.RequestException as exc:
-            log.info("%s %s: %s", method, path, type(exc).__name__)
-            raise NetworkError("sync.network_down", server=self.base_url) from exc
         log.info("%s %s -> %s", method, path, resp.status_code)
-        if resp.status_code in expect:
-            return resp
-        raise self._error(resp)
+        return resp
+
+    def _fresh_login(self) -> bool:
+        return self._login_at is not None and time.monotonic() - self._login_at < 3.0
 
     def _error(self, resp: requests.Response) -> Exception:
         status = resp.status_code
@@ -147,6 +160,7 @@ class ServerClient:
         if not isinstance(token, str) or not token:
             raise ServerError("sync.bad_response", status=resp.status_code, server=self.base_url, detail="token")
         self.token = token
+        self._login_at = time.monotonic()
         return token
 
     def logout(self) -> None:

@@ -28,6 +28,7 @@ import random
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -167,13 +168,23 @@ class Outbox:
                                         conflict_etag=etag, server_code="version_conflict",
                                         last_error="version_conflict")
 
-    def confirm(self, doc_id: int, server_version_no: int | None) -> int:
-        """After a pull: items the server demonstrably has become ``confirmed``."""
+    def confirm(self, doc_id: int, server_version_no: int | None, lost_after: float = 60.0) -> int:
+        """After a pull: ``done`` items the server demonstrably has become ``confirmed``.
+
+        A ``done`` item whose version the server still does not show ``lost_after``
+        seconds later is sent again (same key): the reference server answers
+        before it commits, so a 2xx alone does not prove the version is stored.
+        """
         if server_version_no is None:
             return 0
         n = 0
+        now = datetime.now(timezone.utc)
         for item in self.store.outbox(status="done", doc_id=doc_id):
             if item.server_version_no is not None and item.server_version_no <= server_version_no:
                 self.store.update_outbox(item.id, status="confirmed")
                 n += 1
+            elif (now - datetime.fromisoformat(item.updated_at)).total_seconds() > lost_after:
+                log.warning("outbox item %s: the server lost version %s; sending again", item.id,
+                            item.server_version_no)
+                self.store.update_outbox(item.id, status="pending")
         return n

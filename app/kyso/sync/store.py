@@ -155,6 +155,8 @@ class OutboxItem:
     server_etag: str | None
     conflict_sha: str | None
     conflict_etag: str | None
+    created_at: str = ""
+    updated_at: str = ""
 
 
 class _FileLock:
@@ -424,7 +426,8 @@ class Store:
         return [self._item(r) for r in self.db.execute(sql + " ORDER BY id", args)]
 
     def update_outbox(self, item_id: int, **fields: Any) -> OutboxItem:
-        allowed = set(OutboxItem.__dataclass_fields__) - {"id", "doc_id", "idem_key", "sha256", "size"}
+        allowed = set(OutboxItem.__dataclass_fields__) - {"id", "doc_id", "idem_key", "sha256", "size",
+                                                           "created_at", "updated_at"}
         bad = set(fields) - allowed
         if bad:
             raise ValueError(f"cannot update {bad}")
