@@ -148,3 +148,12 @@ def token_signers(softhsm):
     yield Signers(out)
     for s in sessions:
         s.close()
+
+
+@pytest.fixture(autouse=True)
+def vietnamese(monkeypatch):
+    """``--lang en`` sets a process-wide language; each test starts in Vietnamese."""
+    from kyso.core import messages
+
+    monkeypatch.setattr(messages, "_language", None)
+    monkeypatch.delenv("KYSO_LANG", raising=False)
