@@ -111,7 +111,7 @@ def current_token(
 
 def current_user(
     token: str = Depends(current_token),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     ctx: AppContext = Depends(get_ctx),
 ) -> User:
     """Every protected route depends on this; an unknown or expired token is 401."""

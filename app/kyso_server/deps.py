@@ -26,7 +26,12 @@ def get_ctx(request: Request) -> AppContext:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed when the handler returns normally."""
+    """One transaction per request: committed when the handler returns normally.
+
+    Declared with ``scope="function"`` wherever it is used, so the commit happens
+    before the response leaves: a client must never see a 2xx for a change that
+    is not yet stored (with the default scope FastAPI commits after sending).
+    """
     session = get_ctx(request).sessions()
     try:
         yield session

@@ -17,7 +17,7 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 def login(
     body: LoginRequest,
     request: Request,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     ctx: AppContext = Depends(get_ctx),
 ) -> TokenOut:
     """Exchange username + password for a bearer token. After 5 failures in
@@ -30,7 +30,7 @@ def login(
 def logout(
     token: str = Depends(auth.current_token),
     _user: object = Depends(auth.current_user),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> Response:
     auth.logout(session, token)
     return Response(status_code=204)

@@ -30,7 +30,7 @@ def create_document(
     body: DocumentCreate,
     response: Response,
     user: User = Depends(current_user),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     ctx: AppContext = Depends(get_ctx),
 ) -> DocumentOut:
     """Create a draft (no content yet). Refuses secret documents and paper-only types."""
@@ -41,7 +41,7 @@ def create_document(
 
 @router.get("/{doc_id}", response_model=DocumentOut, responses={**errors(401, 404), 304: {"description": "Not Modified"}})
 def get_document(
-    doc_id: int, request: Request, user: User = Depends(current_user), session: Session = Depends(get_session)
+    doc_id: int, request: Request, user: User = Depends(current_user), session: Session = Depends(get_session, scope="function")
 ) -> Response:
     doc = service.get_visible_document(session, user, doc_id)
     return json_with_etag(request, service.document_out(session, doc))
@@ -49,7 +49,7 @@ def get_document(
 
 @router.get("/{doc_id}/versions", response_model=list[VersionOut], responses=errors(401, 404))
 def list_versions(
-    doc_id: int, request: Request, user: User = Depends(current_user), session: Session = Depends(get_session)
+    doc_id: int, request: Request, user: User = Depends(current_user), session: Session = Depends(get_session, scope="function")
 ) -> Response:
     doc = service.get_visible_document(session, user, doc_id)
     rows = session.scalars(select(Version).where(Version.document_id == doc.id).order_by(Version.no))
@@ -78,7 +78,7 @@ def get_content(
     doc_id: int,
     request: Request,
     user: User = Depends(current_user),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     ctx: AppContext = Depends(get_ctx),
 ) -> Response:
     """The current version's bytes; its ETag is what uploads send in If-Match."""
@@ -95,7 +95,7 @@ def get_version_content(
     no: int,
     request: Request,
     user: User = Depends(current_user),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     ctx: AppContext = Depends(get_ctx),
 ) -> Response:
     doc = service.get_visible_document(session, user, doc_id)
@@ -124,7 +124,7 @@ async def upload_version(
     number: int | None = Query(default=None, ge=1, description="Số văn bản đã cấp (bước phát hành)"),
     filename: str | None = Query(default=None, max_length=1000, description="Tên hiển thị (không phải đường dẫn)"),
     user: User = Depends(current_user),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     ctx: AppContext = Depends(get_ctx),
 ) -> VersionOut:
     """Upload a new version (raw PDF body). In draft states: an unsigned draft.
@@ -154,7 +154,7 @@ async def upload_version(
 def submit(
     doc_id: int,
     user: User = Depends(current_user),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     ctx: AppContext = Depends(get_ctx),
 ) -> DocumentOut:
     """Send a draft upward (path "ubnd"). Only from the unit head's account."""
@@ -167,7 +167,7 @@ def return_document(
     doc_id: int,
     body: ReturnRequest,
     user: User = Depends(current_user),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     ctx: AppContext = Depends(get_ctx),
 ) -> DocumentOut:
     """Return the document to the drafting unit with a comment."""
@@ -177,7 +177,7 @@ def return_document(
 
 @router.get("/{doc_id}/audit", response_model=list[AuditOut], responses=errors(401, 404))
 def audit_log(
-    doc_id: int, user: User = Depends(current_user), session: Session = Depends(get_session)
+    doc_id: int, user: User = Depends(current_user), session: Session = Depends(get_session, scope="function")
 ) -> list[AuditOut]:
     doc = service.get_visible_document(session, user, doc_id)
     rows = session.scalars(select(AuditEntry).where(AuditEntry.document_id == doc.id).order_by(AuditEntry.id))

@@ -23,7 +23,7 @@ def inbox(
     since: str | None = Query(default=None, max_length=32, description="Con trỏ từ lần gọi trước"),
     limit: int = Query(default=200, ge=1, le=1000),
     user: User = Depends(current_user),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> InboxOut:
     """Without `since`: every visible document waiting for one of my roles.
     With `since`: every visible document changed after the cursor (waiting or

@@ -44,7 +44,7 @@ def me(user: User = Depends(current_user)) -> MeOut:
 
 
 @router.get("/me/certificates", response_model=list[CertificateOut], responses=errors(401))
-def list_certificates(user: User = Depends(current_user), session: Session = Depends(get_session)) -> list[CertificateOut]:
+def list_certificates(user: User = Depends(current_user), session: Session = Depends(get_session, scope="function")) -> list[CertificateOut]:
     rows = session.scalars(select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.id))
     return [_cert_out(c) for c in rows]
 
@@ -85,7 +85,7 @@ async def add_certificate(
     request: Request,
     response: Response,
     user: User = Depends(current_user),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     ctx: AppContext = Depends(get_ctx),
 ) -> CertificateOut:
     """Register a signing certificate (DER body). Uploads are accepted only
@@ -99,7 +99,7 @@ async def add_certificate(
 
 
 @router.get("/units", response_model=list[UnitOut], responses=errors(401))
-def units(request: Request, _user: User = Depends(current_user), session: Session = Depends(get_session)) -> Response:
+def units(request: Request, _user: User = Depends(current_user), session: Session = Depends(get_session, scope="function")) -> Response:
     rows = session.scalars(select(Unit).order_by(Unit.id))
     payload = [
         UnitOut(id=u.id, code=u.code, name=u.name, kind=u.kind, organ_id=u.organ_id, parent_id=u.parent_id)

@@ -21,7 +21,7 @@ def next_number(
     register: str,
     body: NextNumberRequest | None = Body(default=None),
     user: User = Depends(current_user),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     ctx: AppContext = Depends(get_ctx),
 ) -> NextNumberOut:
     """Reserve the next number of `register` ("<unit code>:<notation>") for this

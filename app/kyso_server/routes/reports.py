@@ -29,7 +29,7 @@ def signing_rate_report(
     month: str = Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM, lịch Việt Nam"),
     format: Literal["json", "xlsx"] = Query(default="json"),
     user: User = Depends(current_user),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> Response | SigningRateReport:
     """Per unit: outgoing documents, with the leader's signature, with the agency's."""
     if not any(a.role in ("leader", "reviewer", "clerk", "unit_head") for a in user.roles):
