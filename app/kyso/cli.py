@@ -11,6 +11,9 @@ Exit codes (documented in the README):
   4  token or PIN failure (no token, wrong PIN, locked, removed, unusable certificate)
   5  verification failure (a document's signatures are not all valid)
   6  cancelled
+  7  document server unreachable or refusing (the signed result is kept and sent later)
+  8  conflict: the document changed on the server meanwhile (both versions kept)
+  9  not logged in to the document server (kyso login)
 """
 
 from __future__ import annotations
@@ -256,9 +259,32 @@ def _exit_for(results) -> int:
     return EXIT_OK
 
 
+def cmd_sign_doc(args) -> int:
+    """``kyso sign --doc ID``: sign a server document from the local store, queue, send."""
+    from datetime import date
+
+    from .sync import cli as sync_cli
+
+    if args.files or args.output or args.out_dir:
+        raise UsageError("usage.doc_with_files")
+    if args.role == "agency" and not args.number:
+        args.number = sync_cli.reserve_number(args)
+        args.date = args.date or date.today().isoformat()
+    options = _sign_options(args)
+    session, signer = open_signer(args)
+    try:
+        return sync_cli.sign_doc(args, signer, options)
+    finally:
+        session.close()
+
+
 def cmd_sign(args) -> int:
     from .core.signing import sign_batch
 
+    if args.doc:
+        return cmd_sign_doc(args)
+    if not args.files:
+        raise UsageError("usage.files_needed")
     jobs = _jobs(args)
     options = _sign_options(args)
     session, signer = open_signer(args)
@@ -345,7 +371,11 @@ def build_parser() -> argparse.ArgumentParser:
     tl.set_defaults(func=cmd_token_list)
 
     sg = sub.add_parser("sign", help="ký số văn bản PDF / sign PDF documents")
-    sg.add_argument("files", nargs="+", metavar="FILE")
+    sg.add_argument("files", nargs="*", metavar="FILE")
+    sg.add_argument("--doc", help="ký văn bản ID từ hộp thư (kho cục bộ) rồi gửi / sign inbox document ID")
+    sg.add_argument("--store", help=argparse.SUPPRESS)
+    sg.add_argument("--server", help=argparse.SUPPRESS)
+    sg.add_argument("--user", help=argparse.SUPPRESS)
     sg.add_argument("--module", help="đường dẫn thư viện PKCS#11 / PKCS#11 module path")
     sg.add_argument("--token", help="nhãn token / token label")
     sg.add_argument("--cert", help="ID (hex) hoặc nhãn khóa / key ID (hex) or label")
@@ -385,6 +415,10 @@ def build_parser() -> argparse.ArgumentParser:
                     help="tra cứu OCSP/CRL qua mạng / fetch OCSP/CRL over the network")
     vf.add_argument("--json", action="store_true")
     vf.set_defaults(func=cmd_verify)
+
+    from .sync import cli as sync_cli
+
+    sync_cli.register(sub)
 
     dm = sub.add_parser("demo", help="chạy thử với token mềm / run the demo with a software token")
     dm.add_argument("--keep", metavar="DIR", help="giữ lại tệp demo ở đây / keep demo files here")

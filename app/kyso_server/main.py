@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> None:
 
         ctx = app.state.ctx
         with ctx.sessions.begin() as session:
-            created = demo.seed(session, ctx.settings.files_dir)
+            created = demo.seed(session, ctx.settings.files_dir, pdf_factory=_sample_pdfs())
         logging.getLogger("kyso_server").info("demo data: %s", "seeded" if created else "already present")
     if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
         raise SystemExit("--ssl-certfile và --ssl-keyfile phải đi cùng nhau")
@@ -55,3 +55,13 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def _sample_pdfs():
+    """Realistic Decree 30 PDFs for the demo documents, when the Kyso client package
+    (which makes them) is installed beside the server; else the seed's minimal PDFs."""
+    try:
+        from kyso.demo.samples import server_pdf_factory
+    except ImportError:
+        return None
+    return server_pdf_factory

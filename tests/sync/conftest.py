@@ -66,7 +66,7 @@ def _free_port() -> int:
 class LiveServer:
     """The reference server in a uvicorn thread; stop() and start() keep its data."""
 
-    def __init__(self, tmp: Path):
+    def __init__(self, tmp: Path, pdf_factory=None):
         from argon2 import PasswordHasher
 
         from kyso_server import demo
@@ -78,7 +78,7 @@ class LiveServer:
         self.app = create_app(self.settings)
         cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
         with self.app.state.ctx.sessions.begin() as session:
-            demo.seed(session, self.settings.files_dir, password_hash=cheap)
+            demo.seed(session, self.settings.files_dir, pdf_factory=pdf_factory, password_hash=cheap)
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._server = None

@@ -1,10 +1,10 @@
-"""The sync CLI functions (``python -m kyso.sync`` until wired into ``kyso``)."""
+"""The sync commands of the `kyso` CLI: login, sync, inbox, report, sign --doc."""
 
 from __future__ import annotations
 
 import json
 
-from kyso.sync.__main__ import main
+from kyso.cli import main  # the real `kyso` entry point
 
 from .conftest import PASSWORD
 
@@ -61,3 +61,54 @@ def test_offline_sync_exit_code_and_message(live_server, monkeypatch, capsys):
         assert "Không kết nối được máy chủ" in capsys.readouterr().err
     finally:
         live_server.start()
+
+
+def test_three_users_carry_a_document_through_the_kyso_command(tmp_path, test_pki, softhsm, monkeypatch,
+                                                                capsys, memory_keyring):
+    """`kyso login`, `kyso inbox`, `kyso sign --doc`, `kyso sync`: reviewer initials,
+    leader signs, clerk issues with a number from the register, in the PDF itself."""
+    import subprocess
+
+    from kyso.demo.samples import server_pdf_factory
+
+    from .conftest import SIGNER_IDENTITIES, TOKEN_LABELS, LiveServer
+
+    srv = LiveServer(tmp_path / "server", pdf_factory=server_pdf_factory)
+    srv.start()
+    try:
+        for user, ident in SIGNER_IDENTITIES.items():
+            srv.client(user).register_certificate(test_pki.identities[ident].cert_der)
+        monkeypatch.setenv("KYSO_PIN", softhsm.user_pin)
+        doc_id = None
+        for user, role in (("chanhvp", "initial"), ("chutich", "leader"), ("vanthu", "agency")):
+            store = str(tmp_path / f"store-{user}")
+            monkeypatch.setenv("KYSO_PASSWORD", PASSWORD)
+            assert main(["login", "--server", srv.url, "--user", user, "--store", store]) == 0
+            monkeypatch.delenv("KYSO_PASSWORD")
+            assert main(["sync", "--store", store]) == 0
+            capsys.readouterr()
+            assert main(["inbox", "--json", "--store", store]) == 0
+            items = json.loads(capsys.readouterr().out)
+            items = items["documents"] if isinstance(items, dict) else items
+            waiting = [d for d in items if d.get("waiting")]
+            if doc_id is None:
+                doc_id = next(d["id"] for d in waiting if d.get("action") == "initial")
+            assert any(d["id"] == doc_id for d in waiting), (user, waiting)
+            rc = main(["sign", "--doc", str(doc_id), "--role", role, "--store", store,
+                       "--module", str(softhsm.module_path), "--token", TOKEN_LABELS[user]])
+            out = capsys.readouterr()
+            assert rc == 0, out.err
+            assert main(["sync", "--store", store]) == 0
+        # The server's last version: three valid signatures, the number in the "Số:" blank.
+        client = srv.client("vanthu")
+        final = tmp_path / "final.pdf"
+        final.write_bytes(client.content(doc_id).data)
+        from kyso.core.verify import load_certificates, verify_file
+
+        report = verify_file(final, load_certificates([test_pki.root_cert_path]))
+        assert report.valid and len(report.signatures) == 3
+        assert [s.modification for s in report.signatures] == ["form_filling", "form_filling", "none"]
+        text = subprocess.run(["pdftotext", str(final), "-"], capture_output=True, text=True).stdout
+        assert "607/UBND-VP" in text.replace(" ", "")   # the demo register's next number
+    finally:
+        srv.stop()

@@ -221,6 +221,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Ký phụ lục cần số, ký hiệu của văn bản chính (--main-number, ví dụ 607/UBND-VP).",
         "Signing an attachment needs the main document's number (--main-number, e.g. 607/UBND-VP).",
     ),
+    "usage.doc_with_files": (
+        "--doc ký văn bản từ hộp thư; không dùng kèm tệp, -o hay --out-dir.",
+        "--doc signs an inbox document; do not give files, -o or --out-dir with it.",
+    ),
+    "usage.files_needed": (
+        "Cần ít nhất một tệp PDF, hoặc --doc ID.",
+        "Give at least one PDF file, or --doc ID.",
+    ),
     "usage.page_without_box": (
         "--page và --box phải đi cùng nhau.",
         "--page and --box go together.",

@@ -1065,3 +1065,18 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# Which sample layout stands in for a document type in the demo server.
+_KIND_FOR_TYPE = {"Quyết định": "quyet_dinh", "Nghị quyết": "quyet_dinh"}
+
+
+def server_pdf_factory(title: str, kind: str) -> bytes:
+    """PDF bytes for the reference server's demo seed: a Decree 30 sample
+    matching the document type (``kind`` is the edXML doc type, e.g. "Công văn")."""
+    import tempfile
+
+    sample_kind = _KIND_FOR_TYPE.get(kind, "cong_van")
+    with tempfile.TemporaryDirectory(prefix="kyso-seed-") as tmp:
+        doc = generate_sample(sample_kind, Path(tmp) / "seed.pdf")
+        return doc.path.read_bytes()

@@ -271,6 +271,29 @@ def _print_report(data, month: str) -> None:
                                                           "agency_signed_pct")))
 
 
+def reserve_number(args) -> str:
+    """The clerk's register number for ``kyso sign --doc ID --role agency``.
+
+    Reserved on the server (once; a retry gets the same one) so that the number
+    is written into the PDF's "Số:" blank before the agency signature.
+    """
+    from .actions import assign_number
+
+    doc_id = int(args.doc)
+    with _store(args) as store:
+        doc = store.document(doc_id)
+        if doc is not None and doc.reserved_number:
+            return str(doc.reserved_number.get("number"))
+        try:
+            client = connect(store, args)
+            answer = assign_number(client, store, doc_id)
+        except SyncError as exc:
+            raise StoreError("sync.number_needs_server", detail=exc.message) from exc
+        print(tr("sync.number_assigned", formatted=answer.get("formatted"),
+                 register=answer.get("register_id"), year=answer.get("year")))
+        return str(answer.get("number"))
+
+
 def sign_doc(args, signer, options) -> int:
     """``kyso sign --doc ID``: sign the stored copy of a server document, then send it.
 

@@ -46,6 +46,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Đăng nhập không thành công: {detail}",
         "Login failed: {detail}",
     ),
+    "sync.number_needs_server": (
+        "Không lấy được số văn bản từ máy chủ ({detail}). Cấp số cần kết nối máy chủ; "
+        "hoặc nhập số bằng --number nếu sổ đăng ký đã cho số.",
+        "Could not get the document number from the server ({detail}). Issuing needs the "
+        "server; or give the number with --number if the register already assigned one.",
+    ),
     "sync.not_configured": (
         "Chưa cấu hình máy chủ. Hãy chạy: kyso login --server <địa chỉ> --user <tên>.",
         "No server configured. Run: kyso login --server <url> --user <name>.",
