@@ -136,9 +136,12 @@ class Signers:
         return self.by_user[user]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def token_signers(softhsm):
-    """One logged-in SoftHSM2 session per signing user, for the whole session."""
+    """One logged-in SoftHSM2 session per signing user, per test module.
+
+    Not per session: PKCS#11 login state belongs to the whole process, and
+    tokens left logged in would change what later test modules see."""
     sessions, out = [], {}
     for user, label in TOKEN_LABELS.items():
         s = tokens.open_token(softhsm.module_path, label)

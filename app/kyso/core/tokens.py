@@ -289,8 +289,13 @@ class PinFailureLedger:
     """
 
     def __init__(self, path: Path | None = None):
-        self.path = path or paths.state_dir() / "pin-failures.json"
+        self._path = path
         self._lock = threading.Lock()
+
+    @property
+    def path(self) -> Path:
+        # Resolved at use: KYSO_HOME or the platform folder as they are now.
+        return self._path or paths.state_dir() / "pin-failures.json"
 
     def _read(self) -> dict:
         try:
