@@ -19,6 +19,7 @@ import logging
 import threading
 from typing import Any, Callable
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -38,9 +39,12 @@ class Operation(QObject):
     def __init__(self, fn: Callable[..., Any], success: Callable[[Any], None] | None = None,
                  failure: Callable[[BaseException], None] | None = None,
                  progress: Callable[[int, int, Any], None] | None = None,
-                 parent: QObject | None = None):
-        super().__init__(parent)
+                 context: QObject | None = None):
+        # No Qt parent: a parent's deletion would delete this object under the
+        # pool thread's feet. ``context`` only decides whether callbacks still run.
+        super().__init__()
         self._fn = fn
+        self._context = context
         self._success = success
         self._failure = failure
         self._progress = progress
@@ -81,10 +85,13 @@ class Operation(QObject):
             self.succeeded.emit(result)
 
     # -- callbacks (GUI thread) --
+    def _alive(self) -> bool:
+        return self._context is None or shiboken6.isValid(self._context)
+
     @Slot(object)
     def _on_success(self, result) -> None:
         try:
-            if self._success is not None:
+            if self._success is not None and self._alive():
                 self._success(result)
         finally:
             self._finish()
@@ -92,7 +99,7 @@ class Operation(QObject):
     @Slot(object)
     def _on_failure(self, exc) -> None:
         try:
-            if self._failure is not None:
+            if self._failure is not None and self._alive():
                 self._failure(exc)
             else:
                 log.error("Background work failed: %s", exc)
@@ -101,7 +108,7 @@ class Operation(QObject):
 
     @Slot(int, int, object)
     def _on_progress(self, i: int, n: int, item) -> None:
-        if self._progress is not None and not self.done:
+        if self._progress is not None and not self.done and self._alive():
             self._progress(i, n, item)
 
     def _finish(self) -> None:
@@ -129,7 +136,7 @@ def run_in_background(fn: Callable[..., Any], success: Callable[[Any], None] | N
                       progress: Callable[[int, int, Any], None] | None = None,
                       parent: QObject | None = None) -> Operation:
     """Run ``fn`` off the GUI thread; callbacks come back on the GUI thread."""
-    op = Operation(fn, success, failure, progress, parent)
+    op = Operation(fn, success, failure, progress, context=parent)
     _running.add(op)
     pool().start(_Runnable(op))
     return op
@@ -138,3 +145,7 @@ def run_in_background(fn: Callable[..., Any], success: Callable[[Any], None] | N
 def running() -> int:
     """How many operations have not called back yet (tests wait on this)."""
     return len(_running)
+
+
+def describe_running() -> list[str]:
+    return [getattr(op._fn, "__qualname__", repr(op._fn)) for op in _running]
