@@ -100,7 +100,7 @@ class MainWindow(QMainWindow):
         self.table.setWordWrap(False)
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.doubleClicked.connect(lambda _i: self._selection_changed())
 
@@ -142,14 +142,14 @@ class MainWindow(QMainWindow):
         right.addWidget(self.signatures)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 1)
-        right.setSizes([620, 300])
+        right.setSizes([640, 400])
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([520, 840])
+        self.splitter.setSizes([460, 1040])
         self.setCentralWidget(self.splitter)
 
         # toolbar
@@ -223,7 +223,8 @@ class MainWindow(QMainWindow):
         def done(rows: list[DocumentRow]) -> None:
             self.model.set_rows(rows)
             self.table.resizeColumnsToContents()
-            self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+            # the subject (trích yếu) is long: a readable width, the rest in its tooltip
+            self.table.setColumnWidth(1, min(self.table.columnWidth(1), 300))
             self._reselect(selected)
             self._update_actions()
             self.documentsLoaded.emit(len(rows))
@@ -450,7 +451,7 @@ class MainWindow(QMainWindow):
             self.token_label.setStyleSheet("color: #c62828;")
             self.cert_label.setText("")
         else:
-            self.token_label.setText(self.tr("🔑 Token: %1").replace("%1", token.label))
+            self.token_label.setText(self.tr("Token: %1").replace("%1", token.label))
             self.token_label.setStyleSheet("")
             certs = [c for c in token.certificates if c.key_id and c.usable]
             if not certs:

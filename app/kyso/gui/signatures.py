@@ -85,6 +85,8 @@ class SignaturePanel(QWidget):
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setStretchLastSection(True)
         self.tree.setWordWrap(True)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.tree.setAccessibleName(self.tr("Danh sách chữ ký"))
 
         self.meta = QTreeWidget()

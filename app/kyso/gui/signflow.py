@@ -81,12 +81,12 @@ def _fallback_options(role: str, main_number: str) -> SignOptions:
         page = 0 if role in ("attachment", "copy") else doc.page_count - 1
         pw, ph = doc.geometry(page).display_size
         if role == "leader":
-            box = Box(pw * 0.62, ph * 0.22, w, h)
+            box = Box(pw * 0.62, ph * 0.13, w, h)
         elif role == "agency":
             box = Box(pw * 0.62 - style.text_width_mm * ap.MM - style.diameter * 0.35,
-                      ph * 0.22 - style.diameter * 0.2, w, h)
+                      ph * 0.13 - style.diameter * 0.2, w, h)
         elif role == "initial":
-            box = Box(pw * 0.62 + 4, ph * 0.12, w, h)
+            box = Box(pw * 0.62 + 4, ph * 0.06, w, h)
         else:
             box = Box(pw - w - 40, ph - h - 30, w, h)
         x = max(0.0, min(box.x, pw - w))
