@@ -1,0 +1,1 @@
+"""Kyso's desktop face (PySide6). The core never imports anything from here."""

@@ -1,0 +1,84 @@
+"""``python -m kyso.gui [FILE.pdf | FOLDER]``: start the desktop client."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+# The UI font must carry Vietnamese diacritics; these do (bundled Tinos is the
+# document font; for the UI a sans face reads better).
+UI_FONTS = ("Noto Sans", "Segoe UI", "DejaVu Sans", "Liberation Sans", "Arial")
+
+
+def trust_roots_from_config() -> list:
+    """Roots an administrator put in ``<config>/trust`` (PEM or DER)."""
+    from ..core import paths
+    from ..core.verify import load_certificates
+
+    folder = paths.config_dir() / "trust"
+    if not folder.is_dir():
+        return []
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".pem", ".crt", ".cer", ".der"))
+    try:
+        return load_certificates(files)
+    except Exception:  # noqa: BLE001
+        logging.getLogger(__name__).exception("Unreadable trust roots in %s", folder)
+        return []
+
+
+def make_application(argv: list[str] | None = None):
+    from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTranslator
+    from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is not None:
+        return app
+    # High-DPI: Qt 6 scales by default; keep fractional factors (150%) exact.
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    QCoreApplication.setOrganizationName("Kyso")
+    QCoreApplication.setApplicationName("Kyso")
+    app = QApplication(argv if argv is not None else sys.argv)
+    app.setApplicationDisplayName("Kyso")
+    QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
+    families = set(QFontDatabase.families())
+    for family in UI_FONTS:
+        if family in families:
+            font = QFont(family)
+            font.setPointSizeF(max(app.font().pointSizeF(), 10.0))
+            app.setFont(font)
+            break
+    # UI strings are Vietnamese in the source; an English .qm (from the .ts
+    # sources in resources/translations) is loaded when KYSO_LANG=en.
+    if os.environ.get("KYSO_LANG", "").lower().startswith("en"):
+        tr = QTranslator(app)
+        qm = Path(__file__).resolve().parents[1] / "resources" / "translations" / "kyso_en.qm"
+        if tr.load(str(qm)):
+            app.installTranslator(tr)
+    return app
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(prog="kyso-gui", description="Kyso — ký số văn bản")
+    parser.add_argument("target", nargs="?", help="tệp PDF hoặc thư mục văn bản")
+    parser.add_argument("--module", action="append", help="đường dẫn mô-đun PKCS#11")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO)
+
+    app = make_application([sys.argv[0]])
+    from .documents import FolderSource
+    from .mainwindow import MainWindow
+
+    source = None
+    target = Path(args.target) if args.target else None
+    if target is not None and target.is_dir():
+        source = FolderSource(target)
+    window = MainWindow(source, modules=args.module, trust_roots=trust_roots_from_config())
+    if target is not None and target.is_file():
+        window.open_pdf(target)
+    window.show()
+    return app.exec()

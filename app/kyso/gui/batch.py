@@ -1,0 +1,140 @@
+"""Batch signing: many documents, one PIN, a status per document.
+
+The dialog follows a :class:`SigningFlow`: a row per document, a progress
+bar, "Dừng" (stops between documents, never in the middle of one) and, at
+the end, a summary with each failure's reason in Vietnamese.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel,
+                               QProgressBar, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from ..core.signing import SignResult
+from .signflow import SigningFlow
+
+ROLE_VERBS = {"initial": "Ký nháy", "leader": "Ký số", "agency": "Cấp số & đóng dấu",
+              "attachment": "Ký phụ lục", "copy": "Sao y"}
+
+
+class BatchDialog(QDialog):
+    def __init__(self, flow: SigningFlow, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.flow = flow
+        n = len(flow.jobs)
+        self.setWindowTitle(self.tr("%1 hàng loạt").replace("%1", ROLE_VERBS.get(flow.role, flow.role)))
+        self.resize(720, 480)
+        self.ok_count = 0
+        self.failures: list[SignResult] = []
+        self.done_count = 0
+
+        self.status = QLabel(self.tr("Đang chờ mã PIN…"))
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, n)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat(self.tr("%v/%m văn bản"))
+
+        self.table = QTableWidget(n, 2)
+        self.table.setHorizontalHeaderLabels([self.tr("Văn bản"), self.tr("Kết quả")])
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        for i, job in enumerate(flow.jobs):
+            self.table.setItem(i, 0, QTableWidgetItem(job.doc_id or job.src.name))
+            self.table.setItem(i, 1, QTableWidgetItem(self.tr("Đang chờ")))
+
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setVisible(False)
+
+        self.buttons = QDialogButtonBox()
+        self.cancel_button = self.buttons.addButton(self.tr("Dừng"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.close_button = self.buttons.addButton(self.tr("Đóng"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.close_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.request_cancel)
+        self.close_button.clicked.connect(self.accept)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addWidget(self.progress_bar)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.buttons)
+
+        flow.loggedIn.connect(self._logged_in)
+        flow.progress.connect(self.on_progress)
+        flow.finished.connect(self.on_finished)
+        flow.failed.connect(self.on_failed)
+
+    @property
+    def finished_all(self) -> bool:
+        return self.close_button.isEnabled()
+
+    def _logged_in(self) -> None:
+        self.status.setText(self.tr("Đang ký…"))
+        if self.table.rowCount():
+            self.table.item(0, 1).setText(self.tr("Đang ký…"))
+
+    def on_progress(self, i: int, n: int, result: SignResult) -> None:
+        self.done_count = i
+        self.progress_bar.setValue(i)
+        self.status.setText(self.tr("Đã xử lý %1/%2 văn bản").replace("%1", str(i)).replace("%2", str(n)))
+        item = self.table.item(i - 1, 1)
+        if result.ok:
+            self.ok_count += 1
+            item.setText(self.tr("✔ Đã ký"))
+            item.setForeground(QBrush(QColor("#1b7f2a")))
+        else:
+            self.failures.append(result)
+            item.setText("✘ " + (result.error.message if result.error else ""))
+            item.setToolTip(item.text())
+            item.setForeground(QBrush(QColor("#c62828")))
+        if i < n:
+            nxt = self.table.item(i, 1)
+            if nxt.text() == self.tr("Đang chờ"):
+                nxt.setText(self.tr("Đang ký…"))
+        self.table.scrollToItem(item)
+
+    def on_finished(self, results: list[SignResult]) -> None:
+        ok = sum(1 for r in results if r.ok)
+        bad = [r for r in results if not r.ok]
+        text = self.tr("Hoàn tất: %1 văn bản đã ký, %2 lỗi.").replace("%1", str(ok)).replace("%2", str(len(bad)))
+        if bad:
+            lines = [f"• {r.source.name}: {r.error.message if r.error else ''}" for r in bad[:10]]
+            if len(bad) > 10:
+                lines.append(self.tr("… và %1 văn bản khác").replace("%1", str(len(bad) - 10)))
+            text += "\n" + "\n".join(lines)
+            self.summary.setStyleSheet("color: #c62828;")
+        else:
+            self.summary.setStyleSheet("color: #1b7f2a; font-weight: bold;")
+        self.summary.setText(text)
+        self.summary.setVisible(True)
+        self.status.setText(text.splitlines()[0])
+        self._end()
+
+    def on_failed(self, message: str) -> None:
+        self.summary.setText(message)
+        self.summary.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.summary.setVisible(True)
+        self.status.setText(self.tr("Không ký được."))
+        self._end()
+
+    def _end(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.close_button.setEnabled(True)
+        self.close_button.setDefault(True)
+
+    def request_cancel(self) -> None:
+        self.flow.cancel()
+        self.cancel_button.setEnabled(False)
+        self.status.setText(self.tr("Đang dừng sau văn bản hiện tại…"))
+
+    def reject(self) -> None:  # Esc / window close: stop between documents, keep the dialog
+        if not self.finished_all:
+            self.request_cancel()
+            return
+        super().reject()

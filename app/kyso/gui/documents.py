@@ -1,0 +1,336 @@
+"""Where the document list comes from, and its table and filter models.
+
+:class:`DocumentSource` is the small protocol the main window needs; the sync
+store's owner can implement it later. :class:`FolderSource` is a folder of
+PDFs: what each document waits for is given, or kept in the folder's
+``.kyso-folder.json``, or read from the PDF's Info dictionary
+(``/KysoWaiting``, next to ``/KysoSecrecy``), or inferred from the Kyso
+signatures already on it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt)
+from PySide6.QtGui import QBrush, QColor
+
+# What a document is waiting for (the role action the current user must do).
+INITIAL, SIGN, ISSUE, ATTACHMENT, COPY = "initial", "leader", "agency", "attachment", "copy"
+
+ACTION_LABELS = {
+    INITIAL: "Chờ ký nháy",
+    SIGN: "Chờ ký số",
+    ISSUE: "Chờ cấp số & đóng dấu",
+    ATTACHMENT: "Chờ ký phụ lục",
+    COPY: "Chờ sao y",
+    None: "",
+}
+
+#: What comes next after a role has signed (Decree 30: initial → leader → agency).
+NEXT_ACTION = {INITIAL: SIGN, SIGN: ISSUE, ISSUE: None, ATTACHMENT: None, COPY: None}
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    doc_id: str
+    number: str = ""            # số, ký hiệu ("607/UBND-VP", blank in a draft)
+    subject: str = ""           # trích yếu
+    doc_type: str = ""          # Công văn, Quyết định…
+    urgency: str = ""           # độ khẩn: Thường, Khẩn, Thượng khẩn, Hỏa tốc
+    sender: str = ""            # nơi gửi / cơ quan ban hành
+    received: datetime | None = None
+    status: str = ""            # shown as is
+    action: str | None = None   # INITIAL | SIGN | ISSUE | ATTACHMENT | COPY | None
+    direction: str = "incoming"  # incoming | outgoing | sent
+    conflict: bool = False
+    secrecy: str = ""
+
+
+@runtime_checkable
+class DocumentSource(Protocol):
+    def list_documents(self) -> list[DocumentRow]: ...
+
+    def pdf_path(self, doc_id: str) -> Path: ...
+
+    def store_result(self, doc_id: str, signed_path: Path, role: str | None = None) -> None: ...
+
+
+# -- a folder of PDFs -----------------------------------------------------------
+
+_STATE = ".kyso-folder.json"
+
+
+def _info_and_fields(path: Path) -> tuple[dict[str, str], list[str]]:
+    import pikepdf
+
+    info: dict[str, str] = {}
+    fields: list[str] = []
+    try:
+        with pikepdf.open(str(path)) as pdf:
+            for k, v in pdf.docinfo.items():
+                try:
+                    info[str(k).lstrip("/")] = str(v)
+                except Exception:  # noqa: BLE001
+                    pass
+            acro = pdf.Root.get("/AcroForm")
+            if acro is not None:
+                for f in acro.get("/Fields", []):
+                    if f.get("/FT") == "/Sig" and f.get("/V") is not None:
+                        fields.append(str(f.get("/T", "")))
+    except Exception:  # noqa: BLE001 - listed with what we know; opening will say why
+        pass
+    return info, fields
+
+
+def infer_action(fields: list[str], default: str | None) -> str | None:
+    names = " ".join(fields)
+    if "KysoAgency" in names:
+        return None
+    if "KysoLeader" in names:
+        return ISSUE
+    if "KysoInitial" in names:
+        return SIGN
+    return default
+
+
+class FolderSource:
+    """A folder of PDFs as a document list (sub-folders are not searched)."""
+
+    def __init__(self, folder: Path | str, actions: dict[str, str | None] | None = None,
+                 default_action: str | None = SIGN):
+        self.folder = Path(folder)
+        self._given = dict(actions or {})
+        self.default_action = default_action
+
+    def _state(self) -> dict:
+        try:
+            return json.loads((self.folder / _STATE).read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def _save_state(self, state: dict) -> None:
+        tmp = self.folder / (_STATE + ".tmp")
+        tmp.write_text(json.dumps(state, ensure_ascii=False, indent=1), "utf-8")
+        os.replace(tmp, self.folder / _STATE)
+
+    def list_documents(self) -> list[DocumentRow]:
+        state = self._state()
+        rows = []
+        for path in sorted(self.folder.glob("*.pdf")):
+            doc_id = path.name
+            info, fields = _info_and_fields(path)
+            st = state.get(doc_id, {})
+            if doc_id in self._given:
+                action = self._given[doc_id]
+            elif "action" in st:
+                action = st["action"]
+            elif info.get("KysoWaiting"):
+                action = info["KysoWaiting"] or None
+            else:
+                action = infer_action(fields, self.default_action)
+            number = st.get("number") or info.get("KysoNumber", "")
+            notation = info.get("KysoNotation", "")
+            if not number and notation:
+                number = f"…/{notation}"
+            status = st.get("status") or (ACTION_LABELS.get(action) or
+                                          ("Đã ban hành" if any("KysoAgency" in f for f in fields)
+                                           else ("Đã ký" if fields else "")))
+            rows.append(DocumentRow(
+                doc_id=doc_id,
+                number=number,
+                subject=info.get("Title") or info.get("Subject") or path.stem,
+                doc_type=info.get("KysoDocType", ""),
+                urgency=info.get("KysoUrgency", "") or "Thường",
+                sender=info.get("Author", ""),
+                received=datetime.fromtimestamp(path.stat().st_mtime),
+                status=status,
+                action=action,
+                direction=st.get("direction") or info.get("KysoDirection", "") or "incoming",
+                conflict=bool(st.get("conflict")),
+                secrecy=info.get("KysoSecrecy", ""),
+            ))
+        return rows
+
+    def pdf_path(self, doc_id: str) -> Path:
+        path = self.folder / doc_id
+        if path.parent != self.folder:
+            raise ValueError(doc_id)
+        return path
+
+    def output_path(self, doc_id: str, role: str) -> Path:
+        """Where the signed version is written before :meth:`store_result`."""
+        return self.folder / f".{Path(doc_id).stem}.{role}.signing.pdf"
+
+    def store_result(self, doc_id: str, signed_path: Path, role: str | None = None) -> None:
+        """The signed version replaces the document (its earlier revisions stay inside)."""
+        os.replace(signed_path, self.pdf_path(doc_id))
+        state = self._state()
+        st = state.setdefault(doc_id, {})
+        nxt = NEXT_ACTION.get(role) if role else None
+        self._given.pop(doc_id, None)
+        st["action"] = nxt
+        st["status"] = ACTION_LABELS.get(nxt) or ("Đã ban hành" if role == ISSUE else "Đã ký")
+        if role == ISSUE:
+            st["direction"] = "sent"
+        self._save_state(state)
+
+    def return_document(self, doc_id: str, reason: str) -> None:
+        """Trả lại: the document goes back to its drafter with a reason."""
+        state = self._state()
+        st = state.setdefault(doc_id, {})
+        self._given.pop(doc_id, None)
+        st.update(action=None, status=f"Đã trả lại: {reason}" if reason else "Đã trả lại")
+        self._save_state(state)
+
+
+# -- table model ----------------------------------------------------------------
+
+COLUMNS = ("number", "subject", "doc_type", "urgency", "sender", "received", "status", "action")
+HEADERS = ("Số, ký hiệu", "Trích yếu", "Loại", "Độ khẩn", "Nơi gửi", "Ngày nhận", "Trạng thái",
+           "Việc chờ tôi")
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class DocumentTableModel(QAbstractTableModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: list[DocumentRow] = []
+
+    def set_rows(self, rows: list[DocumentRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[DocumentRow]:
+        return list(self._rows)
+
+    def row(self, i: int) -> DocumentRow:
+        return self._rows[i]
+
+    def update_row(self, doc_id: str, **changes) -> None:
+        for i, r in enumerate(self._rows):
+            if r.doc_id == doc_id:
+                self._rows[i] = replace(r, **changes)
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        r = self._rows[index.row()]
+        col = COLUMNS[index.column()]
+        if role == ROW_ROLE:
+            return r
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if col == "received":
+                return r.received.strftime("%d/%m/%Y %H:%M") if r.received else ""
+            if col == "action":
+                return ACTION_LABELS.get(r.action, "")
+            return getattr(r, col)
+        if role == Qt.ItemDataRole.UserRole:   # sort key
+            if col == "received":
+                return r.received.timestamp() if r.received else 0.0
+            if col == "number":
+                m = re.match(r"\d+", r.number or "")
+                return int(m.group()) if m else -1
+            return str(getattr(r, col) or "")
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if r.conflict:
+                return QBrush(QColor("#c62828"))
+            if col == "urgency" and r.urgency not in ("", "Thường"):
+                return QBrush(QColor("#c62828"))
+        if role == Qt.ItemDataRole.FontRole and col == "action" and r.action:
+            from PySide6.QtGui import QFont
+            f = QFont()
+            f.setBold(True)
+            return f
+        return None
+
+
+# -- filters --------------------------------------------------------------------
+
+QUICK_FILTERS = (
+    ("all", "Tất cả"),
+    ("initial", "Chờ ký nháy"),
+    ("sign", "Chờ ký số"),
+    ("issue", "Chờ ban hành"),
+    ("incoming", "Văn bản đến"),
+    ("sent", "Đã gửi"),
+    ("conflicts", "Xung đột"),
+)
+
+
+def _fold(text: str) -> str:
+    """Lower case without Vietnamese diacritics, so "ke hoach" finds "Kế hoạch"."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", text.lower()).replace("đ", "d")
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+
+
+class DocumentFilterProxy(QSortFilterProxyModel):
+    """Quick filter (one of :data:`QUICK_FILTERS`) and search as you type."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._quick = "all"
+        self._search = ""
+        self.setSortRole(Qt.ItemDataRole.UserRole)
+        self.setDynamicSortFilter(True)
+
+    @property
+    def quick_filter(self) -> str:
+        return self._quick
+
+    def _refilter(self, change) -> None:
+        if hasattr(self, "beginFilterChange"):   # Qt >= 6.9
+            self.beginFilterChange()
+            change()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            change()
+            self.invalidateFilter()
+
+    def set_quick_filter(self, key: str) -> None:
+        self._refilter(lambda: setattr(self, "_quick", key))
+
+    def set_search(self, text: str) -> None:
+        self._refilter(lambda: setattr(self, "_search", _fold(text.strip())))
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:  # noqa: N802
+        r: DocumentRow = self.sourceModel().row(source_row)
+        q = self._quick
+        if q == "initial" and r.action != INITIAL:
+            return False
+        if q == "sign" and r.action != SIGN:
+            return False
+        if q == "issue" and r.action != ISSUE:
+            return False
+        if q == "incoming" and r.direction != "incoming":
+            return False
+        if q == "sent" and r.direction != "sent":
+            return False
+        if q == "conflicts" and not r.conflict:
+            return False
+        if self._search:
+            hay = _fold(" ".join((r.subject, r.number, r.sender, r.doc_type)))
+            if not all(word in hay for word in self._search.split()):
+                return False
+        return True

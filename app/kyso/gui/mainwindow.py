@@ -1,0 +1,487 @@
+"""The main window: document list on the left, the document and its signatures on the right."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+from typing import Iterable
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QDateEdit, QDialog,
+                               QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
+                               QHeaderView, QInputDialog, QLabel, QLineEdit, QMainWindow,
+                               QMessageBox, QSplitter, QTableView, QToolBar, QToolButton,
+                               QVBoxLayout, QWidget)
+
+from ..core.tokens import TokenInfo
+from .batch import ROLE_VERBS, BatchDialog
+from .documents import (ATTACHMENT, COPY, INITIAL, ISSUE, QUICK_FILTERS, ROW_ROLE, SIGN,
+                        DocumentFilterProxy, DocumentRow, DocumentSource, DocumentTableModel)
+from .pdfview import PdfView
+from .signatures import SignaturePanel
+from .signflow import Job, SigningFlow, options_for_role, output_next_to, roles_available
+from .tokenwatch import TokenWatcher
+from .worker import run_in_background
+
+log = logging.getLogger(__name__)
+
+#: toolbar actions: (role, label, shortcut)
+ROLE_ACTIONS = (
+    (INITIAL, "Ký nháy", "Ctrl+Shift+N"),
+    (SIGN, "Ký số", "Ctrl+Shift+K"),
+    (ISSUE, "Cấp số && đóng dấu", "Ctrl+Shift+D"),
+    (ATTACHMENT, "Ký phụ lục", None),
+    (COPY, "Sao y", None),
+)
+EXPIRY_WARNING_DAYS = 30
+
+
+class IssueDialog(QDialog):
+    """Number and date for issuance (cấp số, ngày ban hành)."""
+
+    def __init__(self, count: int, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Cấp số và ngày ban hành"))
+        form = QFormLayout(self)
+        self.number = QLineEdit()
+        self.number.setPlaceholderText(self.tr("ví dụ 607"))
+        self.date = QDateEdit(QDate.currentDate())
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("dd/MM/yyyy")
+        form.addRow(self.tr("Số văn bản:"), self.number)
+        form.addRow(self.tr("Ngày ban hành:"), self.date)
+        note = QLabel(self.tr("Để trống số nếu chỉ đóng dấu.") if count == 1 else
+                      self.tr("Đóng dấu %1 văn bản: mỗi văn bản cần số riêng, nên ở đây chỉ đóng dấu;\n"
+                              "hãy cấp số từng văn bản một.").replace("%1", str(count)))
+        if count > 1:
+            self.number.setEnabled(False)
+        form.addRow(note)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Hủy"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+class MainWindow(QMainWindow):
+    signingFinished = Signal(object)   # list[SignResult]
+    documentsLoaded = Signal(int)
+
+    def __init__(self, source: DocumentSource | None = None, *, modules: Iterable | None = None,
+                 trust_roots: Iterable | None = None, watch_tokens: bool = True,
+                 poll_ms: int = 2000, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.source = source
+        self.trust_roots = list(trust_roots or [])
+        self.tokens: list[TokenInfo] = []
+        self.current_path: Path | None = None
+        self.current_doc: DocumentRow | None = None
+        self.flow: SigningFlow | None = None
+        self.batch_dialog: BatchDialog | None = None
+        self.last_results = []
+        self.setWindowTitle(self.tr("Kyso — Ký số văn bản"))
+        self.setAcceptDrops(True)
+        self.resize(1360, 860)
+
+        # left: quick filters, search, list
+        self.model = DocumentTableModel(self)
+        self.proxy = DocumentFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        hh = self.table.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.doubleClicked.connect(lambda _i: self._selection_changed())
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Tìm theo trích yếu, số, nơi gửi…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.set_search)
+
+        filters = QHBoxLayout()
+        filters.setSpacing(2)
+        self.filter_buttons: dict[str, QToolButton] = {}
+        group = QButtonGroup(self)
+        group.setExclusive(True)
+        for key, label in QUICK_FILTERS:
+            b = QToolButton()
+            b.setText(self.tr(label))
+            b.setCheckable(True)
+            b.setAutoRaise(True)
+            b.clicked.connect(lambda _c=False, k=key: self.set_quick_filter(k))
+            group.addButton(b)
+            filters.addWidget(b)
+            self.filter_buttons[key] = b
+        self.filter_buttons["all"].setChecked(True)
+        filters.addStretch(1)
+
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(4, 4, 4, 4)
+        lv.addLayout(filters)
+        lv.addWidget(self.search)
+        lv.addWidget(self.table, 1)
+
+        # right: document + signatures
+        self.view = PdfView()
+        self.signatures = SignaturePanel()
+        self.signatures.trust_roots = self.trust_roots
+        right = QSplitter(Qt.Orientation.Horizontal)
+        right.addWidget(self.view)
+        right.addWidget(self.signatures)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 1)
+        right.setSizes([640, 400])
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([460, 1040])
+        self.setCentralWidget(self.splitter)
+
+        # toolbar
+        tb = QToolBar(self.tr("Thao tác"))
+        tb.setObjectName("roles")
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(tb)
+        self.open_action = QAction(self.tr("Mở tệp PDF…"), self)
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.open_action.triggered.connect(self._open_dialog)
+        tb.addAction(self.open_action)
+        self.open_folder_action = QAction(self.tr("Mở thư mục…"), self)
+        self.open_folder_action.triggered.connect(self._open_folder_dialog)
+        tb.addAction(self.open_folder_action)
+        tb.addSeparator()
+        self.role_actions: dict[str, QAction] = {}
+        for role, label, shortcut in ROLE_ACTIONS:
+            act = QAction(self.tr(label), self)
+            if shortcut:
+                act.setShortcut(QKeySequence(shortcut))
+            act.triggered.connect(lambda _c=False, r=role: self.sign_selected(r))
+            tb.addAction(act)
+            self.role_actions[role] = act
+        self.return_action = QAction(self.tr("Trả lại"), self)
+        self.return_action.triggered.connect(self.return_selected)
+        tb.addAction(self.return_action)
+        tb.addSeparator()
+        self.refresh_action = QAction(self.tr("Làm mới"), self)
+        self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
+        self.refresh_action.triggered.connect(self.reload_documents)
+        tb.addAction(self.refresh_action)
+
+        # status bar
+        self.token_label = QLabel(self.tr("Đang tìm token…"))
+        self.token_combo = QComboBox()
+        self.token_combo.setMinimumContentsLength(24)
+        self.token_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.token_combo.setVisible(False)
+        self.token_combo.currentIndexChanged.connect(self._token_chosen)
+        self.cert_label = QLabel()
+        self.sync_label = QLabel(self.tr("Đồng bộ: chưa kết nối"))
+        self.sync_label.setToolTip(self.tr("Kho đồng bộ sẽ được gắn vào đây."))
+        sb = self.statusBar()
+        sb.addPermanentWidget(self.token_label)
+        sb.addPermanentWidget(self.token_combo)
+        sb.addPermanentWidget(self.cert_label)
+        sb.addPermanentWidget(self.sync_label)
+        if not roles_available():
+            sb.showMessage(self.tr("Chưa có mô-đun định vị tự động: chữ ký đặt ở vị trí mặc định."), 8000)
+
+        self.watcher = TokenWatcher(modules, poll_ms, self) if watch_tokens else None
+        if self.watcher is not None:
+            self.watcher.tokensChanged.connect(self.set_tokens)
+            self.watcher.start()
+
+        self._update_actions()
+        if source is not None:
+            self.reload_documents()
+
+    # -- documents --
+    def set_source(self, source: DocumentSource) -> None:
+        self.source = source
+        self.reload_documents()
+
+    def reload_documents(self) -> None:
+        if self.source is None:
+            return
+        source = self.source
+        selected = {r.doc_id for r in self.selected_rows()}
+
+        def done(rows: list[DocumentRow]) -> None:
+            self.model.set_rows(rows)
+            self.table.resizeColumnsToContents()
+            # the subject (trích yếu) is long: a readable width, the rest in its tooltip
+            self.table.setColumnWidth(1, min(self.table.columnWidth(1), 300))
+            self._reselect(selected)
+            self._update_actions()
+            self.documentsLoaded.emit(len(rows))
+
+        run_in_background(source.list_documents, done, self._show_error, parent=self)
+
+    def _reselect(self, ids: set[str]) -> None:
+        if not ids:
+            return
+        sel = self.table.selectionModel()
+        for r in range(self.proxy.rowCount()):
+            row = self.proxy.index(r, 0).data(ROW_ROLE)
+            if row.doc_id in ids:
+                sel.select(self.proxy.index(r, 0), sel.SelectionFlag.Select | sel.SelectionFlag.Rows)
+
+    def set_quick_filter(self, key: str) -> None:
+        self.filter_buttons[key].setChecked(True)
+        self.proxy.set_quick_filter(key)
+
+    def selected_rows(self) -> list[DocumentRow]:
+        rows = self.table.selectionModel().selectedRows()
+        return [i.data(ROW_ROLE) for i in sorted(rows, key=lambda i: i.row())]
+
+    def select_rows(self, doc_ids: Iterable[str]) -> None:
+        """Select documents by id (tests and automation)."""
+        self.table.clearSelection()
+        self._reselect(set(doc_ids))
+
+    def _selection_changed(self, *_args) -> None:
+        rows = self.selected_rows()
+        if len(rows) == 1 and self.source is not None:
+            row = rows[0]
+            self.current_doc = row
+            self.open_pdf(self.source.pdf_path(row.doc_id), keep_doc=True)
+        self._update_actions()
+
+    def open_pdf(self, path: Path | str, keep_doc: bool = False) -> None:
+        """Show ``path`` and verify its signatures (both in the background)."""
+        if not keep_doc:
+            self.current_doc = None
+            self.table.clearSelection()
+        self.current_path = Path(path)
+        self.view.open(self.current_path)
+        self.signatures.load(self.current_path, self.trust_roots)
+        self.setWindowTitle(self.tr("Kyso — %1").replace("%1", self.current_path.name))
+        self._update_actions()
+
+    def _open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Mở văn bản PDF"), "", self.tr("Tệp PDF (*.pdf)"))
+        if path:
+            self.open_pdf(path)
+
+    def _open_folder_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Chọn thư mục văn bản"))
+        if folder:
+            from .documents import FolderSource
+            self.set_source(FolderSource(folder))
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if any(u.toLocalFile().lower().endswith(".pdf") for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        for url in event.mimeData().urls():
+            local = url.toLocalFile()
+            if local.lower().endswith(".pdf"):
+                self.open_pdf(local)
+                event.acceptProposedAction()
+                return
+
+    # -- actions --
+    def _targets(self) -> list[DocumentRow] | None:
+        """Documents the role actions apply to: the selection, or None for a loose file."""
+        if self.current_doc is None and self.current_path is not None and not self.selected_rows():
+            return None
+        return self.selected_rows()
+
+    def _update_actions(self) -> None:
+        targets = self._targets()
+        busy = self.flow is not None
+        have_token = bool(self.tokens)
+        for role, act in self.role_actions.items():
+            if targets is None:           # an opened file: any role, a copy next to it
+                ok = self.current_path is not None
+            else:
+                ok = bool(targets) and all(r.action == role for r in targets)
+            act.setEnabled(ok and not busy and have_token)
+            act.setToolTip(self.tr(act.text()) if have_token else self.tr("Hãy cắm token để ký."))
+        self.return_action.setEnabled(bool(targets) and all(r.action for r in targets) and not busy
+                                      and hasattr(self.source, "return_document"))
+
+    def sign_selected(self, role: str) -> None:
+        token = self.current_token()
+        if token is None:
+            self._show_error(self.tr("Chưa có token nào được cắm."))
+            return
+        targets = self._targets()
+        jobs: list[Job] = []
+        if targets is None:
+            jobs.append(Job(self.current_path, output_next_to(self.current_path, role)))
+        else:
+            for r in targets:
+                src = self.source.pdf_path(r.doc_id)
+                out = (self.source.output_path(r.doc_id, role) if hasattr(self.source, "output_path")
+                       else output_next_to(src, role))
+                jobs.append(Job(src, out, r.doc_id))
+        if not jobs:
+            return
+        number = issue_date = None
+        if role == ISSUE:
+            dlg = IssueDialog(len(jobs), self)
+            if not dlg.exec():
+                return
+            number = dlg.number.text().strip() or None
+            issue_date = dlg.date.date().toPython() if number else None
+        main_number = ""
+        if role == ATTACHMENT:
+            main_number, ok = QInputDialog.getText(self, self.tr("Ký phụ lục"),
+                                                   self.tr("Số, ký hiệu của văn bản chính:"))
+            if not ok:
+                return
+        try:
+            options = options_for_role(role, number, issue_date, main_number)
+        except Exception as exc:  # noqa: BLE001 - a usage error in Vietnamese
+            self._show_error(exc)
+            return
+        self.start_flow(token, role, jobs, options)
+
+    def start_flow(self, token: TokenInfo, role: str, jobs: list[Job], options) -> SigningFlow:
+        source = self.source
+
+        def store(job: Job, result) -> None:   # signing thread
+            if job.doc_id is not None and source is not None:
+                source.store_result(job.doc_id, Path(result.output), role)
+
+        flow = SigningFlow(token, role, jobs, options, store=store, parent_widget=self)
+        self.flow = flow
+        flow.finished.connect(self._flow_finished)
+        flow.failed.connect(self._flow_failed)
+        if len(jobs) > 1:
+            self.batch_dialog = BatchDialog(flow, self)
+            flow.loggedIn.connect(self.batch_dialog.open)
+        else:
+            flow.loggedIn.connect(lambda: self.statusBar().showMessage(self.tr("Đang ký…")))
+        self._update_actions()
+        flow.start()
+        return flow
+
+    def _flow_finished(self, results) -> None:
+        self.flow = None
+        self.last_results = results
+        self._update_actions()
+        ok = [r for r in results if r.ok]
+        if len(results) == 1:
+            r = results[0]
+            if r.ok:
+                shown = (self.source.pdf_path(self.current_doc.doc_id)
+                         if self.current_doc is not None and self.source is not None else r.output)
+                self.statusBar().showMessage(self.tr("Đã ký: %1").replace("%1", Path(shown).name), 10000)
+                self.open_pdf(shown, keep_doc=self.current_doc is not None)
+            else:
+                self._show_error(r.error.message if r.error else "")
+        else:
+            self.statusBar().showMessage(self.tr("Đã ký %1/%2 văn bản.").replace("%1", str(len(ok))).replace("%2", str(len(results))), 10000)
+        self.reload_documents()
+        self.signingFinished.emit(results)
+
+    def _flow_failed(self, message: str) -> None:
+        self.flow = None
+        self._update_actions()
+        if self.batch_dialog is None or not self.batch_dialog.isVisible():
+            self.statusBar().showMessage(message, 10000)
+        self.signingFinished.emit([])
+
+    def return_selected(self) -> None:
+        rows = self.selected_rows()
+        if not rows:
+            return
+        reason, ok = QInputDialog.getText(self, self.tr("Trả lại văn bản"), self.tr("Lý do trả lại:"))
+        if not ok:
+            return
+        source = self.source
+
+        def work():
+            for r in rows:
+                source.return_document(r.doc_id, reason)
+
+        run_in_background(work, lambda _r: self.reload_documents(), self._show_error, parent=self)
+
+    # -- tokens --
+    def set_tokens(self, tokens: list[TokenInfo]) -> None:
+        previous = self.current_token()
+        self.tokens = [t for t in tokens if any(c.key_id for c in t.certificates)] or list(tokens)
+        self.token_combo.blockSignals(True)
+        self.token_combo.clear()
+        for t in self.tokens:
+            self.token_combo.addItem(f"{t.label} — {t.module.vendor}")
+        if previous is not None:
+            for i, t in enumerate(self.tokens):
+                if t.serial == previous.serial and t.label == previous.label:
+                    self.token_combo.setCurrentIndex(i)
+        self.token_combo.blockSignals(False)
+        self.token_combo.setVisible(len(self.tokens) > 1)
+        self._token_chosen()
+
+    def choose_token(self, label: str) -> None:
+        for i, t in enumerate(self.tokens):
+            if t.label == label:
+                self.token_combo.setCurrentIndex(i)
+                self._token_chosen()
+                return
+        raise LookupError(label)
+
+    def current_token(self) -> TokenInfo | None:
+        if not self.tokens:
+            return None
+        i = self.token_combo.currentIndex()
+        return self.tokens[i] if 0 <= i < len(self.tokens) else self.tokens[0]
+
+    def _token_chosen(self, *_args) -> None:
+        token = self.current_token()
+        if token is None:
+            self.token_label.setText(self.tr("⚠ Chưa cắm token"))
+            self.token_label.setStyleSheet("color: #c62828;")
+            self.cert_label.setText("")
+        else:
+            self.token_label.setText(self.tr("Token: %1").replace("%1", token.label))
+            self.token_label.setStyleSheet("")
+            certs = [c for c in token.certificates if c.key_id and c.usable]
+            if not certs:
+                self.cert_label.setText(self.tr("Không có chứng thư số dùng để ký"))
+                self.cert_label.setStyleSheet("color: #c62828;")
+            else:
+                cert = certs[0]
+                days = cert.days_left()
+                text = f"{cert.common_name}"
+                if days <= EXPIRY_WARNING_DAYS:
+                    text += self.tr(" — ⚠ chứng thư số hết hạn sau %1 ngày").replace("%1", str(days))
+                    self.cert_label.setStyleSheet("color: #c62828; font-weight: bold;")
+                else:
+                    self.cert_label.setStyleSheet("")
+                self.cert_label.setText(text)
+                self.cert_label.setToolTip(self.tr("Hiệu lực đến %1").replace("%1", cert.not_after.strftime("%d/%m/%Y")))
+        self._update_actions()
+
+    # -- misc --
+    def _show_error(self, exc) -> None:
+        msg = getattr(exc, "message", None) or str(exc)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Kyso"), msg, QMessageBox.StandardButton.Ok, self)
+        box.button(QMessageBox.StandardButton.Ok).setText(self.tr("Đóng"))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.last_error = msg
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if self.watcher is not None:
+            self.watcher.stop()
+        if self.flow is not None:
+            self.flow.cancel()
+        super().closeEvent(event)

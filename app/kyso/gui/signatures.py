@@ -1,0 +1,210 @@
+"""The signatures panel: every signature's verdict and the document's metadata.
+
+The verdicts come from :func:`kyso.core.verify.verify_file` (run in the
+background); the reasons are the core's Vietnamese sentences.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+                               QWidget)
+
+from ..core.signing import format_time
+from ..core.verify import DocumentReport, SignatureReport, verify_file
+from .worker import run_in_background
+
+GREEN = QColor("#1b7f2a")
+RED = QColor("#c62828")
+
+#: Info-dictionary keys shown first, with their Vietnamese labels.
+INFO_LABELS = (
+    ("Title", "Trích yếu (Title)"),
+    ("Subject", "Chủ đề (Subject)"),
+    ("Author", "Cơ quan ban hành (Author)"),
+    ("KysoDocType", "Loại văn bản"),
+    ("KysoNotation", "Ký hiệu"),
+    ("KysoSecrecy", "Độ mật"),
+    ("KysoSigner", "Người ký"),
+    ("KysoSignerPosition", "Chức vụ người ký"),
+    ("Producer", "Phần mềm tạo tệp"),
+    ("Creator", "Công cụ soạn thảo"),
+)
+
+
+def read_info(path: Path) -> dict[str, str]:
+    """The document information dictionary as text (background thread)."""
+    import pikepdf
+
+    out: dict[str, str] = {}
+    try:
+        with pikepdf.open(str(path)) as pdf:
+            for key, value in pdf.docinfo.items():
+                try:
+                    out[str(key).lstrip("/")] = str(value)
+                except Exception:  # noqa: BLE001 - a binary string: skip it
+                    continue
+    except Exception:  # noqa: BLE001 - the verdict already says what is wrong
+        return {}
+    return out
+
+
+def modification_text(mod: str) -> str:
+    return {
+        "none": "Không có thay đổi sau khi ký",
+        "form_filling": "Chỉ điền số, ngày (thay đổi được phép)",
+        "suspicious": "Có thay đổi đáng ngờ sau khi ký",
+    }.get(mod, mod)
+
+
+class SignaturePanel(QWidget):
+    """Lists each signature (✔/✘, signer, time, coverage, changes, reasons)."""
+
+    loaded = Signal(object)   # DocumentReport
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.report: DocumentReport | None = None
+        self.info: dict[str, str] = {}
+        self._generation = 0
+        self.trust_roots: list = []
+
+        self.summary = QLabel(self.tr("Chưa kiểm tra chữ ký."))
+        self.summary.setWordWrap(True)
+        f = self.summary.font()
+        f.setBold(True)
+        self.summary.setFont(f)
+
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(2)
+        self.tree.setHeaderLabels([self.tr("Chữ ký"), self.tr("Chi tiết")])
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setStretchLastSection(True)
+        self.tree.setWordWrap(True)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.tree.setAccessibleName(self.tr("Danh sách chữ ký"))
+
+        self.meta = QTreeWidget()
+        self.meta.setColumnCount(2)
+        self.meta.setHeaderLabels([self.tr("Thông tin văn bản"), self.tr("Giá trị")])
+        self.meta.setRootIsDecorated(False)
+        self.meta.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tree, 3)
+        layout.addWidget(self.meta, 2)
+
+    def clear(self) -> None:
+        self._generation += 1
+        self.report = None
+        self.info = {}
+        self.tree.clear()
+        self.meta.clear()
+        self.summary.setText(self.tr("Chưa kiểm tra chữ ký."))
+        self.summary.setStyleSheet("")
+
+    def load(self, path: Path | str, trust_roots: Iterable | None = None) -> None:
+        """Verify ``path`` in the background and show the verdicts."""
+        self.clear()
+        gen = self._generation
+        path = Path(path)
+        roots = list(trust_roots if trust_roots is not None else self.trust_roots)
+        self.summary.setText(self.tr("Đang kiểm tra chữ ký…"))
+
+        def work():
+            return verify_file(path, roots), read_info(path)
+
+        def done(result) -> None:
+            if gen != self._generation:
+                return
+            report, info = result
+            self.show_report(report, info)
+
+        def failed(exc: BaseException) -> None:
+            if gen == self._generation:
+                self.summary.setText(self.tr("Không kiểm tra được: %1").replace("%1", str(exc)))
+
+        run_in_background(work, done, failed, parent=self)
+
+    # -- display --
+    def show_report(self, report: DocumentReport, info: dict[str, str]) -> None:
+        self.report, self.info = report, info
+        self.tree.clear()
+        n = len(report.signatures)
+        if report.error:
+            self.summary.setText(report.error)
+            self.summary.setStyleSheet(f"color: {RED.name()}")
+        elif not n:
+            self.summary.setText(self.tr("Văn bản chưa có chữ ký số."))
+            self.summary.setStyleSheet("")
+        elif report.valid:
+            self.summary.setText(self.tr("✔ Tất cả %1 chữ ký hợp lệ.").replace("%1", str(n)))
+            self.summary.setStyleSheet(f"color: {GREEN.name()}")
+        else:
+            bad = sum(1 for s in report.signatures if not s.valid)
+            self.summary.setText(self.tr("✘ %1/%2 chữ ký không hợp lệ.").replace("%1", str(bad)).replace("%2", str(n)))
+            self.summary.setStyleSheet(f"color: {RED.name()}")
+        for sig in report.signatures:
+            self.tree.addTopLevelItem(self._item(sig))
+        self.tree.expandAll()
+        self._fill_meta(info)
+        self.loaded.emit(report)
+
+    def _item(self, sig: SignatureReport) -> QTreeWidgetItem:
+        mark = "✔" if sig.valid else "✘"
+        verdict = self.tr("Hợp lệ") if sig.valid else self.tr("Không hợp lệ")
+        top = QTreeWidgetItem([f"{mark} {sig.signer or sig.field}", verdict])
+        colour = QBrush(GREEN if sig.valid else RED)
+        top.setForeground(0, colour)
+        top.setForeground(1, colour)
+        bold = QFont(top.font(0))
+        bold.setBold(True)
+        top.setFont(0, bold)
+        when = format_time(sig.signing_time) if sig.signing_time else self.tr("không rõ")
+        rows = [
+            (self.tr("Thời điểm ký"), when),
+            (self.tr("Phạm vi ký"), sig.covers()),
+            (self.tr("Sau khi ký"), modification_text(sig.modification)),
+            (self.tr("Trường chữ ký"), sig.field),
+            (self.tr("Chủ thể chứng thư"), sig.signer_subject),
+        ]
+        if sig.timestamp_time:
+            rows.insert(1, (self.tr("Dấu thời gian"), format_time(sig.timestamp_time)))
+        for reason in sig.reasons():
+            rows.append((self.tr("Lý do"), reason))
+        for label, value in rows:
+            child = QTreeWidgetItem([label, value])
+            child.setToolTip(1, value)
+            if label == self.tr("Lý do"):
+                child.setForeground(1, QBrush(RED))
+            top.addChild(child)
+        return top
+
+    def _fill_meta(self, info: dict[str, str]) -> None:
+        self.meta.clear()
+        shown = set()
+        for key, label in INFO_LABELS:
+            if key in info and info[key] != "":
+                self.meta.addTopLevelItem(QTreeWidgetItem([label, info[key]]))
+                shown.add(key)
+        for key in sorted(k for k in info if k not in shown):
+            if info[key]:
+                self.meta.addTopLevelItem(QTreeWidgetItem([key, info[key]]))
+
+    def signature_texts(self) -> list[str]:
+        """Every line shown (tests and accessibility read this)."""
+        out = []
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            out.append(f"{top.text(0)} — {top.text(1)}")
+            for j in range(top.childCount()):
+                c = top.child(j)
+                out.append(f"{c.text(0)}: {c.text(1)}")
+        return out

@@ -1,0 +1,74 @@
+"""GUI tests: real widgets (pytest-qt), real SoftHSM2 tokens, real sample PDFs."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+PIN = "123456"
+
+
+@pytest.fixture(scope="session")
+def qapp_args():
+    return ["kyso-gui-tests"]
+
+
+@pytest.fixture
+def trust_roots(test_pki):
+    from kyso.core.verify import load_certificates
+
+    return load_certificates([test_pki.root_cert_path])
+
+
+@pytest.fixture
+def module_path(softhsm):
+    return str(softhsm.module_path)
+
+
+@pytest.fixture
+def make_window(qtbot, module_path, trust_roots):
+    """A main window over a source, watching only the SoftHSM2 module."""
+    from kyso.gui.mainwindow import MainWindow
+
+    windows = []
+
+    def make(source=None, token="KYSO-LEADER", poll_ms=500):
+        w = MainWindow(source, modules=[module_path], trust_roots=trust_roots, poll_ms=poll_ms)
+        qtbot.addWidget(w)
+        w.show()
+        qtbot.waitUntil(lambda: bool(w.tokens), timeout=15000)
+        if source is not None:
+            qtbot.waitUntil(lambda: w.model.rowCount() > 0, timeout=15000)
+        if token:
+            w.choose_token(token)
+        windows.append(w)
+        return w
+
+    yield make
+    for w in windows:
+        w.close()
+    from kyso.gui import worker
+    try:
+        qtbot.waitUntil(lambda: worker.running() == 0, timeout=30000)
+    except Exception:
+        raise AssertionError(f"still running: {worker.describe_running()}")
+
+
+def wait_pin_dialog(qtbot, window, previous=None):
+    """The PIN dialog the window's signing flow opened (a new one if ``previous``)."""
+    def ready():
+        flow = window.flow
+        return flow is not None and flow.dialog is not None and flow.dialog is not previous \
+            and flow.dialog.isVisible()
+    qtbot.waitUntil(ready, timeout=15000)
+    return window.flow.dialog
+
+
+def answer_pin(qtbot, dialog, pin=PIN):
+    from PySide6.QtCore import Qt
+
+    qtbot.keyClicks(dialog.pin_edit, pin)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
