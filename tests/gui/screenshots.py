@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
+
+from kyso.core.messages import tr
 import tempfile
 import time
 from dataclasses import replace
@@ -98,7 +100,7 @@ def main(out: Path, suffix: str = "") -> None:
 
     token = w.current_token()
     final = PinDialog(replace(token, module=replace(token.module, max_pin_tries=3), our_failures=2),
-                      token.certificates[0], error="Mã PIN không đúng. Còn 2 lần thử trước khi token bị khóa.")
+                      token.certificates[0], error=tr("token.pin_final_try"))
     final.show()
     app.processEvents()
     final.grab().save(str(out / f"pin-dialog-final-try{suffix}.png"))

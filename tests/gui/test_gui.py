@@ -9,8 +9,7 @@ import pytest
 from PySide6.QtCore import QTimer, Qt
 from PySide6.QtGui import QColor, QInputMethodEvent
 
-from conftest import PIN  # noqa: F401  (tests/conftest: the shared fixtures)
-from gui.conftest import answer_pin, wait_pin_dialog
+from .conftest import answer_pin, wait_pin_dialog
 from kyso.core import messages
 from kyso.core.verify import verify_file
 from kyso.demo.samples import generate_batch, generate_sample
