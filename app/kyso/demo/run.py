@@ -41,13 +41,13 @@ def run_demo(work: Path) -> Path:
     from kyso.demo.samples import generate_sample
     from kyso.demo.softhsm import create_softhsm_tokens
 
-    _say("1/6 Tạo hạ tầng khóa công khai thử nghiệm (không dùng thật)…")
+    _say("1/7 Tạo hạ tầng khóa công khai thử nghiệm (không dùng thật)…")
     pki = build_test_pki(work / "pki")
-    _say("2/6 Tạo token mềm SoftHSM2 cho chuyên viên VP, lãnh đạo, văn thư (PIN demo: 123456)…")
+    _say("2/7 Tạo token mềm SoftHSM2 cho chuyên viên VP, lãnh đạo, văn thư (PIN demo: 123456)…")
     hsm = create_softhsm_tokens(
         work / "softhsm", {label: [pki.identities[name]] for label, name in TOKENS.items()},
         user_pin=PIN, so_pin="12345678", ca_certs=[pki.intermediate_cert_der])
-    _say("3/6 Soạn văn bản mẫu theo Nghị định 30/2020 (công văn của UBND thành phố Phủ Lý)…")
+    _say("3/7 Soạn văn bản mẫu theo Nghị định 30/2020 (công văn của UBND thành phố Phủ Lý)…")
     doc = generate_sample("cong_van", work / "1-du-thao.pdf")
 
     steps = [
@@ -58,14 +58,14 @@ def run_demo(work: Path) -> Path:
     ]
     src = doc.path
     for i, (label, request, name, what) in enumerate(steps, start=4):
-        _say(f"{min(i, 5)}/6 {what}…")
+        _say(f"{i}/7 {what}…")
         with tokens.open_token(hsm.module_path, label) as session:
             session.login(PIN)
             signer = session.signer(session.certificate())
             out = work / name
             sign_document(signer, src, out, role_options(request))
         src = out
-    _say("6/6 Kiểm tra chữ ký số của văn bản đã ban hành…")
+    _say("7/7 Kiểm tra chữ ký số của văn bản đã ban hành…")
     report = verify_file(src, load_certificates([pki.root_cert_path]))
     for sig in report.signatures:
         mark = "✔" if sig.valid else "✘"
