@@ -51,9 +51,17 @@ def format_month(d: date) -> str:
     return f"{d.month:02d}" if d.month <= 2 else str(d.month)
 
 
+#: The field reaches this far below the baseline (in font sizes), for descenders.
+DESCENT = 0.35
+
+
 @dataclass(frozen=True)
 class Blank:
-    """A blank to fill: field name, page index, box as displayed, how to write in it."""
+    """A blank to fill: field name, page index, box as displayed, how to write in it.
+
+    The box's bottom lies ``DESCENT`` font sizes below the printed line's
+    baseline, so the figures written in it stand on that same baseline.
+    """
 
     name: str
     page: int
@@ -62,13 +70,20 @@ class Blank:
     italic: bool = False
     align: str = "center"
 
+    @classmethod
+    def on_baseline(cls, name: str, page: int, x: float, width: float, baseline: float,
+                    font_size: float, italic: bool = False, align: str = "center") -> "Blank":
+        box = Box(x, baseline - DESCENT * font_size, width, (1 + DESCENT) * font_size)
+        return cls(name, page, box, font_size, italic, align)
+
 
 def _field_appearance(writer, blank: Blank, value: str, rotation: int):
     layout = StampLayout(blank.box.w, blank.box.h, ())
     if value:
         layout = StampLayout(blank.box.w, blank.box.h, (TextBlock(
             (TextLine(value, blank.font_size, italic=blank.italic),),
-            Box(0, 0, blank.box.w, blank.box.h), align=blank.align, leading=1.0),))
+            Box(1, 0, blank.box.w - 2, blank.box.h), align=blank.align,
+            baseline=DESCENT * blank.font_size),))
     content, resources = render_layout(writer, layout)
     res = generic.DictionaryObject()
     for category, name, ref in resources:

@@ -51,10 +51,13 @@ def _blanks(layout: plc.DocumentLayout) -> list[Blank]:
     out = []
     if layout.number_blank is not None:
         b = layout.number_blank
-        out.append(Blank(NUMBER_FIELD, b.page, b.box, b.font_size, False, "right"))
+        out.append(Blank.on_baseline(NUMBER_FIELD, b.page, b.box.x, b.box.w, b.baseline,
+                                     b.font_size, False, "right"))
     for name, b in ((DAY_FIELD, layout.date_day_blank), (MONTH_FIELD, layout.date_month_blank)):
         if b is not None:
-            out.append(Blank(name, b.page, b.box, b.font_size, True, "center"))
+            # The date line is italic in every Decree 30 layout.
+            out.append(Blank.on_baseline(name, b.page, b.box.x, b.box.w, b.baseline,
+                                         b.font_size, True, "center"))
     return out
 
 

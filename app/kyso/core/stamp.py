@@ -84,6 +84,10 @@ class TextBlock:
     align: str = "center"    # left | center | right
     valign: str = "middle"   # top | middle | bottom
     leading: float = 1.25    # line height as a multiple of the font size
+    #: When set: the first line's baseline, measured from the box's bottom. The
+    #: text then sits exactly there (like words typed into a printed line) and
+    #: is shrunk only if it is too wide, never to fit the height.
+    baseline: float | None = None
 
 
 @dataclass(frozen=True)
@@ -123,7 +127,8 @@ def fit_layout(layout: StampLayout, width: float, height: float) -> StampLayout:
             elements.append(ImageBlock(el.path, box(el.box), el.align, el.valign))
         else:
             lines = tuple(TextLine(l.text, l.size * k, l.bold, l.italic, l.color) for l in el.lines)
-            elements.append(TextBlock(lines, box(el.box), el.align, el.valign, el.leading))
+            elements.append(TextBlock(lines, box(el.box), el.align, el.valign, el.leading,
+                                      None if el.baseline is None else el.baseline * k))
     return StampLayout(width, height, tuple(elements), layout.border)
 
 
@@ -227,7 +232,7 @@ def _layout_text(block: TextBlock, uses: dict, placed: list[_PlacedLine]) -> Non
     scale = 1.0
     if max(widths) > box.w > 0:
         scale = box.w / max(widths)
-    if sum(heights) * scale > box.h > 0:
+    if block.baseline is None and sum(heights) * scale > box.h > 0:
         scale = box.h / sum(heights)
     total_h = sum(heights) * scale
     if block.valign == "top":
@@ -244,7 +249,10 @@ def _layout_text(block: TextBlock, uses: dict, placed: list[_PlacedLine]) -> Non
         # Baseline: centre the em box (ascent..descent) inside the line height.
         asc = font.ascent / font.units_per_em * size
         desc = -font.descent / font.units_per_em * size
-        baseline = cursor - (height - (asc + desc)) / 2 - asc
+        if block.baseline is not None:
+            baseline = box.y + block.baseline - (top - cursor)
+        else:
+            baseline = cursor - (height - (asc + desc)) / 2 - asc
         if block.align == "left":
             x = box.x
         elif block.align == "right":
