@@ -11,11 +11,11 @@ PACKAGES=(
   softhsm2 opensc                   # software token for the demo and tests (+ pkcs11-tool)
   opencryptoki                      # a second real PKCS#11 token that counts wrong PINs
   poppler-utils qpdf                # pdfsig, pdftotext, pdftoppm, qpdf: independent checks
-  libnss3-tools                     # certutil: a trust store for pdfsig in the tests
   fonts-croscore                    # Tinos for the GUI (the stamp font is bundled)
   postgresql                        # the server test suite also runs on PostgreSQL
   libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3  # Qt offscreen
-  xvfb                              # screenshots of the real window
+  xvfb libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
+  libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1  # the real window under Xvfb
 )
 
 missing=()

@@ -128,14 +128,20 @@ def cmd_token_list(args) -> int:
 # -- sign --------------------------------------------------------------------------
 
 
-def read_pin(prompt: str) -> str:
-    """The PIN from KYSO_PIN (scripts) or a prompt without echo. Never logged."""
-    pin = os.environ.get("KYSO_PIN")
-    if pin:
-        return pin
+def read_secret(env_name: str, prompt: str, missing: Exception) -> str:
+    """A secret from ``env_name`` (scripts) or a prompt without echo; ``missing``
+    is raised when neither is possible. Secrets are never logged or stored."""
+    value = os.environ.get(env_name)
+    if value:
+        return value
     if not sys.stdin.isatty():
-        raise TokenError("token.pin_required")
+        raise missing
     return getpass.getpass(prompt)
+
+
+def read_pin(prompt: str) -> str:
+    """The PIN from KYSO_PIN (scripts) or a prompt without echo."""
+    return read_secret("KYSO_PIN", prompt, TokenError("token.pin_required"))
 
 
 def open_signer(args):

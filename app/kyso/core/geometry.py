@@ -76,7 +76,11 @@ class PageGeometry:
                 and box.x2 <= w + tolerance and box.y2 <= h + tolerance and box.w > 0 and box.h > 0)
 
 
-def _inherited(page: generic.DictionaryObject, key: str):
+def inherited(page, key: str):
+    """A page attribute, looked up the page tree (MediaBox, CropBox, Rotate, Resources).
+
+    Works on pyHanko and pikepdf page objects alike.
+    """
     node = page
     for _ in range(64):  # a page tree is never this deep; guards against loops
         if key in node:
@@ -84,7 +88,7 @@ def _inherited(page: generic.DictionaryObject, key: str):
         parent = node.get("/Parent")
         if parent is None:
             return None
-        node = parent.get_object()
+        node = parent.get_object() if hasattr(parent, "get_object") else parent
     return None
 
 
@@ -128,7 +132,7 @@ def geometry_from_boxes(media, crop=None, rotate=None) -> PageGeometry:
 def page_geometry(page: generic.DictionaryObject) -> PageGeometry:
     """Geometry of a page dictionary (a pyHanko object), inherited keys included."""
     return geometry_from_boxes(
-        _rect(_inherited(page, "/MediaBox")),
-        _rect(_inherited(page, "/CropBox")),
-        _inherited(page, "/Rotate"),
+        _rect(inherited(page, "/MediaBox")),
+        _rect(inherited(page, "/CropBox")),
+        inherited(page, "/Rotate"),
     )

@@ -42,7 +42,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from .errors import DocumentError, KysoError
-from .geometry import PageGeometry, geometry_from_boxes
+from .geometry import PageGeometry, geometry_from_boxes, inherited
 from .stamp import Box
 
 __all__ = [
@@ -180,18 +180,6 @@ def _nfc(s: str) -> str:
     return unicodedata.normalize("NFC", s)
 
 
-def _inherited(obj, key: str):
-    node = obj
-    for _ in range(64):  # a page tree is never this deep; guards against loops
-        if key in node:
-            return node[key]
-        parent = node.get("/Parent")
-        if parent is None:
-            return None
-        node = parent
-    return None
-
-
 def _font_metrics(page_obj) -> dict[str, tuple[float, float]]:
     """Base font name -> (ascent, descent) per unit of size, from the page's
     FontDescriptors (forms included).  PDFium does not expose these numbers
@@ -229,15 +217,15 @@ def _font_metrics(page_obj) -> dict[str, tuple[float, float]]:
                 seen.add(key)
                 fonts_of(x.get("/Resources"), depth + 1)
 
-    fonts_of(_inherited(page_obj, "/Resources"), 0)
+    fonts_of(inherited(page_obj, "/Resources"), 0)
     return out
 
 
 def _geometry(page_obj) -> PageGeometry:
     return geometry_from_boxes(
-        _inherited(page_obj, "/MediaBox"),
-        _inherited(page_obj, "/CropBox"),
-        _inherited(page_obj, "/Rotate"),
+        inherited(page_obj, "/MediaBox"),
+        inherited(page_obj, "/CropBox"),
+        inherited(page_obj, "/Rotate"),
     )
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 from . import placement as plc
 from .appearance import (MM, TOP_MARGIN_MM, AgencySealStyle, AttachmentStyle, CopyStyle,

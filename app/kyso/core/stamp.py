@@ -19,7 +19,6 @@ by the process, so only the small PDF objects are written each time.
 from __future__ import annotations
 
 import functools
-import io
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path

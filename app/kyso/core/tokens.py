@@ -25,7 +25,6 @@ import asyncio
 import concurrent.futures
 import contextlib
 import enum
-import functools
 import hashlib
 import json
 import logging

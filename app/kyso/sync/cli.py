@@ -19,7 +19,6 @@ Exit codes added to the core's: 7 network/server (and server rule refusals),
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 import sys
@@ -103,12 +102,9 @@ def _where(args, store: Store) -> tuple[str, str]:
 
 def read_password(prompt: str) -> str:
     """KYSO_PASSWORD (scripts) or a no-echo prompt. Never logged, never stored."""
-    pw = os.environ.get("KYSO_PASSWORD")
-    if pw:
-        return pw
-    if not sys.stdin.isatty():
-        raise AuthError("sync.password_required")
-    return getpass.getpass(prompt)
+    from kyso.cli import read_secret
+
+    return read_secret("KYSO_PASSWORD", prompt, AuthError("sync.password_required"))
 
 
 def _login(server: str, user: str) -> ServerClient:
