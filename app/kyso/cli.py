@@ -73,10 +73,17 @@ def _parse_box(text: str):
 # -- token list ------------------------------------------------------------------
 
 
+def _settings():
+    from .core import settings
+
+    return settings.load()
+
+
 def _modules(args):
     from .core import tokens
 
-    mods = tokens.find_modules(explicit=getattr(args, "module", None))
+    mods = tokens.find_modules(explicit=getattr(args, "module", None),
+                               configured=_settings().pkcs11_module)
     if not mods:
         raise TokenError("token.module_not_found")
     if getattr(args, "module", None):
@@ -165,7 +172,12 @@ def open_signer(args):
     info = candidates[0]
     session = tokens.TokenSession(tokens.load_module(info.module), info)
     try:
-        cert = session.certificate(args.cert)
+        selector = args.cert
+        default = _settings().default_certificate
+        if not selector and default and any(default.lower() in (c.key_id.lower(), c.label.lower())
+                                            for c in info.certificates):
+            selector = default  # the configured certificate, when this token holds it
+        cert = session.certificate(selector)
         en = messages.language() == messages.EN
         if info.pin_pad and not os.environ.get("KYSO_PIN"):
             print("Enter the PIN on the reader's keypad…" if en else "Nhập mã PIN trên bàn phím của đầu đọc…",
@@ -214,15 +226,21 @@ def _role_request(args, placement):
         except ValueError:
             raise UsageError("issue.bad_date", value=args.date) from None
     req = RoleRequest(role=args.role, number=args.number, issue_date=issue_date, placement=placement)
-    if args.signature_image:
-        req = _replace(req, leader=ap.LeaderStyle(signature_image=Path(args.signature_image)))
-    if args.seal_image or args.seal_diameter:
+    conf = _settings()  # flags win over the configured images and seal size
+    signature_image = args.signature_image or conf.signature_image
+    seal_image = args.seal_image or conf.seal_image
+    seal_diameter = args.seal_diameter or conf.seal_diameter_mm
+    initial_image = args.initial_image or conf.initial_image
+    if signature_image:
+        req = _replace(req, leader=ap.LeaderStyle(signature_image=Path(signature_image)))
+    if seal_image or seal_diameter or conf.agency_name:
         seal = ap.AgencySealStyle()
         req = _replace(req, agency=_replace(
-            seal, seal_image=Path(args.seal_image) if args.seal_image else seal.seal_image,
-            diameter_mm=args.seal_diameter or seal.diameter_mm))
-    if args.initial_image:
-        req = _replace(req, initial=ap.InitialStyle(initial_image=Path(args.initial_image)))
+            seal, seal_image=Path(seal_image) if seal_image else seal.seal_image,
+            diameter_mm=seal_diameter or seal.diameter_mm,
+            agency_name=conf.agency_name or seal.agency_name))
+    if initial_image:
+        req = _replace(req, initial=ap.InitialStyle(initial_image=Path(initial_image)))
     if args.main_number:
         req = _replace(req, attachment=ap.AttachmentStyle(main_number=args.main_number))
     if args.copy_form:
@@ -237,7 +255,8 @@ def _sign_options(args):
         raise UsageError("usage.page_without_box")
     placement = None
     appearance = None
-    base = SignOptions(reason=args.reason, location=args.location, tsa_url=args.tsa,
+    base = SignOptions(reason=args.reason, location=args.location,
+                       tsa_url=args.tsa or _settings().tsa_url,
                        force=args.force, password=os.environ.get("KYSO_PDF_PASSWORD"))
     if args.role:
         from .core.roles import role_options
@@ -322,10 +341,16 @@ def cmd_sign(args) -> int:
 def cmd_verify(args) -> int:
     from .core.verify import load_certificates, verify_file
 
+    from .core.settings import trust_dir
+
+    files = list(args.trust or [])
+    folder = trust_dir()
+    if folder.is_dir():  # roots the administrator installed, shared with the app
+        files += sorted(p for p in folder.iterdir() if p.suffix.lower() in (".pem", ".crt", ".cer", ".der"))
     try:
-        roots = load_certificates(args.trust or [])
+        roots = load_certificates(files)
     except (OSError, ValueError) as exc:
-        raise UsageError("doc.image_unreadable", path=str(exc)) from exc
+        raise UsageError("usage.bad_certificate", path=str(exc)) from exc
     reports = [verify_file(f, roots, fetch_revocation=args.fetch_revocation) for f in args.files]
     en = messages.language() == messages.EN
     if args.json:
@@ -350,6 +375,30 @@ def cmd_verify(args) -> int:
             r.signatures for r in reports):
         return EXIT_DOCUMENT
     return EXIT_OK if all(r.valid for r in reports) else EXIT_VERIFY
+
+
+# -- config ------------------------------------------------------------------------------
+
+
+def cmd_config(args) -> int:
+    from .core import settings
+
+    if args.config_command == "set":
+        try:
+            settings.update(**{args.key: args.value})
+        except KeyError:
+            raise UsageError("usage.bad_setting", key=args.key,
+                             keys=", ".join(settings.Settings.__dataclass_fields__)) from None
+        except ValueError:
+            raise UsageError("usage.bad_setting_value", key=args.key, value=args.value) from None
+    conf = settings.load()
+    if args.json:
+        _print_json({"file": str(settings.settings_path()), "settings": conf.to_json()})
+    else:
+        print(settings.settings_path())
+        for key, value in conf.to_json().items():
+            print(f"  {key} = {'' if value is None else value}")
+    return EXIT_OK
 
 
 # -- entry point ----------------------------------------------------------------------
@@ -426,6 +475,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     sync_cli.register(sub)
 
+    cf = sub.add_parser("config", help="cài đặt / settings")
+    cf_sub = cf.add_subparsers(dest="config_command", required=True, parser_class=_Parser)
+    cs = cf_sub.add_parser("show", help="xem cài đặt / show settings")
+    cs.add_argument("--json", action="store_true")
+    cs.set_defaults(func=cmd_config)
+    cset = cf_sub.add_parser("set", help="đặt một giá trị (để trống để xóa) / set a value (empty clears)")
+    cset.add_argument("key")
+    cset.add_argument("value")
+    cset.add_argument("--json", action="store_true")
+    cset.set_defaults(func=cmd_config)
+
     dm = sub.add_parser("demo", help="chạy thử với token mềm / run the demo with a software token")
     dm.add_argument("--keep", metavar="DIR", help="giữ lại tệp demo ở đây / keep demo files here")
     dm.set_defaults(func=lambda a: __import__("kyso.demo.run", fromlist=["main"]).main(a))
@@ -437,6 +497,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.lang:
         messages.set_language(args.lang)
+    elif not os.environ.get("KYSO_LANG"):
+        messages.set_language(_settings().language)
     setup_logging(args.verbose)
     try:
         return int(args.func(args) or 0)

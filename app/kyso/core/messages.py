@@ -229,6 +229,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Cần ít nhất một tệp PDF, hoặc --doc ID.",
         "Give at least one PDF file, or --doc ID.",
     ),
+    "usage.bad_setting": (
+        "Không có cài đặt “{key}”. Các cài đặt: {keys}.",
+        "There is no setting “{key}”. Settings: {keys}.",
+    ),
+    "usage.bad_setting_value": (
+        "Giá trị “{value}” không hợp lệ cho “{key}”.",
+        "“{value}” is not a valid value for “{key}”.",
+    ),
+    "usage.bad_certificate": (
+        "Không đọc được chứng thư số: {path}",
+        "Cannot read the certificate: {path}",
+    ),
     "usage.page_without_box": (
         "--page và --box phải đi cùng nhau.",
         "--page and --box go together.",
