@@ -28,7 +28,6 @@ def test_set_show_and_unknown_keys_survive(kyso_home, capsys, monkeypatch):
 
 
 def test_configured_language_and_seal_size_are_used(kyso_home, softhsm, monkeypatch, tmp_path, capsys):
-    from kyso.core.tokens import open_token  # noqa: F401  (SoftHSM2 env is set by the fixture)
 
     monkeypatch.setattr(messages, "_language", None)
     monkeypatch.setenv("KYSO_PIN", softhsm.user_pin)

@@ -420,3 +420,23 @@ def test_stamp_on_rotated_page_lands_where_asked_and_upright(softhsm, samples, t
     assert page_h - box.y2 <= y1 < y2 <= page_h - box.y
     assert (x2 - x1) > (y2 - y1), "the word must run horizontally as displayed"
     assert words["Quân"][0] > words["ĐÃ"][0]
+
+
+def test_encrypted_document_signs_with_its_password(run_kyso, softhsm, test_pki, samples, tmp_path):
+    encrypted = tmp_path / "encrypted.pdf"
+    with pikepdf.open(samples["one"]) as pdf:
+        pdf.save(encrypted, encryption=pikepdf.Encryption(user="mk123", owner="chu456"))
+    before = sha256(encrypted)
+    out = tmp_path / "signed.pdf"
+    r = run_kyso("sign", encrypted, "--module", softhsm.module_path, "--token", "KYSO-LEADER",
+                 "--role", "leader", "-o", out, pin=softhsm.user_pin, env={"KYSO_PDF_PASSWORD": "sai"})
+    assert r.returncode == 3 and "không đúng" in r.stderr and not out.exists()
+    r = run_kyso("sign", encrypted, "--module", softhsm.module_path, "--token", "KYSO-LEADER",
+                 "--role", "leader", "-o", out, pin=softhsm.user_pin, env={"KYSO_PDF_PASSWORD": "mk123"})
+    assert r.returncode == 0, r.stderr
+    assert sha256(encrypted) == before
+    r = run_kyso("verify", out, "--trust", test_pki.root_cert_path, "--json",
+                 env={"KYSO_PDF_PASSWORD": "mk123"})
+    assert r.returncode == 0, r.stdout
+    sig = subprocess.run(["pdfsig", "-upw", "mk123", str(out)], capture_output=True, text=True).stdout
+    assert "Signature is Valid" in sig, sig

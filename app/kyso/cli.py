@@ -351,7 +351,9 @@ def cmd_verify(args) -> int:
         roots = load_certificates(files)
     except (OSError, ValueError) as exc:
         raise UsageError("usage.bad_certificate", path=str(exc)) from exc
-    reports = [verify_file(f, roots, fetch_revocation=args.fetch_revocation) for f in args.files]
+    password = os.environ.get("KYSO_PDF_PASSWORD")
+    reports = [verify_file(f, roots, fetch_revocation=args.fetch_revocation, password=password)
+               for f in args.files]
     en = messages.language() == messages.EN
     if args.json:
         _print_json({"valid": all(r.valid for r in reports), "files": [r.to_json() for r in reports]})
