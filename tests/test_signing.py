@@ -440,3 +440,19 @@ def test_encrypted_document_signs_with_its_password(run_kyso, softhsm, test_pki,
     assert r.returncode == 0, r.stdout
     sig = subprocess.run(["pdfsig", "-upw", "mk123", str(out)], capture_output=True, text=True).stdout
     assert "Signature is Valid" in sig, sig
+
+
+def test_no_pin_on_disk_or_in_logs(run_kyso, softhsm, samples, tmp_path, kyso_home):
+    wrong = "864209"
+    env = {"KYSO_HOME": str(kyso_home)}
+    r = run_kyso("-v", "sign", samples["one"], "--module", softhsm.module_path, "--token", "KYSO-LEADER",
+                 "-o", tmp_path / "a.pdf", pin=wrong, env=env)
+    assert r.returncode == 4 and wrong not in r.stderr + r.stdout
+    r = run_kyso("-v", "sign", samples["one"], "--module", softhsm.module_path, "--token", "KYSO-LEADER",
+                 "-o", tmp_path / "b.pdf", pin=softhsm.user_pin, env=env)
+    assert r.returncode == 0
+    written = [f for f in kyso_home.rglob("*") if f.is_file()]
+    assert any(f.suffix == ".log" for f in written), "the log exists and was checked"
+    for f in written + [tmp_path / "b.pdf"]:
+        data = f.read_bytes()
+        assert wrong.encode() not in data and softhsm.user_pin.encode() not in data, f
