@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from .config import Settings
+from .db import session_scope
 from .storage import FileStore
 
 
@@ -32,12 +33,5 @@ def get_session(request: Request) -> Iterator[Session]:
     before the response leaves: a client must never see a 2xx for a change that
     is not yet stored (with the default scope FastAPI commits after sending).
     """
-    session = get_ctx(request).sessions()
-    try:
+    with session_scope(get_ctx(request).sessions) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
