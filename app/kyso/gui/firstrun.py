@@ -198,6 +198,8 @@ class TokenPage(QWizardPage):
                 top.setFlags(top.flags() & ~Qt.ItemFlag.ItemIsSelectable)
                 self.tree.addTopLevelItem(top)
                 for cert in token.certificates:
+                    if not cert.key_id:     # a CA certificate of the chain, not the user's
+                        continue
                     item = QTreeWidgetItem([cert.common_name or cert.label, cert.not_after.strftime("%d/%m/%Y")])
                     item.setData(0, CERT_ROLE, (str(res.module.path), certificate_value(cert)))
                     item.setToolTip(0, cert.subject)

@@ -329,17 +329,14 @@ class SettingsDialog(QDialog):
         count = 0
         for token in tokens:
             for cert in token.certificates:
-                if not cert.key_id and not cert.label:
+                if not cert.key_id:     # a CA certificate of the chain: no key to sign with
                     continue
                 text = self.tr("%1 — token %2, hết hạn %3").replace("%1", cert.common_name or cert.label) \
                     .replace("%2", token.label).replace("%3", cert.not_after.strftime("%d/%m/%Y"))
                 item = QStandardItem(text)
                 item.setData(certificate_value(cert), PATH_ROLE)
                 item.setToolTip(cert.subject)
-                if not cert.key_id:
-                    item.setEnabled(False)
-                    item.setText(text + self.tr(" (không có khóa ký trên token)"))
-                elif not cert.usable:
+                if not cert.usable:
                     item.setEnabled(False)
                     item.setText(text + " (" + self.unusable_reason(cert) + ")")
                 self.cert_model.appendRow(item)

@@ -198,7 +198,7 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../gui/firstrun.py" line="+303"/>
+        <location filename="../../gui/firstrun.py" line="+305"/>
         <source>Chào mừng đến với Kyso</source>
         <translation>Welcome to Kyso</translation>
     </message>
@@ -690,7 +690,7 @@ Drop a PDF file here or choose a document in the list.</translation>
 <context>
     <name>ServerPage</name>
     <message>
-        <location filename="../../gui/firstrun.py" line="-216"/>
+        <location filename="../../gui/firstrun.py" line="-218"/>
         <source>Máy chủ văn bản</source>
         <translation>Document server</translation>
     </message>
@@ -955,12 +955,11 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>%1 — token %2, expires %3</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source> (không có khóa ký trên token)</source>
-        <translation> (no signing key on the token)</translation>
+        <translation type="vanished"> (no signing key on the token)</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+14"/>
         <source>Không có token nào đang cắm vào máy với phần mềm này.</source>
         <translation>No token for this software is plugged in.</translation>
     </message>
@@ -1266,7 +1265,7 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+24"/>
         <source>Token không có chứng thư số nào dùng được để ký. Hãy liên hệ nhà cung cấp chứng thư số.</source>
         <translation>The token holds no certificate usable for signing. Contact your certificate authority.</translation>
     </message>
