@@ -107,15 +107,15 @@ def test_bad_entries_are_refused_without_saving(qtbot):
 def test_preview_draws_the_seal_at_its_real_size(qtbot):
     d = make_dialog(qtbot, modules=[])
     qtbot.waitUntil(lambda: d.preview.rendered >= 1 and not d.preview._busy, timeout=20000)
-    small = d.preview.main_label.pixmap().height()
+    small = d.preview.main_image.height()
     count = d.preview.rendered
     d.seal_spin.setValue(50.0)
     qtbot.waitUntil(lambda: d.preview.rendered > count and not d.preview._busy, timeout=20000)
-    big = d.preview.main_label.pixmap().height()
+    big = d.preview.main_image.height()
     # the stamp is as tall as the seal: 36 mm → 50 mm
     assert big / small == pytest.approx((50 + 2 * 6 / 72 * 25.4) / (36 + 2 * 6 / 72 * 25.4), rel=0.05)
     # and it really drew something red (the seal) and something blue (the signature)
-    img = d.preview.main_label.pixmap().toImage()
+    img = d.preview.main_image
     colours = {(img.pixelColor(x, y).red() > 150 and img.pixelColor(x, y).green() < 90,
                 img.pixelColor(x, y).blue() > 120 and img.pixelColor(x, y).red() < 90)
                for x in range(0, img.width(), 2) for y in range(0, img.height(), 2)}

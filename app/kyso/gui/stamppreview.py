@@ -178,6 +178,7 @@ class StampPreview(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.request = PreviewRequest()
+        self.main_image: QImage | None = None    # at true scale; shown smaller if it must
         self.rendered = 0           # finished renders (tests wait on this)
         self._pending = False
         self._busy = False
@@ -231,7 +232,8 @@ class StampPreview(QWidget):
 
     def _shown(self, images) -> None:
         main, small = images
-        self.main_label.setPixmap(QPixmap.fromImage(main))
+        self.main_image = main
+        self._fit()
         self.initial_label.setPixmap(QPixmap.fromImage(small))
         self.error_label.setVisible(False)
         self._done()
@@ -241,6 +243,21 @@ class StampPreview(QWidget):
         self.error_label.setText(self.tr("Không vẽ được mẫu chữ ký: %1").replace("%1", msg))
         self.error_label.setVisible(True)
         self._done()
+
+    def _fit(self) -> None:
+        """Show the stamp at true scale, or scaled down to fit the label."""
+        if self.main_image is None:
+            return
+        room = self.main_label.contentsRect().size()
+        img = self.main_image
+        if img.width() > room.width() - 4 or img.height() > room.height() - 4:
+            img = img.scaled(room.width() - 4, room.height() - 4, Qt.AspectRatioMode.KeepAspectRatio,
+                             Qt.TransformationMode.SmoothTransformation)
+        self.main_label.setPixmap(QPixmap.fromImage(img))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit()
 
     def _done(self) -> None:
         self._busy = False
