@@ -52,3 +52,13 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q -e ".[gui,server,dev]"
   touch "$stamp"
 fi
+
+# Translations: compile each .ts catalogue to its .qm (not committed), only when
+# the .ts is newer. The GUI also compiles a missing one on the fly into its cache.
+for ts in app/kyso/resources/translations/*.ts; do
+  [ -e "$ts" ] || continue
+  qm="${ts%.ts}.qm"
+  if [ ! -f "$qm" ] || [ "$ts" -nt "$qm" ]; then
+    .venv/bin/pyside6-lrelease -silent "$ts" -qm "$qm"
+  fi
+done

@@ -1,0 +1,335 @@
+"""The first-run assistant: document server, token, signature and seal images.
+
+Shown when there is no settings file yet (:func:`needs_first_run`). Every page
+can be skipped: an official without a server works on local files, one
+without a token yet can still read and verify documents. The token search runs
+in the background with a progress bar; when nothing is found the page says in
+plain words how to install the CA's token software.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QProgressBar, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+                               QWidget, QWizard, QWizardPage)
+
+from ..core import settings as settings_mod
+from ..core.tokens import CertificateInfo, ModuleInfo, TokenInfo, find_modules, load_module
+from .settingsdialog import DEFAULT_SEAL_MM, ImagePicker, certificate_value
+from .stamppreview import PreviewRequest, StampPreview
+from .worker import run_in_background
+
+log = logging.getLogger(__name__)
+
+CERT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def needs_first_run() -> bool:
+    """True when this user has no settings file yet."""
+    return not settings_mod.settings_path().exists()
+
+
+@dataclass
+class ModuleResult:
+    module: ModuleInfo
+    tokens: list[TokenInfo]
+    error: str | None = None
+
+
+def search_tokens(modules: list[str] | None = None, report=None) -> list[ModuleResult]:
+    """Every module (found, or the given paths) with its tokens; background work."""
+    infos = [load_module(p).info for p in modules] if modules is not None else find_modules()
+    out = []
+    for i, info in enumerate(infos):
+        if report is not None:
+            report(i, len(infos), info.vendor)
+        try:
+            out.append(ModuleResult(info, load_module(info).tokens()))
+        except Exception as exc:  # noqa: BLE001 - one broken module must not hide the others
+            log.warning("Module %s: %s", info.path, exc)
+            out.append(ModuleResult(info, [], getattr(exc, "message", None) or str(exc)))
+    if report is not None:
+        report(len(infos), len(infos), None)
+    return out
+
+
+class ServerPage(QWizardPage):
+    def __init__(self, current: settings_mod.Settings, parent=None):
+        super().__init__(parent)
+        self.setTitle(self.tr("Máy chủ văn bản"))
+        self.setSubTitle(self.tr("Kyso nhận văn bản cần ký từ máy chủ quản lý văn bản của cơ quan "
+                                 "và gửi lại văn bản đã ký."))
+        self.url_edit = QLineEdit(current.server_url or "")
+        self.url_edit.setPlaceholderText(self.tr("ví dụ https://vanban.example.gov.vn"))
+        self.user_edit = QLineEdit(current.username or "")
+        self.user_edit.setPlaceholderText(self.tr("tên đăng nhập trên máy chủ"))
+        self.offline_check = QCheckBox(self.tr("Làm việc không có máy chủ"))
+        self.offline_check.setToolTip(self.tr("Ký các tệp PDF trên máy; có thể thêm máy chủ sau trong Cài đặt."))
+        self.offline_check.toggled.connect(self._offline_toggled)
+        self.hint = QLabel(self.tr("Bộ phận công nghệ thông tin của cơ quan cho biết địa chỉ máy chủ."))
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #666;")
+        form = QFormLayout(self)
+        form.addRow(self.tr("Địa chỉ máy chủ:"), self.url_edit)
+        form.addRow(self.tr("Tên đăng nhập:"), self.user_edit)
+        form.addRow(self.offline_check)
+        form.addRow(self.hint)
+        self.url_edit.textChanged.connect(self.completeChanged)
+        if current.server_url is None and current.username is None:
+            self.offline_check.setChecked(False)
+
+    def _offline_toggled(self, offline: bool) -> None:
+        self.url_edit.setEnabled(not offline)
+        self.user_edit.setEnabled(not offline)
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:  # noqa: N802
+        if self.offline_check.isChecked():
+            return True
+        url = self.url_edit.text().strip().lower()
+        return url.startswith(("http://", "https://")) and len(url) > len("https://")
+
+    def server(self) -> tuple[str | None, str | None]:
+        if self.offline_check.isChecked():
+            return None, None
+        return self.url_edit.text().strip() or None, self.user_edit.text().strip() or None
+
+
+class TokenPage(QWizardPage):
+    searched = Signal(int)   # number of usable certificates found
+
+    def __init__(self, modules: list[str] | None = None, parent=None):
+        super().__init__(parent)
+        self.modules = modules
+        self.results: list[ModuleResult] = []
+        self.searching = False
+        self.setTitle(self.tr("Token ký số"))
+        self.setSubTitle(self.tr("Cắm token vào máy. Kyso tìm phần mềm của token và chứng thư số trên token."))
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setTextVisible(False)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels([self.tr("Token và chứng thư số"), self.tr("Hiệu lực đến")])
+        self.tree.setColumnWidth(0, 420)
+        self.tree.itemSelectionChanged.connect(self.completeChanged)
+        self.install_help = QLabel(self.install_text())
+        self.install_help.setWordWrap(True)
+        self.install_help.setTextFormat(Qt.TextFormat.RichText)
+        self.install_help.setVisible(False)
+        self.install_help.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.retry_button = QPushButton(self.tr("Tìm lại"))
+        self.retry_button.clicked.connect(self.search)
+        self.retry_button.setEnabled(False)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.retry_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.install_help, 1)
+        layout.addLayout(buttons)
+
+    def install_text(self) -> str:
+        return self.tr(
+            "<p><b>Chưa tìm thấy token nào trên máy này.</b></p>"
+            "<p>Để ký số, máy cần có phần mềm của token do nhà cung cấp chứng thư số (CA) cấp, "
+            "ví dụ Ban Cơ yếu Chính phủ, VNPT-CA, Viettel-CA, BKAV-CA hoặc FPT-CA:</p>"
+            "<ol>"
+            "<li>Cắm token vào cổng USB của máy.</li>"
+            "<li>Cài phần mềm đi kèm token. Phần mềm thường có sẵn trong token (mở ổ đĩa mới xuất hiện "
+            "khi cắm token) hoặc tải từ trang hỗ trợ của nhà cung cấp chứng thư số.</li>"
+            "<li>Rút token ra, cắm lại, rồi bấm <b>Tìm lại</b>.</li>"
+            "</ol>"
+            "<p>Nếu vẫn không thấy, hãy gọi bộ phận công nghệ thông tin của cơ quan hoặc tổng đài "
+            "hỗ trợ của nhà cung cấp chứng thư số. Có thể bỏ qua bước này và chọn token sau trong "
+            "<b>Cài đặt</b>.</p>")
+
+    def initializePage(self) -> None:  # noqa: N802
+        if not self.results and not self.searching:
+            self.search()
+
+    def search(self) -> None:
+        if self.searching:
+            return
+        self.searching = True
+        self.retry_button.setEnabled(False)
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
+        self.status.setText(self.tr("Đang tìm token…"))
+        self.tree.clear()
+        self.install_help.setVisible(False)
+        self.tree.setVisible(True)
+        self.completeChanged.emit()
+        modules = self.modules
+
+        def work(report):
+            return search_tokens(modules, report)
+
+        run_in_background(work, self._found, self._failed, self._progressed, parent=self)
+
+    def _progressed(self, i: int, n: int, vendor) -> None:
+        if n:
+            self.progress.setRange(0, n)
+            self.progress.setValue(i)
+        if vendor:
+            self.status.setText(self.tr("Đang đọc token của %1…").replace("%1", str(vendor)))
+
+    def _failed(self, exc) -> None:
+        self._found([])
+        self.status.setText(getattr(exc, "message", None) or str(exc))
+
+    def _found(self, results: list[ModuleResult]) -> None:
+        self.searching = False
+        self.results = results
+        self.progress.setVisible(False)
+        self.retry_button.setEnabled(True)
+        usable = 0
+        first_usable = None
+        for res in results:
+            for token in res.tokens:
+                top = QTreeWidgetItem([self.tr("%1 — %2").replace("%1", token.label).replace("%2", res.module.vendor), ""])
+                top.setFlags(top.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+                self.tree.addTopLevelItem(top)
+                for cert in token.certificates:
+                    if not cert.key_id:     # a CA certificate of the chain, not the user's
+                        continue
+                    item = QTreeWidgetItem([cert.common_name or cert.label, cert.not_after.strftime("%d/%m/%Y")])
+                    item.setData(0, CERT_ROLE, (str(res.module.path), certificate_value(cert)))
+                    item.setToolTip(0, cert.subject)
+                    reason = self._reason(cert)
+                    if reason:
+                        item.setText(0, item.text(0) + " (" + reason + ")")
+                        item.setDisabled(True)
+                    else:
+                        usable += 1
+                        first_usable = first_usable or item
+                    top.addChild(item)
+                top.setExpanded(True)
+        tokens = sum(len(r.tokens) for r in results)
+        if tokens == 0:
+            self.tree.setVisible(False)
+            self.install_help.setVisible(True)
+            self.status.setText("")
+        elif usable == 0:
+            self.status.setText(self.tr("Token không có chứng thư số nào dùng được để ký. "
+                                        "Hãy liên hệ nhà cung cấp chứng thư số."))
+        else:
+            self.status.setText(self.tr("Chọn chứng thư số dùng để ký:"))
+            first_usable.setSelected(True)
+            self.tree.setCurrentItem(first_usable)
+        self.completeChanged.emit()
+        self.searched.emit(usable)
+
+    def _reason(self, cert: CertificateInfo) -> str:
+        if not cert.key_id:
+            return self.tr("không có khóa ký trên token")
+        if cert.usable:
+            return ""
+        from ..core.tokens import Usability
+        use = cert.usability()
+        if use is Usability.EXPIRED:
+            return self.tr("đã hết hạn")
+        if use is Usability.NOT_YET_VALID:
+            return self.tr("chưa có hiệu lực")
+        return self.tr("không dùng để ký số")
+
+    def isComplete(self) -> bool:  # noqa: N802
+        return not self.searching
+
+    def choice(self) -> tuple[str | None, str | None]:
+        """(module path, certificate) chosen; (None, None) when skipped."""
+        items = self.tree.selectedItems()
+        if items and items[0].data(0, CERT_ROLE):
+            return tuple(items[0].data(0, CERT_ROLE))
+        for res in self.results:     # one module with tokens but nothing chosen: keep the module
+            if res.tokens:
+                return str(res.module.path), None
+        return None, None
+
+
+class ImagesPage(QWizardPage):
+    def __init__(self, current: settings_mod.Settings, parent=None):
+        super().__init__(parent)
+        self.setTitle(self.tr("Chữ ký và con dấu"))
+        self.setSubTitle(self.tr("Ảnh PNG nền trong suốt: chữ ký màu xanh, con dấu màu đỏ. "
+                                 "Có thể bỏ qua và thêm sau trong Cài đặt."))
+        self.signature_picker = ImagePicker(self.tr("Chọn ảnh chữ ký"))
+        self.seal_picker = ImagePicker(self.tr("Chọn ảnh con dấu"))
+        self.initial_picker = ImagePicker(self.tr("Chọn ảnh chữ ký nháy"))
+        self.signature_picker.set_path(current.signature_image)
+        self.seal_picker.set_path(current.seal_image)
+        self.initial_picker.set_path(current.initial_image)
+        self.seal_spin = QDoubleSpinBox()
+        self.seal_spin.setRange(15.0, 60.0)
+        self.seal_spin.setSingleStep(0.5)
+        self.seal_spin.setDecimals(1)
+        self.seal_spin.setSuffix(" mm")
+        self.seal_spin.setValue(current.seal_diameter_mm or DEFAULT_SEAL_MM)
+        self._seal_default = current.seal_diameter_mm is None
+        self.preview = StampPreview()
+        form = QFormLayout(self)
+        form.addRow(self.tr("Ảnh chữ ký:"), self.signature_picker)
+        form.addRow(self.tr("Ảnh con dấu:"), self.seal_picker)
+        form.addRow(self.tr("Đường kính con dấu:"), self.seal_spin)
+        form.addRow(self.tr("Ảnh chữ ký nháy:"), self.initial_picker)
+        form.addRow(self.preview)
+        for w in (self.signature_picker, self.seal_picker, self.initial_picker):
+            w.changed.connect(self._update_preview)
+        self.seal_spin.valueChanged.connect(self._update_preview)
+        self._update_preview()
+
+    def _update_preview(self, *_args) -> None:
+        self.preview.update_request(PreviewRequest(
+            signature_image=self.signature_picker.path(), seal_image=self.seal_picker.path(),
+            seal_diameter_mm=self.seal_spin.value(), initial_image=self.initial_picker.path()))
+
+    def seal_mm(self) -> float | None:
+        value = round(self.seal_spin.value(), 1)
+        return None if self._seal_default and value == DEFAULT_SEAL_MM else value
+
+
+class FirstRunWizard(QWizard):
+    """Three skippable pages; Finish saves the settings file (atomically)."""
+
+    def __init__(self, parent: QWidget | None = None, *, modules: list[str] | None = None):
+        super().__init__(parent)
+        self.current = settings_mod.load()
+        self.saved: settings_mod.Settings | None = None
+        self.setWindowTitle(self.tr("Chào mừng đến với Kyso"))
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.server_page = ServerPage(self.current)
+        self.token_page = TokenPage(modules)
+        self.images_page = ImagesPage(self.current)
+        self.addPage(self.server_page)
+        self.addPage(self.token_page)
+        self.addPage(self.images_page)
+        # Qt ships no Vietnamese catalogue for its own buttons: name them here.
+        self.setButtonText(QWizard.WizardButton.BackButton, self.tr("< Quay lại"))
+        self.setButtonText(QWizard.WizardButton.NextButton, self.tr("Tiếp theo >"))
+        self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Hoàn tất"))
+        self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("Hủy"))
+        self.resize(760, 600)
+
+    def values(self) -> settings_mod.Settings:
+        server, user = self.server_page.server()
+        module, cert = self.token_page.choice()
+        p = self.images_page
+        return replace(self.current, server_url=server, username=user,
+                       pkcs11_module=module or self.current.pkcs11_module,
+                       default_certificate=cert or (self.current.default_certificate if not module else None),
+                       signature_image=p.signature_picker.path(), seal_image=p.seal_picker.path(),
+                       initial_image=p.initial_picker.path(), seal_diameter_mm=p.seal_mm())
+
+    def accept(self) -> None:
+        new = self.values()
+        settings_mod.save(new)
+        self.saved = new
+        super().accept()

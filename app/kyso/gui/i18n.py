@@ -1,0 +1,143 @@
+"""The GUI's language: Qt translators for Kyso's strings and Qt's own.
+
+Every UI string in the code is Vietnamese (``self.tr("Mở tệp PDF…")``); the
+English text comes from ``resources/translations/kyso_en.ts``, compiled to
+``kyso_en.qm`` by ``scripts/setup.sh`` (``pyside6-lrelease``). A checkout run
+without the setup step has no ``.qm`` yet: then it is compiled here, once, into
+the cache folder. The core's own sentences (errors, results) follow the same
+choice through :func:`kyso.core.messages.set_language`.
+
+Install the translator *before* creating widgets: texts are translated when a
+widget sets them, so a language change takes effect on the next start.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+from ..core import messages, paths
+
+log = logging.getLogger(__name__)
+
+TRANSLATIONS = Path(__file__).resolve().parents[1] / "resources" / "translations"
+#: Vietnamese is the source language: it needs no catalogue of ours.
+LANGUAGES = ("vi", "en")
+SOURCE_LANGUAGE = "vi"
+
+#: translators we installed, so a second call replaces rather than stacks them
+_installed: list[QTranslator] = []
+
+
+def normalise(language: str | None) -> str:
+    return "en" if (language or "").lower().startswith("en") else "vi"
+
+
+def _lrelease() -> str | None:
+    """The ``pyside6-lrelease`` next to this Python (the venv), else on PATH."""
+    here = Path(sys.executable).parent
+    for name in ("pyside6-lrelease", "pyside6-lrelease.exe"):
+        if (here / name).is_file():
+            return str(here / name)
+    return shutil.which("pyside6-lrelease")
+
+
+def cache_dir() -> Path:
+    return paths.state_dir() / "translations"
+
+
+def compile_ts(ts: Path, qm: Path) -> bool:
+    """``pyside6-lrelease ts -qm qm``; False when the tool is missing or fails."""
+    tool = _lrelease()
+    if tool is None:
+        log.warning("pyside6-lrelease not found; cannot compile %s", ts)
+        return False
+    qm.parent.mkdir(parents=True, exist_ok=True)
+    tmp = qm.with_name(qm.name + f".{os.getpid()}.tmp")
+    try:
+        done = subprocess.run([tool, "-silent", str(ts), "-qm", str(tmp)],
+                              capture_output=True, text=True, timeout=60)
+        if done.returncode != 0 or not tmp.is_file():
+            log.warning("lrelease failed for %s: %s", ts, done.stderr.strip())
+            return False
+        os.replace(tmp, qm)
+        return True
+    except (OSError, subprocess.SubprocessError) as exc:
+        log.warning("lrelease failed for %s: %s", ts, exc)
+        return False
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def catalogue(language: str) -> Path | None:
+    """The compiled ``kyso_<lang>.qm``: the package's, else a fresh one in the cache.
+
+    Called once at start-up, before the first window: compiling a missing
+    catalogue takes a fraction of a second and only happens in a checkout that
+    skipped ``scripts/setup.sh``.
+    """
+    ts = TRANSLATIONS / f"kyso_{language}.ts"
+    qm = TRANSLATIONS / f"kyso_{language}.qm"
+    if qm.is_file() and (not ts.is_file() or qm.stat().st_mtime >= ts.stat().st_mtime):
+        return qm
+    if not ts.is_file():
+        return qm if qm.is_file() else None
+    cached = cache_dir() / qm.name
+    if cached.is_file() and cached.stat().st_mtime >= ts.stat().st_mtime:
+        return cached
+    if compile_ts(ts, cached):
+        return cached
+    return qm if qm.is_file() else None
+
+
+def _qt_translators(app, language: str) -> list[QTranslator]:
+    """Qt's own strings (standard buttons, context menus) when Qt ships them."""
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    out = []
+    tr = QTranslator(app)
+    if tr.load(QLocale(language), "qtbase", "_", folder):
+        out.append(tr)
+    return out
+
+
+def install_translator(app, language: str | None) -> list[QTranslator]:
+    """Make ``language`` ('vi' or 'en') the language of the GUI and the core.
+
+    Removes the translators an earlier call installed, installs Kyso's
+    catalogue (none is needed for Vietnamese, the source language) and Qt's
+    ``qtbase`` catalogue when available. Returns the installed translators.
+    """
+    language = normalise(language)
+    app = app or QCoreApplication.instance()
+    remove_translators(app)
+    messages.set_language(language)
+    installed: list[QTranslator] = []
+    if language != SOURCE_LANGUAGE:
+        qm = catalogue(language)
+        tr = QTranslator(app)
+        if qm is not None and tr.load(str(qm)):
+            installed.append(tr)
+        else:
+            log.warning("No %s translation found; the interface stays Vietnamese", language)
+    installed += _qt_translators(app, language)
+    for tr in installed:
+        app.installTranslator(tr)
+    _installed.extend(installed)
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+                       if language == "en" else
+                       QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
+    return installed
+
+
+def remove_translators(app=None) -> None:
+    app = app or QCoreApplication.instance()
+    while _installed:
+        tr = _installed.pop()
+        if app is not None:
+            app.removeTranslator(tr)

@@ -1,0 +1,1306 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="vi">
+<context>
+    <name>BatchDialog</name>
+    <message>
+        <location filename="../../gui/batch.py" line="+27"/>
+        <source>%1 hàng loạt</source>
+        <translation>Batch: %1</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Đang chờ mã PIN…</source>
+        <translation>Waiting for the PIN…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%v/%m văn bản</source>
+        <translation>%v/%m documents</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Văn bản</source>
+        <translation>Document</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Kết quả</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+50"/>
+        <source>Đang chờ</source>
+        <translation>Waiting</translation>
+    </message>
+    <message>
+        <location line="-43"/>
+        <source>Dừng</source>
+        <translation>Stop</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Đóng</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <location line="+2"/>
+        <location line="+19"/>
+        <source>Đang ký…</source>
+        <translation>Signing…</translation>
+    </message>
+    <message>
+        <location line="-14"/>
+        <source>Đã xử lý %1/%2 văn bản</source>
+        <translation>Processed %1/%2 documents</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>✔ Đã ký</source>
+        <translation>✔ Signed</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Hoàn tất: %1 văn bản đã ký, %2 lỗi.</source>
+        <translation>Done: %1 documents signed, %2 errors.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>… và %1 văn bản khác</source>
+        <translation>… and %1 more documents</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Không ký được.</source>
+        <translation>Could not sign.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Đang dừng sau văn bản hiện tại…</source>
+        <translation>Stopping after the current document…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/trstrings.py" line="+84"/>
+        <source>Ký nháy</source>
+        <translation>Initial</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ký số</source>
+        <translation>Sign</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cấp số &amp; đóng dấu</source>
+        <translation>Number &amp; seal</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ký phụ lục</source>
+        <translation>Sign attachment</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sao y</source>
+        <translation>Certified copy</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentTableModel</name>
+    <message>
+        <location line="-29"/>
+        <source>Số, ký hiệu</source>
+        <translation>Number, symbol</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Trích yếu</source>
+        <translation>Summary</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Loại</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Độ khẩn</source>
+        <translation>Urgency</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nơi gửi</source>
+        <translation>Sender</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ngày nhận</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Trạng thái</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Việc chờ tôi</source>
+        <translation>Waiting for me</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Chờ ký nháy</source>
+        <translation>To initial</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chờ ký số</source>
+        <translation>To sign</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chờ cấp số &amp; đóng dấu</source>
+        <translation>To number &amp; seal</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chờ ký phụ lục</source>
+        <translation>To sign attachment</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chờ sao y</source>
+        <translation>To certify copy</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Đã ban hành</source>
+        <translation>Issued</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Đã ký</source>
+        <translation>Signed</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Đã trả lại</source>
+        <translation>Returned</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Thường</source>
+        <translation>Normal</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunWizard</name>
+    <message>
+        <location filename="../../gui/firstrun.py" line="+305"/>
+        <source>Chào mừng đến với Kyso</source>
+        <translation>Welcome to Kyso</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>&lt; Quay lại</source>
+        <translation>&lt; Back</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tiếp theo &gt;</source>
+        <translation>Next &gt;</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hoàn tất</source>
+        <translation>Finish</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>ImagePicker</name>
+    <message>
+        <location filename="../../gui/settingsdialog.py" line="+67"/>
+        <source>Ảnh mẫu của Kyso</source>
+        <translation>Kyso&apos;s sample image</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Chọn tệp…</source>
+        <translation>Choose file…</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Ảnh PNG (*.png)</source>
+        <translation>PNG images (*.png)</translation>
+    </message>
+</context>
+<context>
+    <name>ImagesPage</name>
+    <message>
+        <location filename="../../gui/firstrun.py" line="-58"/>
+        <source>Chữ ký và con dấu</source>
+        <translation>Signature and seal</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ảnh PNG nền trong suốt: chữ ký màu xanh, con dấu màu đỏ. Có thể bỏ qua và thêm sau trong Cài đặt.</source>
+        <translation>PNG images with a transparent background: the signature in blue, the seal in red. You can skip this and add them later in Settings.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Chọn ảnh chữ ký</source>
+        <translation>Choose the signature image</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chọn ảnh con dấu</source>
+        <translation>Choose the seal image</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chọn ảnh chữ ký nháy</source>
+        <translation>Choose the initial image</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Ảnh chữ ký:</source>
+        <translation>Signature image:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ảnh con dấu:</source>
+        <translation>Seal image:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Đường kính con dấu:</source>
+        <translation>Seal diameter:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ảnh chữ ký nháy:</source>
+        <translation>Initial image:</translation>
+    </message>
+</context>
+<context>
+    <name>IssueDialog</name>
+    <message>
+        <location filename="../../gui/mainwindow.py" line="+46"/>
+        <source>Cấp số và ngày ban hành</source>
+        <extracomment>toolbar actions: (role, label, shortcut)</extracomment>
+        <translation>Number and date of issue</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>ví dụ 607</source>
+        <translation>e.g. 607</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Số văn bản:</source>
+        <translation>Document number:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ngày ban hành:</source>
+        <translation>Date of issue:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Để trống số nếu chỉ đóng dấu.</source>
+        <translation>Leave the number empty to seal only.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Đóng dấu %1 văn bản: mỗi văn bản cần số riêng, nên ở đây chỉ đóng dấu;
+hãy cấp số từng văn bản một.</source>
+        <translation>Sealing %1 documents: each document needs its own number, so here they are only sealed;
+number them one at a time.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location line="+22"/>
+        <source>Kyso — Ký số văn bản</source>
+        <translation>Kyso — Document signing</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Tìm theo trích yếu, số, nơi gửi…</source>
+        <translation>Search by summary, number, sender…</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>Thao tác</source>
+        <translation>Actions</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Mở tệp PDF…</source>
+        <translation>Open PDF file…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Mở thư mục…</source>
+        <translation>Open folder…</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Trả lại</source>
+        <translation>Return</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Làm mới</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Đang tìm token…</source>
+        <translation>Looking for tokens…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Đồng bộ: chưa kết nối</source>
+        <translation>Sync: not connected</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Kho đồng bộ sẽ được gắn vào đây.</source>
+        <translation>The sync store will be attached here.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Chưa có mô-đun định vị tự động: chữ ký đặt ở vị trí mặc định.</source>
+        <translation>No automatic placement module: signatures go to the default position.</translation>
+    </message>
+    <message>
+        <location line="+71"/>
+        <source>Kyso — %1</source>
+        <translation>Kyso — %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Mở văn bản PDF</source>
+        <translation>Open PDF document</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Tệp PDF (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Chọn thư mục văn bản</source>
+        <translation>Choose the documents folder</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Hãy cắm token để ký.</source>
+        <translation>Plug in a token to sign.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Chưa có token nào được cắm.</source>
+        <translation>No token is plugged in.</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <location filename="../../gui/trstrings.py" line="-48"/>
+        <source>Ký phụ lục</source>
+        <translation>Sign attachment</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Số, ký hiệu của văn bản chính:</source>
+        <translation>Number and symbol of the main document:</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Đang ký…</source>
+        <translation>Signing…</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Đã ký: %1</source>
+        <translation>Signed: %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Đã ký %1/%2 văn bản.</source>
+        <translation>Signed %1/%2 documents.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Trả lại văn bản</source>
+        <translation>Return document</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Lý do trả lại:</source>
+        <translation>Reason for returning:</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>⚠ Chưa cắm token</source>
+        <translation>⚠ No token plugged in</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Token: %1</source>
+        <translation>Token: %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Không có chứng thư số dùng để ký</source>
+        <translation>No certificate usable for signing</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source> — ⚠ chứng thư số hết hạn sau %1 ngày</source>
+        <translation> — ⚠ certificate expires in %1 days</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Hiệu lực đến %1</source>
+        <translation>Valid until %1</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Kyso</source>
+        <translation>Kyso</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Đóng</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../gui/trstrings.py" line="-3"/>
+        <source>Ký nháy</source>
+        <translation>Initial</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ký số</source>
+        <translation>Sign</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cấp số &amp;&amp; đóng dấu</source>
+        <translation>Number &amp;&amp; seal</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sao y</source>
+        <translation>Certified copy</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Tất cả</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chờ ký nháy</source>
+        <translation>To initial</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chờ ký số</source>
+        <translation>To sign</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chờ ban hành</source>
+        <translation>To issue</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Văn bản đến</source>
+        <translation>Incoming</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Đã gửi</source>
+        <translation>Sent</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Xung đột</source>
+        <translation>Conflicts</translation>
+    </message>
+</context>
+<context>
+    <name>PdfView</name>
+    <message>
+        <location filename="../../gui/pdfview.py" line="+82"/>
+        <source>Trang trước</source>
+        <extracomment>PDFium keeps global state; every call into it goes through this lock.</extracomment>
+        <translation>Previous page</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Trang sau</source>
+        <translation>Next page</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Số trang</source>
+        <translation>Page number</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>/ 0</source>
+        <translation>/ 0</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Thu nhỏ</source>
+        <translation>Zoom out</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Phóng to</source>
+        <translation>Zoom in</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Vừa chiều rộng</source>
+        <translation>Fit width</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Chưa mở văn bản nào.
+Kéo thả tệp PDF vào đây hoặc chọn một văn bản trong danh sách.</source>
+        <translation>No document open.
+Drop a PDF file here or choose a document in the list.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+55"/>
+        <source>/ %n trang</source>
+        <translation>
+            <numerusform>/ %n page</numerusform>
+            <numerusform>/ %n pages</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Không mở được tệp PDF: %1</source>
+        <translation>Cannot open the PDF file: %1</translation>
+    </message>
+    <message>
+        <location line="+113"/>
+        <source>Không hiển thị được trang: %1</source>
+        <translation>Cannot display the page: %1</translation>
+    </message>
+</context>
+<context>
+    <name>PinDialog</name>
+    <message>
+        <location filename="../../gui/pindialog.py" line="+106"/>
+        <source>Nhập mã PIN</source>
+        <translation>Enter PIN</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Mở khóa token để ký số.</source>
+        <translation>Unlock the token to sign.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Một lần nhập mã PIN để ký %1 văn bản.</source>
+        <translation>One PIN entry to sign %1 documents.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Token:</source>
+        <translation>Token:</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Chủ chứng thư số:</source>
+        <translation>Certificate holder:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Hiệu lực đến:</source>
+        <translation>Valid until:</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <location line="+1"/>
+        <source>Mã PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Ký</source>
+        <translation>Sign</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Còn %1 lần thử trước khi token bị khóa.</source>
+        <translation>%1 tries left before the token locks.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Token báo đã có lần nhập sai mã PIN; hãy nhập cẩn thận.</source>
+        <translation>The token reports an earlier wrong PIN; enter it carefully.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Tiếp tục</source>
+        <translation>Continue</translation>
+    </message>
+    <message>
+        <location filename="../../gui/trstrings.py" line="+5"/>
+        <source>Chỉ còn MỘT lần thử: nếu nhập sai lần này, token sẽ bị khóa và phải mang đến nhà cung cấp chứng thư số (CA) để mở khóa.</source>
+        <translation>Only ONE try left: if this PIN is wrong, the token locks and must be taken to the certificate authority (CA) to be unlocked.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Nhập mã PIN trên bàn phím của đầu đọc</source>
+        <translation>Enter the PIN on the reader&apos;s keypad</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Phát hiện ký tự có dấu: bộ gõ tiếng Việt (Unikey, EVKey…) có thể đang bật. Hãy tắt bộ gõ rồi nhập lại mã PIN.</source>
+        <translation>Accented characters detected: a Vietnamese input method (Unikey, EVKey…) may be on. Turn it off and enter the PIN again.</translation>
+    </message>
+</context>
+<context>
+    <name>ServerPage</name>
+    <message>
+        <location filename="../../gui/firstrun.py" line="-218"/>
+        <source>Máy chủ văn bản</source>
+        <translation>Document server</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Kyso nhận văn bản cần ký từ máy chủ quản lý văn bản của cơ quan và gửi lại văn bản đã ký.</source>
+        <translation>Kyso receives the documents to sign from your agency&apos;s document management server and sends the signed documents back.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>ví dụ https://vanban.example.gov.vn</source>
+        <translation>e.g. https://vanban.example.gov.vn</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>tên đăng nhập trên máy chủ</source>
+        <translation>your user name on the server</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Làm việc không có máy chủ</source>
+        <translation>Work without a server</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ký các tệp PDF trên máy; có thể thêm máy chủ sau trong Cài đặt.</source>
+        <translation>Sign PDF files on this computer; a server can be added later in Settings.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Bộ phận công nghệ thông tin của cơ quan cho biết địa chỉ máy chủ.</source>
+        <translation>Your agency&apos;s IT department can tell you the server address.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Địa chỉ máy chủ:</source>
+        <translation>Server address:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tên đăng nhập:</source>
+        <translation>User name:</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../gui/settingsdialog.py" line="+15"/>
+        <source>Cài đặt Kyso</source>
+        <translation>Kyso settings</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>ví dụ https://vanban.example.gov.vn</source>
+        <translation>e.g. https://vanban.example.gov.vn</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>tên đăng nhập trên máy chủ</source>
+        <translation>your user name on the server</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Máy chủ văn bản</source>
+        <translation>Document server</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Địa chỉ máy chủ:</source>
+        <translation>Server address:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tên đăng nhập:</source>
+        <translation>User name:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Để trống nếu làm việc không có máy chủ.</source>
+        <translation>Leave empty to work without a server.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Đang tìm phần mềm token…</source>
+        <translation>Looking for token software…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Chọn tệp…</source>
+        <translation>Choose file…</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Token ký số</source>
+        <translation>Signing token</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Phần mềm token (PKCS#11):</source>
+        <translation>Token software (PKCS#11):</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chứng thư số mặc định:</source>
+        <translation>Default certificate:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+142"/>
+        <source>Chọn phần mềm token trước.</source>
+        <translation>Choose the token software first.</translation>
+    </message>
+    <message>
+        <location line="-138"/>
+        <source>để trống nếu không dùng dấu thời gian</source>
+        <translation>leave empty to sign without a timestamp</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Ngôn ngữ mới có hiệu lực khi mở lại Kyso.</source>
+        <translation>A new language takes effect when Kyso is restarted.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Khác</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Máy chủ dấu thời gian (TSA):</source>
+        <translation>Timestamp server (TSA):</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ngôn ngữ:</source>
+        <translation>Language:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Chọn ảnh chữ ký</source>
+        <translation>Choose the signature image</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chọn ảnh con dấu</source>
+        <translation>Choose the seal image</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chọn ảnh chữ ký nháy</source>
+        <translation>Choose the initial image</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>mặc định: tên tổ chức trong chứng thư số</source>
+        <translation>default: the organisation in the certificate</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Chữ ký và con dấu</source>
+        <translation>Signature and seal</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ảnh PNG nền trong suốt: chữ ký màu xanh, con dấu màu đỏ.</source>
+        <translation>PNG images with a transparent background: the signature in blue, the seal in red.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Ảnh chữ ký:</source>
+        <translation>Signature image:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ảnh con dấu:</source>
+        <translation>Seal image:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Đường kính con dấu:</source>
+        <translation>Seal diameter:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ảnh chữ ký nháy:</source>
+        <translation>Initial image:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tên cơ quan:</source>
+        <translation>Agency name:</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Lưu</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>%1 (không tìm thấy tệp)</source>
+        <translation>%1 (file not found)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Không tìm thấy phần mềm token nào</source>
+        <translation>No token software found</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Không tìm được phần mềm token</source>
+        <translation>Could not look for token software</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Chọn phần mềm token (PKCS#11)</source>
+        <translation>Choose the token software (PKCS#11)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Thư viện PKCS#11 (*.so *.dll *.dylib);;Mọi tệp (*)</source>
+        <translation>PKCS#11 libraries (*.so *.dll *.dylib);;All files (*)</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Đang đọc token…</source>
+        <translation>Reading the token…</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <location line="+23"/>
+        <source>Chứng thư số đầu tiên dùng được</source>
+        <translation>The first usable certificate</translation>
+    </message>
+    <message>
+        <location line="-19"/>
+        <source>Giữ nguyên: %1</source>
+        <translation>Keep: %1</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>đã hết hạn ngày %1</source>
+        <translation>expired on %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>chưa có hiệu lực đến ngày %1</source>
+        <translation>not valid before %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>không dùng để ký số</source>
+        <translation>not for signing</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>%1 — token %2, hết hạn %3</source>
+        <translation>%1 — token %2, expires %3</translation>
+    </message>
+    <message>
+        <source> (không có khóa ký trên token)</source>
+        <translation type="vanished"> (no signing key on the token)</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Không có token nào đang cắm vào máy với phần mềm này.</source>
+        <translation>No token for this software is plugged in.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Token không có chứng thư số nào.</source>
+        <translation>The token holds no certificate.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Chứng thư số mờ là chứng thư không dùng được để ký.</source>
+        <translation>Greyed-out certificates cannot be used for signing.</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Địa chỉ máy chủ</source>
+        <translation>The server address</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Máy chủ dấu thời gian</source>
+        <translation>The timestamp server</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 phải bắt đầu bằng http:// hoặc https://</source>
+        <translation>%1 must start with http:// or https://</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ảnh chữ ký</source>
+        <translation>Signature image</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Ảnh con dấu</source>
+        <translation>Seal image</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ảnh chữ ký nháy</source>
+        <translation>Initial image</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1: không có tệp “%2”</source>
+        <translation>%1: there is no file “%2”</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Không lưu được cài đặt: %1</source>
+        <translation>Could not save the settings: %1</translation>
+    </message>
+</context>
+<context>
+    <name>SignaturePanel</name>
+    <message>
+        <location filename="../../gui/signatures.py" line="+76"/>
+        <location line="+34"/>
+        <source>Chưa kiểm tra chữ ký.</source>
+        <extracomment>Info-dictionary keys shown first, with their Vietnamese labels.</extracomment>
+        <translation>Signatures not checked yet.</translation>
+    </message>
+    <message>
+        <location line="-26"/>
+        <source>Chữ ký</source>
+        <translation>Signature</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Chi tiết</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Danh sách chữ ký</source>
+        <translation>Signature list</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Thông tin văn bản</source>
+        <translation>Document information</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Giá trị</source>
+        <translation>Value</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Đang kiểm tra chữ ký…</source>
+        <translation>Checking signatures…</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Không kiểm tra được: %1</source>
+        <translation>Could not check: %1</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Văn bản chưa có chữ ký số.</source>
+        <translation>The document has no digital signature.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>✔ Tất cả %1 chữ ký hợp lệ.</source>
+        <translation>✔ All %1 signatures are valid.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>✘ %1/%2 chữ ký không hợp lệ.</source>
+        <translation>✘ %1/%2 signatures are not valid.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Hợp lệ</source>
+        <translation>Valid</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Không hợp lệ</source>
+        <translation>Not valid</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>không rõ</source>
+        <translation>unknown</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Thời điểm ký</source>
+        <translation>Signing time</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Phạm vi ký</source>
+        <translation>Coverage</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sau khi ký</source>
+        <translation>After signing</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Trường chữ ký</source>
+        <translation>Signature field</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chủ thể chứng thư</source>
+        <translation>Certificate subject</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Dấu thời gian</source>
+        <translation>Timestamp</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+4"/>
+        <source>Lý do</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../gui/trstrings.py" line="+42"/>
+        <source>Không có thay đổi sau khi ký</source>
+        <translation>No change after signing</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chỉ điền số, ngày (thay đổi được phép)</source>
+        <translation>Number and date filled in only (allowed change)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Có thay đổi đáng ngờ sau khi ký</source>
+        <translation>Suspicious change after signing</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Trích yếu (Title)</source>
+        <translation>Summary (Title)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chủ đề (Subject)</source>
+        <translation>Subject</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cơ quan ban hành (Author)</source>
+        <translation>Issuing agency (Author)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Loại văn bản</source>
+        <translation>Document type</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ký hiệu</source>
+        <translation>Symbol</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Độ mật</source>
+        <translation>Secrecy</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Người ký</source>
+        <translation>Signer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chức vụ người ký</source>
+        <translation>Signer&apos;s position</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Phần mềm tạo tệp</source>
+        <translation>Producer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Công cụ soạn thảo</source>
+        <translation>Creator</translation>
+    </message>
+</context>
+<context>
+    <name>SigningFlow</name>
+    <message>
+        <location filename="../../gui/signflow.py" line="+208"/>
+        <source>Đã hủy nhập mã PIN.</source>
+        <translation>PIN entry cancelled.</translation>
+    </message>
+</context>
+<context>
+    <name>StampPreview</name>
+    <message>
+        <location filename="../../gui/stamppreview.py" line="+193"/>
+        <source>Chữ ký của lãnh đạo và dấu của cơ quan (đúng tỷ lệ trên trang)</source>
+        <extracomment>pixels per point of the preview (about 4.3 px per mm: a 36 mm seal is ~150 px)</extracomment>
+        <translation>The leader&apos;s signature and the agency&apos;s seal (to scale, as on the page)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Chữ ký nháy (phóng to gấp đôi)</source>
+        <translation>Initial (twice the size)</translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>Không vẽ được mẫu chữ ký: %1</source>
+        <translation>Cannot draw the stamp preview: %1</translation>
+    </message>
+</context>
+<context>
+    <name>TokenPage</name>
+    <message>
+        <location filename="../../gui/firstrun.py" line="+32"/>
+        <source>Token ký số</source>
+        <translation>Signing token</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cắm token vào máy. Kyso tìm phần mềm của token và chứng thư số trên token.</source>
+        <translation>Plug in your token. Kyso looks for the token&apos;s software and the certificates on it.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Token và chứng thư số</source>
+        <translation>Tokens and certificates</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Hiệu lực đến</source>
+        <translation>Valid until</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Tìm lại</source>
+        <translation>Search again</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>&lt;p&gt;&lt;b&gt;Chưa tìm thấy token nào trên máy này.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Để ký số, máy cần có phần mềm của token do nhà cung cấp chứng thư số (CA) cấp, ví dụ Ban Cơ yếu Chính phủ, VNPT-CA, Viettel-CA, BKAV-CA hoặc FPT-CA:&lt;/p&gt;&lt;ol&gt;&lt;li&gt;Cắm token vào cổng USB của máy.&lt;/li&gt;&lt;li&gt;Cài phần mềm đi kèm token. Phần mềm thường có sẵn trong token (mở ổ đĩa mới xuất hiện khi cắm token) hoặc tải từ trang hỗ trợ của nhà cung cấp chứng thư số.&lt;/li&gt;&lt;li&gt;Rút token ra, cắm lại, rồi bấm &lt;b&gt;Tìm lại&lt;/b&gt;.&lt;/li&gt;&lt;/ol&gt;&lt;p&gt;Nếu vẫn không thấy, hãy gọi bộ phận công nghệ thông tin của cơ quan hoặc tổng đài hỗ trợ của nhà cung cấp chứng thư số. Có thể bỏ qua bước này và chọn token sau trong &lt;b&gt;Cài đặt&lt;/b&gt;.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;No token was found on this computer.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;To sign, this computer needs the token software from your certificate authority (CA), for example the Government Cipher Committee, VNPT-CA, Viettel-CA, BKAV-CA or FPT-CA:&lt;/p&gt;&lt;ol&gt;&lt;li&gt;Plug the token into a USB port.&lt;/li&gt;&lt;li&gt;Install the software that comes with the token. It is often on the token itself (open the new drive that appears when the token is plugged in) or on the CA&apos;s support website.&lt;/li&gt;&lt;li&gt;Unplug the token, plug it in again, then click &lt;b&gt;Search again&lt;/b&gt;.&lt;/li&gt;&lt;/ol&gt;&lt;p&gt;If it is still not found, call your agency&apos;s IT department or the CA&apos;s support line. You can skip this step and choose the token later in &lt;b&gt;Settings&lt;/b&gt;.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Đang tìm token…</source>
+        <translation>Looking for tokens…</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Đang đọc token của %1…</source>
+        <translation>Reading the tokens of %1…</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Token không có chứng thư số nào dùng được để ký. Hãy liên hệ nhà cung cấp chứng thư số.</source>
+        <translation>The token holds no certificate usable for signing. Contact your certificate authority.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Chọn chứng thư số dùng để ký:</source>
+        <translation>Choose the certificate to sign with:</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>không có khóa ký trên token</source>
+        <translation>no signing key on the token</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>đã hết hạn</source>
+        <translation>expired</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>chưa có hiệu lực</source>
+        <translation>not yet valid</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>không dùng để ký số</source>
+        <translation>not for signing</translation>
+    </message>
+</context>
+<context>
+    <name>messages</name>
+    <message>
+        <location filename="../../gui/pindialog.py" line="-18"/>
+        <source>token.pin_locked</source>
+        <translation>token.pin_locked</translation>
+    </message>
+</context>
+</TS>
