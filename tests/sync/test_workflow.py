@@ -48,3 +48,13 @@ def test_three_signatures_across_three_users(live_server, token_signers, tmp_pat
     assert [a["user"] for a in uploads] == ["chanhvp", "chutich", "vanthu"]
     versions = server_versions(live_server, doc.id)
     assert [v["signature_count"] for v in versions] == [0, 1, 2, 3]
+
+
+def test_refresh_document_uses_the_metadata_etag(live_server, tmp_path):
+    store, sync = open_client(live_server, tmp_path, "chanhvp")
+    sync.sync()
+    doc = find_doc(store, SUBMITTED)
+    assert sync.refresh_document(doc.id) is True        # first read stores the ETag
+    assert store.document(doc.id).meta_etag
+    assert sync.refresh_document(doc.id) is False       # unchanged: 304, nothing rewritten
+    store.close()

@@ -132,6 +132,7 @@ class Document:
     content_sha: str | None
     local_status: str
     reserved_number: dict[str, Any] | None
+    meta_etag: str | None = None   # ETag of the metadata, for If-None-Match
 
     @property
     def subject(self) -> str:
@@ -346,6 +347,7 @@ class Store:
             content_etag=row["content_etag"], content_sha=row["content_sha"],
             local_status=row["local_status"],
             reserved_number=json.loads(row["reserved_number_json"]) if row["reserved_number_json"] else None,
+            meta_etag=row["meta_etag"],
         )
 
     def upsert_document(self, meta: dict[str, Any], waiting: bool, action: str, meta_etag: str | None = None) -> Document:
