@@ -356,11 +356,13 @@ class SyncSource:
                 self.store.update_outbox(it.id, status=DISCARDED, last_error="discarded_by_user")
             self.store.set_local_status(int(doc_id), "cached")
             try:
-                engine = Sync(self.store, self._client_or_raise(), self.retry)
-                engine.refresh_document(int(doc_id))
-                engine.fetch_content(int(doc_id))
+                Sync(self.store, self._client_or_raise(), self.retry).fetch_content(int(doc_id))
             except SyncError as exc:
                 log.info("server copy of %s not fetched now: %s", doc_id, exc.code)
+            # A full pull re-reads what waits for me (the document may have moved on
+            # to someone else). Not ``Sync.refresh_document``: it reads a
+            # ``Document.meta_etag`` the store's Document does not have (reported).
+            self.store.cursor = None
             return self._sync()
 
         return self._call(work)
