@@ -16,11 +16,11 @@ UI_FONTS = ("Noto Sans", "Segoe UI", "DejaVu Sans", "Liberation Sans", "Arial")
 def trust_roots_from_config() -> list:
     """Roots an administrator put in ``<config>/trust`` (PEM or DER)."""
     from ..core import paths
-    from ..core.verify import load_certificates
 
     folder = paths.config_dir() / "trust"
     if not folder.is_dir():
         return []
+    from ..core.verify import load_certificates   # pyHanko: only when there are roots to load
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".pem", ".crt", ".cer", ".der"))
     try:
         return load_certificates(files)

@@ -15,15 +15,19 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QDate
                                QMessageBox, QSplitter, QTableView, QToolBar, QToolButton,
                                QVBoxLayout, QWidget)
 
-from ..core.signing import Placement
-from ..core.tokens import TokenInfo
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..core.signing import Placement
+    from ..core.tokens import TokenInfo
 from .batch import ROLE_VERBS, BatchDialog
 from .documents import (ATTACHMENT, COPY, INITIAL, ISSUE, QUICK_FILTERS, ROW_ROLE, SIGN,
-                        DocumentFilterProxy, DocumentRow, DocumentSource, DocumentTableModel)
+                        DocumentFilterProxy, DocumentRow, DocumentSource, DocumentTableModel,
+                        search_texts)
 from .pdfview import PdfView
 from .signatures import SignaturePanel
 from .signflow import (Job, SigningFlow, StampPreview, options_for_role, output_next_to,
-                       preview_placement, roles_available)
+                       preview_placement, roles_available, warm_up)
 from .tokenwatch import TokenWatcher
 from .worker import run_in_background
 
@@ -263,13 +267,10 @@ class MainWindow(QMainWindow):
         sb.addPermanentWidget(self.token_combo)
         sb.addPermanentWidget(self.cert_label)
         sb.addPermanentWidget(self.sync_label)
-        if not roles_available():
-            sb.showMessage(self.tr("Chưa có mô-đun định vị tự động: chữ ký đặt ở vị trí mặc định."), 8000)
 
         self.watcher = TokenWatcher(modules, poll_ms, self) if watch_tokens else None
         if self.watcher is not None:
             self.watcher.tokensChanged.connect(self.set_tokens)
-            self.watcher.start()
 
         self.view.stampConfirmed.connect(self._stamp_confirmed)
         self.view.stampCancelled.connect(self._stamp_cancelled)
@@ -283,6 +284,21 @@ class MainWindow(QMainWindow):
         if source is not None:
             self.reload_documents()
         self._setup_sync()
+        # Loading the token layer and the signing core (pyHanko, ~1 s of imports)
+        # starts once the event loop runs, so the window shows first; both load
+        # on pool threads, never on the GUI thread.
+        QTimer.singleShot(0, self._start_background)
+
+    def _start_background(self) -> None:
+        if self.watcher is not None:
+            self.watcher.start()
+        run_in_background(lambda: (warm_up(), roles_available())[1], self._warmed, parent=self)
+
+    def _warmed(self, roles_ok: bool) -> None:
+        """The signing core is loaded (background, after the window showed)."""
+        if not roles_ok:
+            self.statusBar().showMessage(
+                self.tr("Chưa có mô-đun định vị tự động: chữ ký đặt ở vị trí mặc định."), 8000)
 
     # -- sync --
     @property
@@ -421,8 +437,13 @@ class MainWindow(QMainWindow):
         source = self.source
         selected = {r.doc_id for r in self.selected_rows()}
 
-        def done(rows: list[DocumentRow]) -> None:
-            self.model.set_rows(rows)
+        def load():
+            rows = source.list_documents()
+            return rows, search_texts(rows)
+
+        def done(loaded) -> None:
+            rows, texts = loaded
+            self.model.set_rows(rows, texts)
             self.table.resizeColumnsToContents()
             # the subject (trích yếu) is long: a readable width, the rest in its tooltip
             self.table.setColumnWidth(1, min(self.table.columnWidth(1), 300))
@@ -430,7 +451,7 @@ class MainWindow(QMainWindow):
             self._update_actions()
             self.documentsLoaded.emit(len(rows))
 
-        run_in_background(source.list_documents, done, self._show_error, parent=self)
+        run_in_background(load, done, self._show_error, parent=self)
 
     def _reselect(self, ids: set[str]) -> None:
         if not ids:
@@ -591,6 +612,8 @@ class MainWindow(QMainWindow):
         if pending is None:
             return
         role, jobs = pending
+        from ..core.signing import Placement   # loaded: the preview came from the core
+
         chosen = Placement(page, box)
         self.stamp_places.setdefault(self._place_key(jobs[0]), {})[role] = chosen
         self._update_actions()

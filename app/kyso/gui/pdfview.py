@@ -20,8 +20,10 @@ from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy,
                                QSpinBox, QToolButton, QVBoxLayout, QWidget)
+from typing import TYPE_CHECKING
 
-from ..core.stamp import Box
+if TYPE_CHECKING:
+    from ..core.stamp import Box
 
 from .worker import run_in_background
 
@@ -453,6 +455,8 @@ class PdfView(QWidget):
         w, h = g.width() / scale, g.height() / scale
         x = (g.left() - rect.left()) / scale
         y = ph - (g.top() - rect.top()) / scale - h
+        from ..core.stamp import Box   # loaded already: the preview came from the core
+
         self._stamp_pt = Box(round(x, 2), round(y, 2), round(w, 2), round(h, 2))
 
     def _confirm_stamp(self) -> None:

@@ -22,12 +22,30 @@ from typing import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
+from typing import TYPE_CHECKING
+
 from ..core.errors import KysoError, PinError, PinLocked
-from ..core.signing import Placement, SignOptions, SignResult, sign_batch
-from ..core.stamp import Box
-from ..core.tokens import TokenInfo, TokenSession, load_module
-from .pindialog import PinDialog
 from .worker import run_in_background
+
+if TYPE_CHECKING:
+    # The signing core loads pyHanko (about a second): it is imported on first
+    # use, in the background (see warm_up), never while the window starts.
+    from ..core.signing import Placement, SignOptions, SignResult
+    from ..core.stamp import Box
+    from ..core.tokens import TokenInfo, TokenSession
+
+#: modules the signing path needs; :func:`warm_up` loads them off the GUI thread
+HEAVY_MODULES = ("kyso.core.signing", "kyso.core.roles", "kyso.core.placement", "kyso.core.verify",
+                 "kyso.core.tokens", "kyso.gui.pindialog")
+
+
+def warm_up() -> None:
+    """Import the signing core (background thread), so that no later import
+    on the GUI thread has to wait for it."""
+    import importlib
+
+    for name in HEAVY_MODULES:
+        importlib.import_module(name)
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +71,7 @@ def options_for_role(role: str, number: str | None = None, issue_date: date | No
         from ..core import roles
     except ImportError:
         roles = None
+    from ..core.signing import SignOptions  # noqa: F401 - loaded for the fallback below
     if roles is not None:
         req = roles.RoleRequest(role=role, number=number, issue_date=issue_date,
                                 attachment=ap.AttachmentStyle(main_number=main_number or "…"),
@@ -82,6 +101,7 @@ def preview_placement(path: Path, role: str, main_number: str = "") -> StampPrev
     (:class:`PlacementNotFound`), a sensible default on the last page, and a
     message asking the person to place it."""
     from ..core.pdfdoc import open_pdf
+    from ..core.stamp import Box
 
     options = options_for_role(role, main_number=main_number)
     with open_pdf(path, password=options.password, for_signing=True) as doc:
@@ -121,6 +141,8 @@ def _style_size(role: str) -> tuple[float, float]:
 def _fallback_options(role: str, main_number: str) -> SignOptions:
     """Fixed places on the last (or first) page; used until placement is merged."""
     from ..core import appearance as ap
+    from ..core.signing import Placement, SignOptions
+    from ..core.stamp import Box
 
     styles = {"initial": ap.InitialStyle(), "leader": ap.LeaderStyle(),
               "agency": ap.AgencySealStyle(),
@@ -181,6 +203,7 @@ def sign_each(signer, jobs: list[Job], sign_one: Callable[[object, Job], Path],
     import time
 
     from ..core.errors import Cancelled, DocumentError, TokenError
+    from ..core.signing import SignResult
 
     results: list[SignResult] = []
     stop: KysoError | None = None
@@ -225,6 +248,8 @@ class PinBroker(QObject):
         self.requested.connect(self._ask)
 
     def _ask(self) -> None:
+        from .pindialog import PinDialog
+
         dlg = PinDialog(self._token, self._cert, parent=self._parent)
 
         def finished(result: int) -> None:
@@ -281,6 +306,8 @@ class SigningFlow(QObject):
     # -- 1. fresh PIN state, certificate --
     def start(self, error: str | None = None) -> None:
         def prepare():
+            from ..core.tokens import TokenSession, load_module
+
             if self.session is None:
                 self.session = TokenSession(load_module(self.token.module), self.token)
             info = self.session.current_info()
@@ -297,6 +324,8 @@ class SigningFlow(QObject):
 
     # -- 2. the PIN dialog --
     def _ask_pin(self, error: str | None) -> None:
+        from .pindialog import PinDialog
+
         dlg = PinDialog(self.token, self.cert, error=error, count=len(self.jobs),
                         parent=self.parent_widget)
         self.dialog = dlg
@@ -351,6 +380,8 @@ class SigningFlow(QObject):
         jobs, options, store, sign_one = self.jobs, self.options, self.store, self.sign_one
 
         def work(report, cancelled):
+            from ..core.signing import SignResult, sign_batch
+
             def progress(i, n, result):
                 if result.ok and store is not None:
                     try:
