@@ -102,8 +102,11 @@ class IssueDialog(QDialog):
             # the register's number (sổ đăng ký), reserved on the server for this document
             self.number.setText(str(reserved.get("number", "")))
             self.number.setReadOnly(True)
-            note.setText(self.tr("Số lấy từ sổ đăng ký: %1").replace(
-                "%1", str(reserved.get("formatted") or reserved.get("number"))))
+            shown = str(reserved.get("formatted") or reserved.get("number"))
+            notation = str(reserved.get("register_id") or "").partition(":")[2]
+            if "/" not in shown and notation:
+                shown = f"{shown}/{notation}"
+            note.setText(self.tr("Số lấy từ sổ đăng ký: %1").replace("%1", shown))
         elif reserve_error:
             note.setText(self.tr("Không lấy được số từ sổ đăng ký: %1\n"
                                  "Có thể để trống số (chỉ đóng dấu) hoặc thử lại khi có mạng.")
@@ -111,10 +114,12 @@ class IssueDialog(QDialog):
             note.setStyleSheet("color: #b26a00;")
         form.addRow(note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Đồng ý"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Hủy"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.setMinimumWidth(420)
 
 
 class MainWindow(QMainWindow):
@@ -644,16 +649,24 @@ class MainWindow(QMainWindow):
 
     def _ask_issue(self, role: str, jobs: list[Job], placement, reserved: dict | None,
                    reserve_error: str | None) -> None:
-        number = issue_date = None
         if role == ISSUE:
             dlg = IssueDialog(len(jobs), self, reserved=reserved, reserve_error=reserve_error)
             self.issue_dialog = dlg
-            accepted = dlg.exec()
-            self.issue_dialog = None
-            if not accepted:
-                return
-            number = dlg.number.text().strip() or None
-            issue_date = dlg.date.date().toPython() if number else None
+
+            def answered(result: int) -> None:
+                self.issue_dialog = None
+                dlg.deleteLater()
+                if result:
+                    number = dlg.number.text().strip() or None
+                    self._options_and_flow(role, jobs, placement, number,
+                                           dlg.date.date().toPython() if number else None)
+
+            dlg.finished.connect(answered)
+            dlg.open()                       # not exec(): no nested event loop
+            return
+        self._options_and_flow(role, jobs, placement, None, None)
+
+    def _options_and_flow(self, role: str, jobs: list[Job], placement, number, issue_date) -> None:
         main_number = ""
         if role == ATTACHMENT:
             main_number, ok = QInputDialog.getText(self, self.tr("Ký phụ lục"),
@@ -708,7 +721,9 @@ class MainWindow(QMainWindow):
             if r.ok:
                 shown = (self.source.pdf_path(self.current_doc.doc_id)
                          if self.current_doc is not None and self.source is not None else r.output)
-                self.statusBar().showMessage(self.tr("Đã ký: %1").replace("%1", Path(shown).name), 10000)
+                name = (self.current_doc.subject if self.current_doc is not None and self.current_doc.subject
+                        else Path(shown).name)
+                self.statusBar().showMessage(self.tr("Đã ký: %1").replace("%1", name), 10000)
                 self.open_pdf(shown, keep_doc=self.current_doc is not None)
             else:
                 self._show_error(r.error.message if r.error else "")

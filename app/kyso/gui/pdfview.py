@@ -38,6 +38,7 @@ class PdfDocumentHandle:
 
     def __init__(self, path: Path, password: str | None = None):
         self.path = Path(path)
+        self._closed = False
         with PDFIUM_LOCK:
             self._pdf = pdfium.PdfDocument(str(self.path), password=password)
             # Must come before any page is loaded, or widgets are not drawn.
@@ -46,6 +47,8 @@ class PdfDocumentHandle:
 
     def render(self, index: int, scale: float) -> QImage:
         with PDFIUM_LOCK:
+            if self._closed:   # the view moved on to another document meanwhile
+                raise RuntimeError("document closed")
             page = self._pdf[index]
             try:
                 bitmap = page.render(scale=scale, may_draw_forms=True, prefer_bgrx=True,
@@ -60,6 +63,7 @@ class PdfDocumentHandle:
 
     def close(self) -> None:
         with PDFIUM_LOCK:
+            self._closed = True
             self._pdf.close()
 
 

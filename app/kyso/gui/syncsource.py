@@ -225,9 +225,11 @@ class SyncSource:
             key = str(doc.id)
             if path is not None:
                 new_paths[key] = path
-            number = m.get("number_formatted") or ""
+            number = str(m.get("number_formatted") or m.get("number") or "")
             if not number and doc.reserved_number:
-                number = str(doc.reserved_number.get("formatted") or "")
+                number = str(doc.reserved_number.get("number") or "")
+            if number and "/" not in number and m.get("notation"):
+                number = f"{number}/{m['notation']}"      # số, ký hiệu: 607/UBND-VP
             if not number and m.get("notation"):
                 number = f"…/{m['notation']}"
             direction = "sent" if doc.state == "issued" else ("outgoing" if m.get("path") else "incoming")
@@ -304,6 +306,8 @@ class SyncSource:
             self.status = self._status(online=False, error=exc.message)
             return self.status
         err = report.error
+        if err is None:
+            self._refresh_my_documents(Sync(self.store, client, self.retry))
         online = not isinstance(err, (NetworkError, ServerError))
         if isinstance(err, AuthError):
             self._client = None
@@ -314,6 +318,21 @@ class SyncSource:
         self.status = self._status(online=online, last=last, error=err.message if err else "",
                                    auth_needed=isinstance(err, AuthError))
         return self.status
+
+    def _refresh_my_documents(self, engine: Sync) -> None:
+        """Documents I signed and the server has since confirmed: fetch the server's
+        current version, so that what I see is what was issued (a pull fetches only
+        what still waits for me, and my own sent copy is collected once confirmed)."""
+        mine = {i.doc_id for i in self.store.outbox() if i.status in ("confirmed", "done")}
+        for doc_id in sorted(mine):
+            doc = self.store.document(doc_id)
+            if doc is None or not doc.version_etag:
+                continue
+            if doc.content_etag != doc.version_etag or not self.store.has_blob(doc.content_sha):
+                try:
+                    engine.fetch_content(doc_id)
+                except SyncError as exc:
+                    log.info("current version of %s not fetched: %s", doc_id, exc.code)
 
     def _status(self, online: bool | None, last: datetime | None = None, error: str = "",
                 auth_needed: bool = False) -> SyncStatus:
