@@ -57,9 +57,24 @@ def make_window(qtbot, module_path, trust_roots):
         raise AssertionError(f"still running: {worker.describe_running()}")
 
 
+def confirm_stamp_preview(qtbot, window):
+    """Wait for the stamp preview of a single document and click "Ký tại vị trí này"."""
+    from PySide6.QtCore import Qt
+
+    qtbot.waitUntil(lambda: window.view.stamp_box.isVisible(), timeout=15000)
+    qtbot.mouseClick(window.view.stamp_confirm_button, Qt.MouseButton.LeftButton)
+
+
 def wait_pin_dialog(qtbot, window, previous=None):
-    """The PIN dialog the window's signing flow opened (a new one if ``previous``)."""
+    """The PIN dialog the window's signing flow opened (a new one if ``previous``).
+
+    A single document first shows its stamp preview: it is accepted as placed."""
+    from PySide6.QtCore import Qt
+
     def ready():
+        if window.view.stamp_preview_active and window.view.stamp_box.isVisible():
+            qtbot.mouseClick(window.view.stamp_confirm_button, Qt.MouseButton.LeftButton)
+            return False
         flow = window.flow
         return flow is not None and flow.dialog is not None and flow.dialog is not previous \
             and flow.dialog.isVisible()

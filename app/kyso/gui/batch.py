@@ -12,8 +12,11 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel,
                                QProgressBar, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from ..core.signing import SignResult
-from .signflow import SigningFlow
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..core.signing import SignResult
+    from .signflow import SigningFlow
 
 ROLE_VERBS = {"initial": "Ký nháy", "leader": "Ký số", "agency": "Cấp số & đóng dấu",
               "attachment": "Ký phụ lục", "copy": "Sao y"}

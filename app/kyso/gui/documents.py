@@ -202,11 +202,24 @@ class DocumentTableModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._rows: list[DocumentRow] = []
+        self._search_text: list[str | None] = []
 
-    def set_rows(self, rows: list[DocumentRow]) -> None:
+    def set_rows(self, rows: list[DocumentRow], search_texts: list[str] | None = None) -> None:
+        """``search_texts``: :func:`search_texts` of ``rows``, made in the background
+        with the list, so the first search does not fold 10,000 rows on the GUI thread."""
         self.beginResetModel()
         self._rows = list(rows)
+        self._search_text = (list(search_texts) if search_texts is not None and len(search_texts) == len(rows)
+                             else [None] * len(self._rows))
         self.endResetModel()
+
+    def search_text(self, i: int) -> str:
+        """Row ``i``'s searchable text, folded once (see :func:`_fold`) and kept."""
+        text = self._search_text[i]
+        if text is None:
+            r = self._rows[i]
+            text = self._search_text[i] = search_texts([r])[0]
+        return text
 
     def rows(self) -> list[DocumentRow]:
         return list(self._rows)
@@ -218,6 +231,7 @@ class DocumentTableModel(QAbstractTableModel):
         for i, r in enumerate(self._rows):
             if r.doc_id == doc_id:
                 self._rows[i] = replace(r, **changes)
+                self._search_text[i] = None
                 self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
@@ -277,12 +291,23 @@ QUICK_FILTERS = (
 )
 
 
+_MARKS = None
+
+
+def search_texts(rows: list[DocumentRow]) -> list[str]:
+    """The folded text each row is searched in (for :meth:`DocumentTableModel.set_rows`)."""
+    return [_fold(" ".join((r.subject, r.number, r.sender, r.doc_type))) for r in rows]
+
+
 def _fold(text: str) -> str:
     """Lower case without Vietnamese diacritics, so "ke hoach" finds "Kế hoạch"."""
     import unicodedata
 
-    text = unicodedata.normalize("NFD", text.lower()).replace("đ", "d")
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    global _MARKS
+    if _MARKS is None:   # combining marks (what NFD splits off): deleted by translate()
+        _MARKS = {cp: None for cp in range(0x300, 0x370)}
+        _MARKS[ord("đ")] = "d"
+    return unicodedata.normalize("NFD", text.lower()).translate(_MARKS)
 
 
 class DocumentFilterProxy(QSortFilterProxyModel):
@@ -292,6 +317,7 @@ class DocumentFilterProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self._quick = "all"
         self._search = ""
+        self._words: list[str] = []
         self.setSortRole(Qt.ItemDataRole.UserRole)
         self.setDynamicSortFilter(True)
 
@@ -312,10 +338,18 @@ class DocumentFilterProxy(QSortFilterProxyModel):
         self._refilter(lambda: setattr(self, "_quick", key))
 
     def set_search(self, text: str) -> None:
-        self._refilter(lambda: setattr(self, "_search", _fold(text.strip())))
+        folded = _fold(text.strip())
+        if folded == self._search:
+            return
+
+        def change():
+            self._search = folded
+            self._words = folded.split()
+        self._refilter(change)
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:  # noqa: N802
-        r: DocumentRow = self.sourceModel().row(source_row)
+        model = self.sourceModel()
+        r: DocumentRow = model._rows[source_row]
         q = self._quick
         if q == "initial" and r.action != INITIAL:
             return False
@@ -330,7 +364,8 @@ class DocumentFilterProxy(QSortFilterProxyModel):
         if q == "conflicts" and not r.conflict:
             return False
         if self._search:
-            hay = _fold(" ".join((r.subject, r.number, r.sender, r.doc_type)))
-            if not all(word in hay for word in self._search.split()):
-                return False
+            hay = model.search_text(source_row)
+            for word in self._words:
+                if word not in hay:
+                    return False
         return True

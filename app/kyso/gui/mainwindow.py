@@ -15,13 +15,19 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QDate
                                QMessageBox, QSplitter, QTableView, QToolBar, QToolButton,
                                QVBoxLayout, QWidget)
 
-from ..core.tokens import TokenInfo
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..core.signing import Placement
+    from ..core.tokens import TokenInfo
 from .batch import ROLE_VERBS, BatchDialog
 from .documents import (ATTACHMENT, COPY, INITIAL, ISSUE, QUICK_FILTERS, ROW_ROLE, SIGN,
-                        DocumentFilterProxy, DocumentRow, DocumentSource, DocumentTableModel)
+                        DocumentFilterProxy, DocumentRow, DocumentSource, DocumentTableModel,
+                        search_texts)
 from .pdfview import PdfView
 from .signatures import SignaturePanel
-from .signflow import Job, SigningFlow, options_for_role, output_next_to, roles_available
+from .signflow import (Job, SigningFlow, StampPreview, options_for_role, output_next_to,
+                       preview_placement, roles_available, warm_up)
 from .tokenwatch import TokenWatcher
 from .worker import run_in_background
 
@@ -36,12 +42,46 @@ ROLE_ACTIONS = (
     (COPY, "Sao y", None),
 )
 EXPIRY_WARNING_DAYS = 30
+#: background sync interval bounds (seconds)
+SYNC_INTERVAL_MIN, SYNC_INTERVAL_MAX = 10, 3600
+
+
+class LoginDialog(QDialog):
+    """Password for the document server (only the token is kept, in the keyring)."""
+
+    def __init__(self, server: str, user: str, parent=None, error: str | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Đăng nhập máy chủ văn bản"))
+        self.setMinimumWidth(420)
+        form = QFormLayout(self)
+        form.addRow(self.tr("Máy chủ:"), QLabel(server))
+        form.addRow(self.tr("Tên đăng nhập:"), QLabel(user))
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(self.tr("Mật khẩu:"), self.password)
+        self.error_label = QLabel(error or "")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.error_label.setVisible(bool(error))
+        form.addRow(self.error_label)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Đăng nhập"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Làm việc ngoại tuyến"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def take_password(self) -> str:
+        pw = self.password.text()
+        self.password.clear()
+        return pw
 
 
 class IssueDialog(QDialog):
     """Number and date for issuance (cấp số, ngày ban hành)."""
 
-    def __init__(self, count: int, parent=None):
+    def __init__(self, count: int, parent=None, reserved: dict | None = None,
+                 reserve_error: str | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Cấp số và ngày ban hành"))
         form = QFormLayout(self)
@@ -57,23 +97,53 @@ class IssueDialog(QDialog):
                               "hãy cấp số từng văn bản một.").replace("%1", str(count)))
         if count > 1:
             self.number.setEnabled(False)
+        note.setWordWrap(True)
+        if reserved:
+            # the register's number (sổ đăng ký), reserved on the server for this document
+            self.number.setText(str(reserved.get("number", "")))
+            self.number.setReadOnly(True)
+            shown = str(reserved.get("formatted") or reserved.get("number"))
+            notation = str(reserved.get("register_id") or "").partition(":")[2]
+            if "/" not in shown and notation:
+                shown = f"{shown}/{notation}"
+            note.setText(self.tr("Số lấy từ sổ đăng ký: %1").replace("%1", shown))
+        elif reserve_error:
+            note.setText(self.tr("Không lấy được số từ sổ đăng ký: %1\n"
+                                 "Có thể để trống số (chỉ đóng dấu) hoặc thử lại khi có mạng.")
+                         .replace("%1", reserve_error))
+            note.setStyleSheet("color: #b26a00;")
         form.addRow(note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Đồng ý"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Hủy"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.setMinimumWidth(420)
 
 
 class MainWindow(QMainWindow):
     signingFinished = Signal(object)   # list[SignResult]
     documentsLoaded = Signal(int)
+    syncFinished = Signal(object)      # SyncStatus
+    previewShown = Signal(object)      # StampPreview
+    conflictOffered = Signal(object)   # the QMessageBox
 
     def __init__(self, source: DocumentSource | None = None, *, modules: Iterable | None = None,
                  trust_roots: Iterable | None = None, watch_tokens: bool = True,
-                 poll_ms: int = 2000, parent: QWidget | None = None):
+                 poll_ms: int = 2000, sync_interval_s: float = 120, parent: QWidget | None = None):
         super().__init__(parent)
         self.source = source
+        #: show the stamp on the page before signing one document
+        self.preview_stamps = True
+        self.stamp_places: dict[str, dict[str, Placement]] = {}
+        self.stamp_preview: StampPreview | None = None
+        self._preview_pending = None
+        self.issue_dialog = None
+        self.conflict_box: QMessageBox | None = None
+        self.login_dialog: LoginDialog | None = None
+        self.sync_status = None
+        self._sync_op = None
         self.trust_roots = list(trust_roots or [])
         self.tokens: list[TokenInfo] = []
         self.current_path: Path | None = None
@@ -181,6 +251,11 @@ class MainWindow(QMainWindow):
         self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
         self.refresh_action.triggered.connect(self.reload_documents)
         tb.addAction(self.refresh_action)
+        self.sync_action = QAction(self.tr("Đồng bộ"), self)
+        self.sync_action.setShortcut(QKeySequence("F9"))
+        self.sync_action.setToolTip(self.tr("Gửi văn bản đã ký và nhận văn bản mới (F9)"))
+        self.sync_action.triggered.connect(self.sync_now)
+        tb.addAction(self.sync_action)
 
         # status bar
         self.token_label = QLabel(self.tr("Đang tìm token…"))
@@ -191,28 +266,175 @@ class MainWindow(QMainWindow):
         self.token_combo.currentIndexChanged.connect(self._token_chosen)
         self.cert_label = QLabel()
         self.sync_label = QLabel(self.tr("Đồng bộ: chưa kết nối"))
-        self.sync_label.setToolTip(self.tr("Kho đồng bộ sẽ được gắn vào đây."))
+        self.sync_label.setToolTip(self.tr("Mở bằng --server và --user để đồng bộ với máy chủ văn bản."))
         sb = self.statusBar()
         sb.addPermanentWidget(self.token_label)
         sb.addPermanentWidget(self.token_combo)
         sb.addPermanentWidget(self.cert_label)
         sb.addPermanentWidget(self.sync_label)
-        if not roles_available():
-            sb.showMessage(self.tr("Chưa có mô-đun định vị tự động: chữ ký đặt ở vị trí mặc định."), 8000)
 
         self.watcher = TokenWatcher(modules, poll_ms, self) if watch_tokens else None
         if self.watcher is not None:
             self.watcher.tokensChanged.connect(self.set_tokens)
-            self.watcher.start()
+
+        self.view.stampConfirmed.connect(self._stamp_confirmed)
+        self.view.stampCancelled.connect(self._stamp_cancelled)
+
+        # periodic background sync (bounded interval; stops with the window)
+        self.sync_timer = QTimer(self)
+        self.sync_timer.setInterval(int(max(SYNC_INTERVAL_MIN, min(sync_interval_s, SYNC_INTERVAL_MAX)) * 1000))
+        self.sync_timer.timeout.connect(self.sync_now)
 
         self._update_actions()
         if source is not None:
             self.reload_documents()
+        self._setup_sync()
+        # Loading the token layer and the signing core (pyHanko, ~1 s of imports)
+        # starts once the event loop runs, so the window shows first; both load
+        # on pool threads, never on the GUI thread.
+        QTimer.singleShot(0, self._start_background)
+
+    def _start_background(self) -> None:
+        if self.watcher is not None:
+            self.watcher.start()
+        run_in_background(lambda: (warm_up(), roles_available())[1], self._warmed, parent=self)
+
+    def _warmed(self, roles_ok: bool) -> None:
+        """The signing core is loaded (background, after the window showed)."""
+        if not roles_ok:
+            self.statusBar().showMessage(
+                self.tr("Chưa có mô-đun định vị tự động: chữ ký đặt ở vị trí mặc định."), 8000)
+
+    # -- sync --
+    @property
+    def syncing_enabled(self) -> bool:
+        return self.source is not None and hasattr(self.source, "sync")
+
+    def _setup_sync(self) -> None:
+        self.sync_action.setVisible(self.syncing_enabled)
+        if not self.syncing_enabled:
+            self.sync_timer.stop()
+            self.sync_label.setText(self.tr("Đồng bộ: chưa kết nối"))
+            self.sync_label.setStyleSheet("")
+            return
+        self.set_sync_status(self.source.status)
+        self.sync_timer.start()
+        self.sync_now()
+
+    def sync_now(self) -> None:
+        """Push then pull in the background (one at a time); the indicator follows."""
+        if not self.syncing_enabled or self._sync_op is not None:
+            return
+        source = self.source
+        self.sync_action.setEnabled(False)
+        self.sync_label.setText(self.sync_label.text().split(" · ")[0] + self.tr(" · đang đồng bộ…"))
+
+        def done(status) -> None:
+            self._sync_op = None
+            self.sync_action.setEnabled(True)
+            if source is not self.source:
+                return
+            self.set_sync_status(status)
+            self.reload_documents()
+            self.syncFinished.emit(status)
+            if status.auth_needed:
+                self.ask_login(status.error)
+
+        def failed(exc) -> None:
+            self._sync_op = None
+            self.sync_action.setEnabled(True)
+            log.warning("sync failed: %s", exc)
+            self.statusBar().showMessage(getattr(exc, "message", None) or str(exc), 10000)
+            if source is self.source:
+                self.set_sync_status(source.status)
+                self.syncFinished.emit(source.status)
+
+        self._sync_op = run_in_background(source.sync, done, failed, parent=self)
+
+    def set_sync_status(self, status) -> None:
+        from .syncsource import describe
+
+        self.sync_status = status
+        text, tip, colour = describe(status)
+        self.sync_label.setText(self.tr(text))
+        self.sync_label.setToolTip(tip or self.tr("Máy chủ: %1").replace("%1", getattr(self.source, "server_url", "")))
+        self.sync_label.setStyleSheet(f"color: {colour};" if colour else "")
+
+    def ask_login(self, error: str | None = None) -> None:
+        """The password dialog (non-blocking); a good login syncs at once."""
+        if not self.syncing_enabled or self.login_dialog is not None:
+            return
+        source = self.source
+        dlg = LoginDialog(source.server_url, source.username, self, error)
+        self.login_dialog = dlg
+
+        def finished(result: int) -> None:
+            self.login_dialog = None
+            password = dlg.take_password()
+            dlg.deleteLater()
+            if not result:
+                return
+
+            def ok(_saved) -> None:
+                self.statusBar().showMessage(self.tr("Đã đăng nhập %1").replace("%1", source.username), 5000)
+                self.sync_now()
+
+            def bad(exc) -> None:
+                self.ask_login(getattr(exc, "message", None) or str(exc))
+
+            run_in_background(lambda: source.login(password), ok, bad, parent=self)
+
+        dlg.finished.connect(finished)
+        dlg.open()
+
+    # -- conflicts --
+    def _offer_conflict(self, row: DocumentRow) -> None:
+        """A signed PDF cannot be re-based onto someone else's version: the person
+        either takes the server's version, or looks at their own signed copy."""
+        if self.conflict_box is not None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Xung đột phiên bản"), self.tr(
+            "Văn bản “%1” đã được xử lý trên máy chủ trong khi anh/chị ký bản trên máy này.\n\n"
+            "Bản đã ký số không thể ghép vào phiên bản mới của máy chủ (chữ ký sẽ mất hiệu lực). "
+            "Hãy chọn:").replace("%1", row.subject or row.doc_id), QMessageBox.StandardButton.NoButton, self)
+        self.use_server_button = box.addButton(self.tr("Dùng bản trên máy chủ"), QMessageBox.ButtonRole.AcceptRole)
+        self.keep_mine_button = box.addButton(self.tr("Giữ bản của tôi để xem"), QMessageBox.ButtonRole.ActionRole)
+        later = box.addButton(self.tr("Để sau"), QMessageBox.ButtonRole.RejectRole)
+        box.setInformativeText(self.tr("“Dùng bản trên máy chủ”: bỏ bản ký trên máy (vẫn lưu trong thư mục "
+                                       "xung đột), tải lại bản mới; nếu văn bản còn chờ anh/chị, hãy ký lại.\n"
+                                       "“Giữ bản của tôi để xem”: mở bản anh/chị đã ký; bản này không được gửi."))
+        box.setDefaultButton(later)
+        source = self.source
+
+        def clicked(button) -> None:
+            self.conflict_box = None
+            if button is self.use_server_button:
+                def done(status) -> None:
+                    self.set_sync_status(status)
+                    self.reload_documents()
+                    self.statusBar().showMessage(self.tr("Đã dùng bản trên máy chủ."), 8000)
+                    self.syncFinished.emit(status)
+                run_in_background(lambda: source.use_server_version(row.doc_id), done, self._show_error,
+                                  parent=self)
+            elif button is self.keep_mine_button:
+                def opened(copies) -> None:
+                    mine = copies[0]
+                    if mine is not None:
+                        self.open_pdf(mine, keep_doc=True)
+                        self.statusBar().showMessage(self.tr("Đang xem bản anh/chị đã ký (không gửi lên máy chủ)."), 10000)
+                run_in_background(lambda: source.conflict_copies(row.doc_id), opened, self._show_error, parent=self)
+
+        box.buttonClicked.connect(clicked)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.conflict_box = box
+        box.open()
+        self.conflictOffered.emit(box)
 
     # -- documents --
     def set_source(self, source: DocumentSource) -> None:
         self.source = source
         self.reload_documents()
+        self._setup_sync()
 
     def reload_documents(self) -> None:
         if self.source is None:
@@ -220,8 +442,13 @@ class MainWindow(QMainWindow):
         source = self.source
         selected = {r.doc_id for r in self.selected_rows()}
 
-        def done(rows: list[DocumentRow]) -> None:
-            self.model.set_rows(rows)
+        def load():
+            rows = source.list_documents()
+            return rows, search_texts(rows)
+
+        def done(loaded) -> None:
+            rows, texts = loaded
+            self.model.set_rows(rows, texts)
             self.table.resizeColumnsToContents()
             # the subject (trích yếu) is long: a readable width, the rest in its tooltip
             self.table.setColumnWidth(1, min(self.table.columnWidth(1), 300))
@@ -229,7 +456,7 @@ class MainWindow(QMainWindow):
             self._update_actions()
             self.documentsLoaded.emit(len(rows))
 
-        run_in_background(source.list_documents, done, self._show_error, parent=self)
+        run_in_background(load, done, self._show_error, parent=self)
 
     def _reselect(self, ids: set[str]) -> None:
         if not ids:
@@ -258,7 +485,18 @@ class MainWindow(QMainWindow):
         if len(rows) == 1 and self.source is not None:
             row = rows[0]
             self.current_doc = row
-            self.open_pdf(self.source.pdf_path(row.doc_id), keep_doc=True)
+            if self._preview_pending is not None:
+                self._preview_pending = None
+            try:
+                path = self.source.pdf_path(row.doc_id)
+            except Exception as exc:  # noqa: BLE001 - not downloaded yet
+                self.view.close_document()
+                self.view.page_label.setText(getattr(exc, "message", None) or str(exc))
+                path = None
+            if path is not None:
+                self.open_pdf(path, keep_doc=True)
+            if row.conflict and hasattr(self.source, "conflict_copies"):
+                self._offer_conflict(row)
         self._update_actions()
 
     def open_pdf(self, path: Path | str, keep_doc: bool = False) -> None:
@@ -304,7 +542,7 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         targets = self._targets()
-        busy = self.flow is not None
+        busy = self.flow is not None or self._preview_pending is not None
         have_token = bool(self.tokens)
         for role, act in self.role_actions.items():
             if targets is None:           # an opened file: any role, a copy next to it
@@ -316,30 +554,119 @@ class MainWindow(QMainWindow):
         self.return_action.setEnabled(bool(targets) and all(r.action for r in targets) and not busy
                                       and hasattr(self.source, "return_document"))
 
-    def sign_selected(self, role: str) -> None:
+    def sign_selected(self, role: str, placement: Placement | None = None) -> None:
         token = self.current_token()
         if token is None:
             self._show_error(self.tr("Chưa có token nào được cắm."))
             return
         targets = self._targets()
         jobs: list[Job] = []
-        if targets is None:
-            jobs.append(Job(self.current_path, output_next_to(self.current_path, role)))
-        else:
-            for r in targets:
-                src = self.source.pdf_path(r.doc_id)
-                out = (self.source.output_path(r.doc_id, role) if hasattr(self.source, "output_path")
-                       else output_next_to(src, role))
-                jobs.append(Job(src, out, r.doc_id))
+        try:
+            if targets is None:
+                jobs.append(Job(self.current_path, output_next_to(self.current_path, role)))
+            else:
+                for r in targets:
+                    src = self.source.pdf_path(r.doc_id)
+                    out = (self.source.output_path(r.doc_id, role) if hasattr(self.source, "output_path")
+                           else output_next_to(src, role))
+                    jobs.append(Job(src, out, r.doc_id))
+        except Exception as exc:  # noqa: BLE001 - e.g. not downloaded yet
+            self._show_error(exc)
+            return
         if not jobs:
             return
-        number = issue_date = None
-        if role == ISSUE:
-            dlg = IssueDialog(len(jobs), self)
-            if not dlg.exec():
+        if len(jobs) == 1 and self.preview_stamps and placement is None:
+            self._start_stamp_preview(role, jobs)
+            return
+        self._continue_signing(role, jobs, placement)
+
+    # -- stamp preview (one document) --
+    def _place_key(self, job: Job) -> str:
+        return job.doc_id if job.doc_id is not None else str(job.src)
+
+    def remembered_placement(self, doc_key: str, role: str) -> Placement | None:
+        return self.stamp_places.get(doc_key, {}).get(role)
+
+    def _start_stamp_preview(self, role: str, jobs: list[Job]) -> None:
+        job = jobs[0]
+        self._preview_pending = (role, jobs)
+        self._update_actions()
+        self.statusBar().showMessage(self.tr("Đang tìm vị trí đặt chữ ký…"))
+
+        def shown(pv: StampPreview) -> None:
+            if self._preview_pending != (role, jobs):
                 return
-            number = dlg.number.text().strip() or None
-            issue_date = dlg.date.date().toPython() if number else None
+            self.stamp_preview = pv
+            mine = self.remembered_placement(self._place_key(job), role)
+            page, box = (mine.page, mine.box) if mine is not None else (pv.page, pv.box)
+            self.statusBar().clearMessage()
+            self.view.show_stamp_preview(page, box, pv.page_size, pv.message,
+                                         auto=pv.box if pv.found else None)
+            self.previewShown.emit(pv)
+
+        def failed(exc) -> None:
+            self._preview_pending = None
+            self.statusBar().clearMessage()
+            self._update_actions()
+            self._show_error(exc)
+
+        run_in_background(lambda: preview_placement(job.src, role), shown, failed, parent=self)
+
+    def _stamp_confirmed(self, page: int, box) -> None:
+        pending, self._preview_pending = self._preview_pending, None
+        if pending is None:
+            return
+        role, jobs = pending
+        from ..core.signing import Placement   # loaded: the preview came from the core
+
+        chosen = Placement(page, box)
+        self.stamp_places.setdefault(self._place_key(jobs[0]), {})[role] = chosen
+        self._update_actions()
+        self._continue_signing(role, jobs, chosen)
+
+    def _stamp_cancelled(self) -> None:
+        self._preview_pending = None
+        self._update_actions()
+
+    # -- the role's details, then the signing flow --
+    def _continue_signing(self, role: str, jobs: list[Job], placement: Placement | None) -> None:
+        if role == ISSUE and len(jobs) == 1 and jobs[0].doc_id is not None \
+                and hasattr(self.source, "reserve_number"):
+            source, doc_id = self.source, jobs[0].doc_id
+            self.statusBar().showMessage(self.tr("Đang lấy số từ sổ đăng ký…"))
+
+            def got(answer) -> None:
+                self.statusBar().clearMessage()
+                self._ask_issue(role, jobs, placement, answer, None)
+
+            def offline(exc) -> None:
+                self.statusBar().clearMessage()
+                self._ask_issue(role, jobs, placement, None, getattr(exc, "message", None) or str(exc))
+
+            run_in_background(lambda: source.reserve_number(doc_id), got, offline, parent=self)
+            return
+        self._ask_issue(role, jobs, placement, None, None)
+
+    def _ask_issue(self, role: str, jobs: list[Job], placement, reserved: dict | None,
+                   reserve_error: str | None) -> None:
+        if role == ISSUE:
+            dlg = IssueDialog(len(jobs), self, reserved=reserved, reserve_error=reserve_error)
+            self.issue_dialog = dlg
+
+            def answered(result: int) -> None:
+                self.issue_dialog = None
+                dlg.deleteLater()
+                if result:
+                    number = dlg.number.text().strip() or None
+                    self._options_and_flow(role, jobs, placement, number,
+                                           dlg.date.date().toPython() if number else None)
+
+            dlg.finished.connect(answered)
+            dlg.open()                       # not exec(): no nested event loop
+            return
+        self._options_and_flow(role, jobs, placement, None, None)
+
+    def _options_and_flow(self, role: str, jobs: list[Job], placement, number, issue_date) -> None:
         main_number = ""
         if role == ATTACHMENT:
             main_number, ok = QInputDialog.getText(self, self.tr("Ký phụ lục"),
@@ -347,9 +674,13 @@ class MainWindow(QMainWindow):
             if not ok:
                 return
         try:
-            options = options_for_role(role, number, issue_date, main_number)
+            options = options_for_role(role, number, issue_date, main_number, placement=placement)
         except Exception as exc:  # noqa: BLE001 - a usage error in Vietnamese
             self._show_error(exc)
+            return
+        token = self.current_token()
+        if token is None:
+            self._show_error(self.tr("Chưa có token nào được cắm."))
             return
         self.start_flow(token, role, jobs, options)
 
@@ -360,7 +691,14 @@ class MainWindow(QMainWindow):
             if job.doc_id is not None and source is not None:
                 source.store_result(job.doc_id, Path(result.output), role)
 
-        flow = SigningFlow(token, role, jobs, options, store=store, parent_widget=self)
+        sign_one = None
+        if hasattr(source, "sign_job") and all(j.doc_id is not None for j in jobs):
+            # the sync store signs into its outbox: durable before any upload
+            def sign_one(signer, job: Job):   # signing thread
+                return source.sign_job(signer, job.doc_id, options)
+            store = None
+
+        flow = SigningFlow(token, role, jobs, options, store=store, sign_one=sign_one, parent_widget=self)
         self.flow = flow
         flow.finished.connect(self._flow_finished)
         flow.failed.connect(self._flow_failed)
@@ -383,13 +721,17 @@ class MainWindow(QMainWindow):
             if r.ok:
                 shown = (self.source.pdf_path(self.current_doc.doc_id)
                          if self.current_doc is not None and self.source is not None else r.output)
-                self.statusBar().showMessage(self.tr("Đã ký: %1").replace("%1", Path(shown).name), 10000)
+                name = (self.current_doc.subject if self.current_doc is not None and self.current_doc.subject
+                        else Path(shown).name)
+                self.statusBar().showMessage(self.tr("Đã ký: %1").replace("%1", name), 10000)
                 self.open_pdf(shown, keep_doc=self.current_doc is not None)
             else:
                 self._show_error(r.error.message if r.error else "")
         else:
             self.statusBar().showMessage(self.tr("Đã ký %1/%2 văn bản.").replace("%1", str(len(ok))).replace("%2", str(len(results))), 10000)
         self.reload_documents()
+        if any(r.ok for r in results) and self.syncing_enabled:
+            self.sync_now()          # send at once; offline, it waits in the outbox
         self.signingFinished.emit(results)
 
     def _flow_failed(self, message: str) -> None:
@@ -480,6 +822,7 @@ class MainWindow(QMainWindow):
         self.last_error = msg
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        self.sync_timer.stop()
         if self.watcher is not None:
             self.watcher.stop()
         if self.flow is not None:

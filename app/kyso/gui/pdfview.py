@@ -16,10 +16,14 @@ from collections import OrderedDict
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QImage, QKeySequence, QPixmap
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QSpinBox,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy,
+                               QSpinBox, QToolButton, QVBoxLayout, QWidget)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..core.stamp import Box
 
 from .worker import run_in_background
 
@@ -34,6 +38,7 @@ class PdfDocumentHandle:
 
     def __init__(self, path: Path, password: str | None = None):
         self.path = Path(path)
+        self._closed = False
         with PDFIUM_LOCK:
             self._pdf = pdfium.PdfDocument(str(self.path), password=password)
             # Must come before any page is loaded, or widgets are not drawn.
@@ -42,6 +47,8 @@ class PdfDocumentHandle:
 
     def render(self, index: int, scale: float) -> QImage:
         with PDFIUM_LOCK:
+            if self._closed:   # the view moved on to another document meanwhile
+                raise RuntimeError("document closed")
             page = self._pdf[index]
             try:
                 bitmap = page.render(scale=scale, may_draw_forms=True, prefer_bgrx=True,
@@ -56,7 +63,68 @@ class PdfDocumentHandle:
 
     def close(self) -> None:
         with PDFIUM_LOCK:
+            self._closed = True
             self._pdf.close()
+
+
+class StampBox(QWidget):
+    """The stamp's place as a translucent rectangle: drag to move, drag the
+    lower-right corner to resize. Lives on the page label; geometry in pixels."""
+
+    moved = Signal()
+    HANDLE = 12
+    MIN = 16
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.setMouseTracking(True)
+        self.setCursor(Qt.CursorShape.SizeAllCursor)
+        self.setToolTip(self.tr("Kéo để di chuyển; kéo góc dưới bên phải để đổi kích thước"))
+        self._press: QPoint | None = None
+        self._start: QRect | None = None
+        self._resizing = False
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor(21, 101, 192, 60))
+        p.setPen(QPen(QColor("#1565c0"), 2, Qt.PenStyle.DashLine))
+        p.drawRect(self.rect().adjusted(1, 1, -1, -1))
+        h = self.HANDLE
+        p.fillRect(QRect(self.width() - h, self.height() - h, h, h), QColor("#1565c0"))
+        p.end()
+
+    def _in_handle(self, pos: QPoint) -> bool:
+        return pos.x() >= self.width() - self.HANDLE and pos.y() >= self.height() - self.HANDLE
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press = event.globalPosition().toPoint()
+            self._start = self.geometry()
+            self._resizing = self._in_handle(event.position().toPoint())
+            event.accept()
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        if self._press is None:
+            self.setCursor(Qt.CursorShape.SizeFDiagCursor if self._in_handle(event.position().toPoint())
+                           else Qt.CursorShape.SizeAllCursor)
+            return
+        d = event.globalPosition().toPoint() - self._press
+        r = QRect(self._start)
+        bounds = self.parentWidget().property("pageRect") or self.parentWidget().rect()
+        if self._resizing:
+            r.setWidth(max(self.MIN, min(r.width() + d.x(), bounds.right() + 1 - r.left())))
+            r.setHeight(max(self.MIN, min(r.height() + d.y(), bounds.bottom() + 1 - r.top())))
+        else:
+            r.moveTo(r.topLeft() + d)
+            r.moveLeft(max(bounds.left(), min(r.left(), bounds.right() + 1 - r.width())))
+            r.moveTop(max(bounds.top(), min(r.top(), bounds.bottom() + 1 - r.height())))
+        self.setGeometry(r)
+        self.moved.emit()
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        if self._press is not None:
+            self._press = None
+            self.moved.emit()
 
 
 class PdfView(QWidget):
@@ -65,6 +133,8 @@ class PdfView(QWidget):
     documentLoaded = Signal(int)       # page count
     loadFailed = Signal(str)
     pageRendered = Signal(int)         # page index now shown
+    stampConfirmed = Signal(int, object)   # page, Box (displayed points)
+    stampCancelled = Signal()
 
     CACHE_SIZE = 24
 
@@ -111,9 +181,38 @@ class PdfView(QWidget):
         self.scroll.setBackgroundRole(self.backgroundRole())
         self.scroll.setStyleSheet("QScrollArea { background: #8a8f96; }")
 
+        # stamp preview: a bar over the page, a rectangle on it
+        self.stamp_box = StampBox(self.page_label)
+        self.stamp_box.hide()
+        self.stamp_box.moved.connect(self._stamp_moved)
+        self.page_label.installEventFilter(self)
+        self._stamp_page: int | None = None
+        self._stamp_pt: Box | None = None
+        self._stamp_page_size: tuple[float, float] | None = None
+        self._stamp_auto: Box | None = None
+        self.stamp_bar = QFrame()
+        self.stamp_bar.setObjectName("stampBar")
+        self.stamp_bar.setStyleSheet("#stampBar { background: #e3f2fd; border-bottom: 1px solid #90caf9; }")
+        sb = QHBoxLayout(self.stamp_bar)
+        sb.setContentsMargins(8, 4, 8, 4)
+        self.stamp_message = QLabel()
+        self.stamp_message.setWordWrap(True)
+        self.stamp_confirm_button = QPushButton(self.tr("Ký tại vị trí này"))
+        self.stamp_confirm_button.setDefault(True)
+        self.stamp_auto_button = QPushButton(self.tr("Vị trí tự động"))
+        self.stamp_cancel_button = QPushButton(self.tr("Hủy"))
+        sb.addWidget(self.stamp_message, 1)
+        for b in (self.stamp_auto_button, self.stamp_cancel_button, self.stamp_confirm_button):
+            sb.addWidget(b)
+        self.stamp_confirm_button.clicked.connect(self._confirm_stamp)
+        self.stamp_cancel_button.clicked.connect(self._cancel_stamp)
+        self.stamp_auto_button.clicked.connect(self._auto_stamp)
+        self.stamp_bar.hide()
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
+        layout.addWidget(self.stamp_bar)
         layout.addWidget(self.scroll, 1)
         self._update_controls()
 
@@ -170,6 +269,7 @@ class PdfView(QWidget):
         run_in_background(lambda: PdfDocumentHandle(path), loaded, failed, parent=self)
 
     def close_document(self) -> None:
+        self.clear_stamp_preview()
         self._generation += 1
         doc, self._doc = self._doc, None
         self._cache.clear()
@@ -287,4 +387,99 @@ class PdfView(QWidget):
         pix.setDevicePixelRatio(dpr)
         self.page_label.setPixmap(pix)
         self.page_label.setMinimumSize(QSize(int(image.width() / dpr), int(image.height() / dpr)))
+        self._place_stamp_box()
         self.pageRendered.emit(self._page)
+
+    # -- stamp preview --
+    @property
+    def stamp_preview_active(self) -> bool:
+        return self._stamp_pt is not None
+
+    def show_stamp_preview(self, page: int, box: Box, page_size: tuple[float, float],
+                           message: str = "", auto: Box | None = None) -> None:
+        """Show where the stamp goes (displayed points, origin lower left) and let
+        the person move it; ``stampConfirmed`` or ``stampCancelled`` follows."""
+        self._stamp_page, self._stamp_pt, self._stamp_page_size = page, box, page_size
+        self._stamp_auto = auto
+        self.stamp_auto_button.setVisible(auto is not None)
+        self.stamp_message.setText(message or self.tr(
+            "Khung xanh là chỗ đặt chữ ký. Kéo để di chuyển, kéo góc để đổi kích thước."))
+        self.stamp_message.setStyleSheet("color: #c62828; font-weight: bold;" if message else "")
+        self.stamp_bar.show()
+        if self._doc is not None and self._page != page:
+            self.go_to_page(page)
+        self._place_stamp_box()
+
+    def clear_stamp_preview(self) -> None:
+        self._stamp_pt = self._stamp_page = self._stamp_page_size = self._stamp_auto = None
+        self.stamp_box.hide()
+        self.stamp_bar.hide()
+
+    def stamp_placement(self) -> tuple[int, Box] | None:
+        """(page, box in displayed points) as the rectangle now stands."""
+        if self._stamp_pt is None:
+            return None
+        return self._stamp_page, self._stamp_pt
+
+    def _pixmap_rect(self) -> tuple[QRect, float] | None:
+        """The page's rectangle on the label (pixels) and pixels per point."""
+        pix = self.page_label.pixmap()
+        if pix is None or pix.isNull() or not self._stamp_page_size:
+            return None
+        dpr = pix.devicePixelRatio() or 1.0
+        w, h = pix.width() / dpr, pix.height() / dpr
+        lw, lh = self.page_label.width(), self.page_label.height()
+        rect = QRect(int((lw - w) / 2), int((lh - h) / 2), int(w), int(h))
+        return rect, w / self._stamp_page_size[0]
+
+    def _place_stamp_box(self) -> None:
+        if self._stamp_pt is None or self._page != self._stamp_page or self.current_image is None:
+            self.stamp_box.hide()
+            return
+        geo = self._pixmap_rect()
+        if geo is None:
+            return
+        rect, scale = geo
+        self.page_label.setProperty("pageRect", rect)
+        b, ph = self._stamp_pt, self._stamp_page_size[1]
+        self.stamp_box.setGeometry(QRect(rect.left() + round(b.x * scale),
+                                         rect.top() + round((ph - b.y - b.h) * scale),
+                                         max(StampBox.MIN, round(b.w * scale)),
+                                         max(StampBox.MIN, round(b.h * scale))))
+        self.stamp_box.show()
+        self.stamp_box.raise_()
+
+    def _stamp_moved(self) -> None:
+        geo = self._pixmap_rect()
+        if geo is None or self._stamp_pt is None:
+            return
+        rect, scale = geo
+        g = self.stamp_box.geometry()
+        ph = self._stamp_page_size[1]
+        w, h = g.width() / scale, g.height() / scale
+        x = (g.left() - rect.left()) / scale
+        y = ph - (g.top() - rect.top()) / scale - h
+        from ..core.stamp import Box   # loaded already: the preview came from the core
+
+        self._stamp_pt = Box(round(x, 2), round(y, 2), round(w, 2), round(h, 2))
+
+    def _confirm_stamp(self) -> None:
+        chosen = self.stamp_placement()
+        if chosen is None:
+            return
+        self.clear_stamp_preview()
+        self.stampConfirmed.emit(chosen[0], chosen[1])
+
+    def _cancel_stamp(self) -> None:
+        self.clear_stamp_preview()
+        self.stampCancelled.emit()
+
+    def _auto_stamp(self) -> None:
+        if self._stamp_auto is not None:
+            self._stamp_pt = self._stamp_auto
+            self._place_stamp_box()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - the label moved or resized
+        if obj is self.page_label and event.type() == QEvent.Type.Resize and self._stamp_pt is not None:
+            self._place_stamp_box()
+        return super().eventFilter(obj, event)

@@ -14,9 +14,18 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
 
-from ..core.signing import format_time
-from ..core.verify import DocumentReport, SignatureReport, verify_file
+from typing import TYPE_CHECKING
+
 from .worker import run_in_background
+
+if TYPE_CHECKING:   # imported when first used, in the background (pyHanko is slow to load)
+    from ..core.verify import DocumentReport, SignatureReport
+
+
+def format_time(when) -> str:
+    from ..core.signing import format_time as fmt
+
+    return fmt(when)
 
 GREEN = QColor("#1b7f2a")
 RED = QColor("#c62828")
@@ -119,6 +128,8 @@ class SignaturePanel(QWidget):
         self.summary.setText(self.tr("Đang kiểm tra chữ ký…"))
 
         def work():
+            from ..core.verify import verify_file
+
             return verify_file(path, roots), read_info(path)
 
         def done(result) -> None:

@@ -22,12 +22,30 @@ from typing import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
+from typing import TYPE_CHECKING
+
 from ..core.errors import KysoError, PinError, PinLocked
-from ..core.signing import Placement, SignOptions, SignResult, sign_batch
-from ..core.stamp import Box
-from ..core.tokens import TokenInfo, TokenSession, load_module
-from .pindialog import PinDialog
 from .worker import run_in_background
+
+if TYPE_CHECKING:
+    # The signing core loads pyHanko (about a second): it is imported on first
+    # use, in the background (see warm_up), never while the window starts.
+    from ..core.signing import Placement, SignOptions, SignResult
+    from ..core.stamp import Box
+    from ..core.tokens import TokenInfo, TokenSession
+
+#: modules the signing path needs; :func:`warm_up` loads them off the GUI thread
+HEAVY_MODULES = ("kyso.core.signing", "kyso.core.roles", "kyso.core.placement", "kyso.core.verify",
+                 "kyso.core.tokens", "kyso.gui.pindialog")
+
+
+def warm_up() -> None:
+    """Import the signing core (background thread), so that no later import
+    on the GUI thread has to wait for it."""
+    import importlib
+
+    for name in HEAVY_MODULES:
+        importlib.import_module(name)
 
 log = logging.getLogger(__name__)
 
@@ -44,24 +62,87 @@ def roles_available() -> bool:
 
 
 def options_for_role(role: str, number: str | None = None, issue_date: date | None = None,
-                     main_number: str = "") -> SignOptions:
-    """SignOptions for ``role`` (automatic Decree 30 placement when available)."""
+                     main_number: str = "", placement: Placement | None = None) -> SignOptions:
+    """SignOptions for ``role`` (automatic Decree 30 placement when available;
+    ``placement`` is the person's own box, from the stamp preview)."""
     from ..core import appearance as ap
 
     try:
         from ..core import roles
     except ImportError:
         roles = None
+    from ..core.signing import SignOptions  # noqa: F401 - loaded for the fallback below
     if roles is not None:
         req = roles.RoleRequest(role=role, number=number, issue_date=issue_date,
-                                attachment=ap.AttachmentStyle(main_number=main_number))
+                                attachment=ap.AttachmentStyle(main_number=main_number or "…"),
+                                placement=placement)
         return roles.role_options(req)
-    return _fallback_options(role, main_number)
+    opts = _fallback_options(role, main_number)
+    if placement is not None:
+        from dataclasses import replace as _replace
+        opts = _replace(opts, placement=placement, prepare=None)
+    return opts
+
+
+@dataclass(frozen=True)
+class StampPreview:
+    """Where ``role``'s stamp would land on a document (displayed coordinates, points)."""
+
+    page: int
+    box: Box
+    page_size: tuple[float, float]   # the page as displayed
+    found: bool = True               # False: placement could not find the spot
+    message: str = ""
+
+
+def preview_placement(path: Path, role: str, main_number: str = "") -> StampPreview:
+    """The automatic placement of ``role`` on ``path`` (background: reads and analyses
+    the PDF; nothing is written). When the page's text does not show the spot
+    (:class:`PlacementNotFound`), a sensible default on the last page, and a
+    message asking the person to place it."""
+    from ..core.pdfdoc import open_pdf
+    from ..core.stamp import Box
+
+    options = options_for_role(role, main_number=main_number)
+    with open_pdf(path, password=options.password, for_signing=True) as doc:
+        count = doc.page_count
+        try:
+            found = options.prepare(doc) if options.prepare is not None else options.placement
+            if found is None:
+                raise LookupError("no placement")
+            page = found.page if found.page >= 0 else count + found.page
+            return StampPreview(page, found.box, doc.geometry(page).display_size)
+        except Exception as exc:  # noqa: BLE001 - PlacementNotFound and friends: place by hand
+            log.info("automatic placement of %s on %s failed: %s", role, path.name, exc)
+            from ..core.placement import PlacementNotFound
+
+            w, h = _style_size(role)
+            page = 0 if role in ("attachment", "copy") else count - 1
+            pw, ph = doc.geometry(page).display_size
+            box = Box(max(0.0, pw * 0.6 - w / 2), max(0.0, ph * 0.2), w, h)
+            reason = exc.message if isinstance(exc, KysoError) else ""
+            if not isinstance(exc, PlacementNotFound) and isinstance(exc, KysoError):
+                raise                     # not a placement problem (no leader signature…)
+            msg = "Không tìm được vị trí đặt chữ ký tự động. Hãy kéo khung đến chỗ cần ký."
+            return StampPreview(page, box, (pw, ph), False, (reason + " " + msg).strip() if reason else msg)
+
+
+def _style_size(role: str) -> tuple[float, float]:
+    from ..core import appearance as ap
+
+    if role == "agency":
+        st = ap.AgencySealStyle()
+        return st.diameter + st.seal_offset(), st.diameter
+    styles = {"initial": ap.InitialStyle(), "leader": ap.LeaderStyle(),
+              "attachment": ap.AttachmentStyle(main_number="…"), "copy": ap.CopyStyle()}
+    return styles[role].size()
 
 
 def _fallback_options(role: str, main_number: str) -> SignOptions:
     """Fixed places on the last (or first) page; used until placement is merged."""
     from ..core import appearance as ap
+    from ..core.signing import Placement, SignOptions
+    from ..core.stamp import Box
 
     styles = {"initial": ap.InitialStyle(), "leader": ap.LeaderStyle(),
               "agency": ap.AgencySealStyle(),
@@ -113,6 +194,44 @@ class Job:
     doc_id: str | None = None
 
 
+def sign_each(signer, jobs: list[Job], sign_one: Callable[[object, Job], Path],
+              report: Callable[[int, int, SignResult], None],
+              cancelled: Callable[[], bool]) -> list[SignResult]:
+    """``sign_batch``'s rules over a per-document signing function: one result per
+    job, stop between documents on request, and after a token failure (PIN,
+    removal, lock) the rest are not tried (never retry a token failure)."""
+    import time
+
+    from ..core.errors import Cancelled, DocumentError, TokenError
+    from ..core.signing import SignResult
+
+    results: list[SignResult] = []
+    stop: KysoError | None = None
+    n = len(jobs)
+    for i, job in enumerate(jobs, 1):
+        if stop is None and cancelled():
+            stop = Cancelled()
+        if stop is not None:
+            err = stop if isinstance(stop, Cancelled) else TokenError(
+                "batch.skipped_after_token_error", detail=stop.message)
+            result = SignResult(job.src, None, err)
+        else:
+            started = time.perf_counter()
+            try:
+                out = sign_one(signer, job)
+                result = SignResult(job.src, Path(out), seconds=time.perf_counter() - started)
+            except Exception as exc:  # noqa: BLE001 - one bad document fails alone
+                if not isinstance(exc, KysoError):
+                    log.exception("Signing %s failed", job.src)
+                    exc = DocumentError("doc.sign_failed", path=job.src.name, detail=str(exc) or type(exc).__name__)
+                result = SignResult(job.src, None, exc)
+                if isinstance(exc, TokenError):
+                    stop = exc
+        results.append(result)
+        report(i, n, result)
+    return results
+
+
 class PinBroker(QObject):
     """Asks the GUI for a PIN from the signing thread (keys that demand it per signature).
 
@@ -129,6 +248,8 @@ class PinBroker(QObject):
         self.requested.connect(self._ask)
 
     def _ask(self) -> None:
+        from .pindialog import PinDialog
+
         dlg = PinDialog(self._token, self._cert, parent=self._parent)
 
         def finished(result: int) -> None:
@@ -163,6 +284,7 @@ class SigningFlow(QObject):
 
     def __init__(self, token: TokenInfo, role: str, jobs: list[Job], options: SignOptions, *,
                  cert_selector: str | None = None, store: Callable[[Job, SignResult], None] | None = None,
+                 sign_one: Callable[[object, Job], Path] | None = None,
                  parent_widget: QWidget | None = None):
         super().__init__(parent_widget)
         self.token = token
@@ -171,6 +293,9 @@ class SigningFlow(QObject):
         self.options = options
         self.cert_selector = cert_selector
         self.store = store
+        #: signs one job itself and returns the signed file (the sync store signs
+        #: into its outbox); None: ``sign_batch`` writes each job's ``dst``.
+        self.sign_one = sign_one
         self.parent_widget = parent_widget
         self.session: TokenSession | None = None
         self.cert = None
@@ -181,6 +306,8 @@ class SigningFlow(QObject):
     # -- 1. fresh PIN state, certificate --
     def start(self, error: str | None = None) -> None:
         def prepare():
+            from ..core.tokens import TokenSession, load_module
+
             if self.session is None:
                 self.session = TokenSession(load_module(self.token.module), self.token)
             info = self.session.current_info()
@@ -197,6 +324,8 @@ class SigningFlow(QObject):
 
     # -- 2. the PIN dialog --
     def _ask_pin(self, error: str | None) -> None:
+        from .pindialog import PinDialog
+
         dlg = PinDialog(self.token, self.cert, error=error, count=len(self.jobs),
                         parent=self.parent_widget)
         self.dialog = dlg
@@ -248,9 +377,11 @@ class SigningFlow(QObject):
     # -- 4. sign --
     def _sign(self, signer) -> None:
         self.loggedIn.emit()
-        jobs, options, store = self.jobs, self.options, self.store
+        jobs, options, store, sign_one = self.jobs, self.options, self.store, self.sign_one
 
         def work(report, cancelled):
+            from ..core.signing import SignResult, sign_batch
+
             def progress(i, n, result):
                 if result.ok and store is not None:
                     try:
@@ -262,6 +393,8 @@ class SigningFlow(QObject):
                             "doc.sign_failed", path=result.source.name, detail=str(exc)))
                 report(i, n, result)
             try:
+                if sign_one is not None:
+                    return sign_each(signer, jobs, sign_one, report, cancelled)
                 return sign_batch(signer, [(j.src, j.dst) for j in jobs], options,
                                   progress=progress, cancelled=cancelled)
             finally:

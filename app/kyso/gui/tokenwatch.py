@@ -18,8 +18,12 @@ from typing import Iterable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from typing import TYPE_CHECKING
+
 from ..core.errors import KysoError
-from ..core.tokens import TokenInfo, find_modules, load_module
+
+if TYPE_CHECKING:   # the token layer loads pyHanko: imported by the first poll, off the GUI thread
+    from ..core.tokens import TokenInfo
 from .worker import run_in_background
 
 log = logging.getLogger(__name__)
@@ -32,6 +36,8 @@ def _key(t: TokenInfo) -> tuple:
 
 def poll_tokens(modules: Iterable[str | Path] | None = None) -> list[TokenInfo]:
     """Every token present (background thread); modules that fail are skipped."""
+    from ..core.tokens import find_modules, load_module
+
     found: list[TokenInfo] = []
     mods = list(modules) if modules is not None else find_modules()
     for m in mods:
