@@ -30,7 +30,7 @@ def trust_roots_from_config() -> list:
 
 
 def make_application(argv: list[str] | None = None):
-    from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTranslator
+    from PySide6.QtCore import QCoreApplication, QLocale, Qt
     from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
     from PySide6.QtWidgets import QApplication
 
@@ -51,13 +51,12 @@ def make_application(argv: list[str] | None = None):
             font.setPointSizeF(max(app.font().pointSizeF(), 10.0))
             app.setFont(font)
             break
-    # UI strings are Vietnamese in the source; an English .qm (from the .ts
-    # sources in resources/translations) is loaded when KYSO_LANG=en.
-    if os.environ.get("KYSO_LANG", "").lower().startswith("en"):
-        tr = QTranslator(app)
-        qm = Path(__file__).resolve().parents[1] / "resources" / "translations" / "kyso_en.qm"
-        if tr.load(str(qm)):
-            app.installTranslator(tr)
+    # UI strings are Vietnamese in the source; English comes from the compiled
+    # catalogue (resources/translations), chosen by KYSO_LANG or the settings.
+    from ..core import settings
+    from .i18n import install_translator
+
+    install_translator(app, os.environ.get("KYSO_LANG") or settings.load().language)
     return app
 
 
@@ -77,6 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO)
 
     app = make_application([sys.argv[0]])
+    from .firstrun import FirstRunWizard, needs_first_run
+
+    if needs_first_run() and not os.environ.get("KYSO_STARTUP_PROBE"):
+        FirstRunWizard().exec()
     from .documents import FolderSource
     from .mainwindow import MainWindow
 

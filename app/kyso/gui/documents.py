@@ -18,7 +18,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt)
+from PySide6.QtCore import (QAbstractTableModel, QCoreApplication, QModelIndex, QSortFilterProxyModel,
+                            Qt)
 from PySide6.QtGui import QBrush, QColor
 
 # What a document is waiting for (the role action the current user must do).
@@ -242,7 +243,7 @@ class DocumentTableModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
+            return QCoreApplication.translate("DocumentTableModel", HEADERS[section])
         return None
 
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
@@ -256,7 +257,7 @@ class DocumentTableModel(QAbstractTableModel):
             if col == "received":
                 return r.received.strftime("%d/%m/%Y %H:%M") if r.received else ""
             if col == "action":
-                return ACTION_LABELS.get(r.action, "")
+                return QCoreApplication.translate("DocumentTableModel", ACTION_LABELS.get(r.action, ""))
             return getattr(r, col)
         if role == Qt.ItemDataRole.UserRole:   # sort key
             if col == "received":

@@ -256,6 +256,10 @@ class MainWindow(QMainWindow):
         self.sync_action.setToolTip(self.tr("Gửi văn bản đã ký và nhận văn bản mới (F9)"))
         self.sync_action.triggered.connect(self.sync_now)
         tb.addAction(self.sync_action)
+        self.settings_action = QAction(self.tr("Cài đặt…"), self)
+        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.settings_action.triggered.connect(self.open_settings)
+        tb.addAction(self.settings_action)
 
         # status bar
         self.token_label = QLabel(self.tr("Đang tìm token…"))
@@ -320,6 +324,11 @@ class MainWindow(QMainWindow):
         self.set_sync_status(self.source.status)
         self.sync_timer.start()
         self.sync_now()
+
+    def open_settings(self) -> None:
+        from .settingsdialog import SettingsDialog
+
+        SettingsDialog(self).open()
 
     def sync_now(self) -> None:
         """Push then pull in the background (one at a time); the indicator follows."""

@@ -4,7 +4,7 @@
 <context>
     <name>BatchDialog</name>
     <message>
-        <location filename="../../gui/batch.py" line="+27"/>
+        <location filename="../../gui/batch.py" line="+30"/>
         <source>%1 hàng loạt</source>
         <translation>Batch: %1</translation>
     </message>
@@ -292,9 +292,8 @@
 <context>
     <name>IssueDialog</name>
     <message>
-        <location filename="../../gui/mainwindow.py" line="+46"/>
+        <location filename="../../gui/mainwindow.py" line="+86"/>
         <source>Cấp số và ngày ban hành</source>
-        <extracomment>toolbar actions: (role, label, shortcut)</extracomment>
         <translation>Number and date of issue</translation>
     </message>
     <message>
@@ -325,16 +324,68 @@ hãy cấp số từng văn bản một.</source>
 number them one at a time.</translation>
     </message>
     <message>
+        <location line="+13"/>
+        <source>Số lấy từ sổ đăng ký: %1</source>
+        <translation>Number from the register: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Không lấy được số từ sổ đăng ký: %1
+Có thể để trống số (chỉ đóng dấu) hoặc thử lại khi có mạng.</source>
+        <translation>Could not get a number from the register: %1
+You can leave the number empty (seal only) or try again when the network is back.</translation>
+    </message>
+    <message>
         <location line="+6"/>
+        <source>Đồng ý</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Hủy</source>
         <translation>Cancel</translation>
     </message>
 </context>
 <context>
+    <name>LoginDialog</name>
+    <message>
+        <location line="-64"/>
+        <source>Đăng nhập máy chủ văn bản</source>
+        <extracomment>toolbar actions: (role, label, shortcut) background sync interval bounds (seconds)</extracomment>
+        <translation>Log in to the document server</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Máy chủ:</source>
+        <translation>Server:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tên đăng nhập:</source>
+        <translation>User name:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Mật khẩu:</source>
+        <translation>Password:</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Đăng nhập</source>
+        <translation>Log in</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Làm việc ngoại tuyến</source>
+        <translation>Work offline</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location line="+22"/>
+        <location line="+85"/>
         <source>Kyso — Ký số văn bản</source>
+        <extracomment>show the stamp on the page before signing one document</extracomment>
         <translation>Kyso — Document signing</translation>
     </message>
     <message>
@@ -368,27 +419,104 @@ number them one at a time.</translation>
         <translation>Refresh</translation>
     </message>
     <message>
+        <location line="+4"/>
+        <source>Đồng bộ</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Gửi văn bản đã ký và nhận văn bản mới (F9)</source>
+        <translation>Send signed documents and fetch new ones (F9)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cài đặt…</source>
+        <translation>Settings…</translation>
+    </message>
+    <message>
         <location line="+6"/>
         <source>Đang tìm token…</source>
         <translation>Looking for tokens…</translation>
     </message>
     <message>
         <location line="+7"/>
+        <location line="+49"/>
         <source>Đồng bộ: chưa kết nối</source>
         <translation>Sync: not connected</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Kho đồng bộ sẽ được gắn vào đây.</source>
-        <translation>The sync store will be attached here.</translation>
+        <location line="-48"/>
+        <source>Mở bằng --server và --user để đồng bộ với máy chủ văn bản.</source>
+        <translation>Start with --server and --user to sync with the document server.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+37"/>
         <source>Chưa có mô-đun định vị tự động: chữ ký đặt ở vị trí mặc định.</source>
         <translation>No automatic placement module: signatures go to the default position.</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+29"/>
+        <source> · đang đồng bộ…</source>
+        <translation> · syncing…</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Máy chủ: %1</source>
+        <translation>Server: %1</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Đã đăng nhập %1</source>
+        <translation>Logged in to %1</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Xung đột phiên bản</source>
+        <translation>Version conflict</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Văn bản “%1” đã được xử lý trên máy chủ trong khi anh/chị ký bản trên máy này.
+
+Bản đã ký số không thể ghép vào phiên bản mới của máy chủ (chữ ký sẽ mất hiệu lực). Hãy chọn:</source>
+        <translation>The document “%1” was handled on the server while you signed the copy on this computer.
+
+A signed PDF cannot be merged into the server’s newer version (the signature would no longer be valid). Please choose:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Dùng bản trên máy chủ</source>
+        <translation>Use the server’s version</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Giữ bản của tôi để xem</source>
+        <translation>Keep my copy to look at</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Để sau</source>
+        <translation>Later</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>“Dùng bản trên máy chủ”: bỏ bản ký trên máy (vẫn lưu trong thư mục xung đột), tải lại bản mới; nếu văn bản còn chờ anh/chị, hãy ký lại.
+“Giữ bản của tôi để xem”: mở bản anh/chị đã ký; bản này không được gửi.</source>
+        <translation>“Use the server’s version”: set aside the copy signed here (it stays in the conflicts folder) and download the new one; if the document still waits for you, sign it again.
+“Keep my copy to look at”: open the copy you signed; it will not be sent.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Đã dùng bản trên máy chủ.</source>
+        <translation>Now using the server’s version.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Đang xem bản anh/chị đã ký (không gửi lên máy chủ).</source>
+        <translation>Showing the copy you signed (not sent to the server).</translation>
+    </message>
+    <message>
+        <location line="+86"/>
         <source>Kyso — %1</source>
         <translation>Kyso — %1</translation>
     </message>
@@ -414,11 +542,22 @@ number them one at a time.</translation>
     </message>
     <message>
         <location line="+7"/>
+        <location line="+123"/>
         <source>Chưa có token nào được cắm.</source>
         <translation>No token is plugged in.</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="-89"/>
+        <source>Đang tìm vị trí đặt chữ ký…</source>
+        <translation>Finding where the signature goes…</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>Đang lấy số từ sổ đăng ký…</source>
+        <translation>Getting the number from the register…</translation>
+    </message>
+    <message>
+        <location line="+36"/>
         <location filename="../../gui/trstrings.py" line="-48"/>
         <source>Ký phụ lục</source>
         <translation>Sign attachment</translation>
@@ -429,12 +568,12 @@ number them one at a time.</translation>
         <translation>Number and symbol of the main document:</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+36"/>
         <source>Đang ký…</source>
         <translation>Signing…</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+17"/>
         <source>Đã ký: %1</source>
         <translation>Signed: %1</translation>
     </message>
@@ -444,7 +583,7 @@ number them one at a time.</translation>
         <translation>Signed %1/%2 documents.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+17"/>
         <source>Trả lại văn bản</source>
         <translation>Return document</translation>
     </message>
@@ -547,9 +686,8 @@ number them one at a time.</translation>
 <context>
     <name>PdfView</name>
     <message>
-        <location filename="../../gui/pdfview.py" line="+82"/>
+        <location filename="../../gui/pdfview.py" line="+152"/>
         <source>Trang trước</source>
-        <extracomment>PDFium keeps global state; every call into it goes through this lock.</extracomment>
         <translation>Previous page</translation>
     </message>
     <message>
@@ -589,6 +727,21 @@ Kéo thả tệp PDF vào đây hoặc chọn một văn bản trong danh sách.
         <translation>No document open.
 Drop a PDF file here or choose a document in the list.</translation>
     </message>
+    <message>
+        <location line="+26"/>
+        <source>Ký tại vị trí này</source>
+        <translation>Sign here</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Vị trí tự động</source>
+        <translation>Automatic position</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
     <message numerus="yes">
         <location line="+55"/>
         <source>/ %n trang</source>
@@ -603,9 +756,14 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Cannot open the PDF file: %1</translation>
     </message>
     <message>
-        <location line="+113"/>
+        <location line="+114"/>
         <source>Không hiển thị được trang: %1</source>
         <translation>Cannot display the page: %1</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Khung xanh là chỗ đặt chữ ký. Kéo để di chuyển, kéo góc để đổi kích thước.</source>
+        <translation>The blue frame is where the signature goes. Drag to move it, drag its corner to resize it.</translation>
     </message>
 </context>
 <context>
@@ -955,10 +1113,6 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>%1 — token %2, expires %3</translation>
     </message>
     <message>
-        <source> (không có khóa ký trên token)</source>
-        <translation type="vanished"> (no signing key on the token)</translation>
-    </message>
-    <message>
         <location line="+14"/>
         <source>Không có token nào đang cắm vào máy với phần mềm này.</source>
         <translation>No token for this software is plugged in.</translation>
@@ -1017,7 +1171,7 @@ Drop a PDF file here or choose a document in the list.</translation>
 <context>
     <name>SignaturePanel</name>
     <message>
-        <location filename="../../gui/signatures.py" line="+76"/>
+        <location filename="../../gui/signatures.py" line="+85"/>
         <location line="+34"/>
         <source>Chưa kiểm tra chữ ký.</source>
         <extracomment>Info-dictionary keys shown first, with their Vietnamese labels.</extracomment>
@@ -1054,7 +1208,7 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Checking signatures…</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>Không kiểm tra được: %1</source>
         <translation>Could not check: %1</translation>
     </message>
@@ -1193,15 +1347,25 @@ Drop a PDF file here or choose a document in the list.</translation>
 <context>
     <name>SigningFlow</name>
     <message>
-        <location filename="../../gui/signflow.py" line="+208"/>
+        <location filename="../../gui/signflow.py" line="+337"/>
         <source>Đã hủy nhập mã PIN.</source>
+        <extracomment>modules the signing path needs; :func:`warm_up` loads them off the GUI thread signs one job itself and returns the signed file (the sync store signs into its outbox); None: ``sign_batch`` writes each job&apos;s ``dst``.</extracomment>
         <translation>PIN entry cancelled.</translation>
+    </message>
+</context>
+<context>
+    <name>StampBox</name>
+    <message>
+        <location filename="../../gui/pdfview.py" line="-324"/>
+        <source>Kéo để di chuyển; kéo góc dưới bên phải để đổi kích thước</source>
+        <extracomment>PDFium keeps global state; every call into it goes through this lock.</extracomment>
+        <translation>Drag to move; drag the bottom right corner to resize</translation>
     </message>
 </context>
 <context>
     <name>StampPreview</name>
     <message>
-        <location filename="../../gui/stamppreview.py" line="+193"/>
+        <location filename="../../gui/stamppreview.py" line="+194"/>
         <source>Chữ ký của lãnh đạo và dấu của cơ quan (đúng tỷ lệ trên trang)</source>
         <extracomment>pixels per point of the preview (about 4.3 px per mm: a 36 mm seal is ~150 px)</extracomment>
         <translation>The leader&apos;s signature and the agency&apos;s seal (to scale, as on the page)</translation>
@@ -1212,7 +1376,7 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Initial (twice the size)</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+47"/>
         <source>Không vẽ được mẫu chữ ký: %1</source>
         <translation>Cannot draw the stamp preview: %1</translation>
     </message>
