@@ -76,9 +76,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO)
 
     app = make_application([sys.argv[0]])
-    from .firstrun import FirstRunWizard, needs_first_run
+    from ..core import settings
 
-    if needs_first_run() and not os.environ.get("KYSO_STARTUP_PROBE"):
+    # The assistant (and the token layer it needs) loads only on a first run:
+    # start-up must not pay for pyHanko and PKCS#11 before the window shows.
+    if not settings.settings_path().exists() and not os.environ.get("KYSO_STARTUP_PROBE"):
+        from .firstrun import FirstRunWizard
+
         FirstRunWizard().exec()
     from .documents import FolderSource
     from .mainwindow import MainWindow

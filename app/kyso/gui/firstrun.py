@@ -29,7 +29,8 @@ CERT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def needs_first_run() -> bool:
-    """True when this user has no settings file yet."""
+    """True when this user has no settings file yet (app.py checks the same
+    without importing this module, to keep start-up light)."""
     return not settings_mod.settings_path().exists()
 
 
