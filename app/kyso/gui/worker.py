@@ -72,7 +72,7 @@ class Operation(QObject):
         except (TypeError, ValueError):
             params = {}
         if "report" in params:
-            kwargs["report"] = lambda i, n, item=None: self.progressed.emit(i, n, item)
+            kwargs["report"] = lambda i, n, item=None: self._emit(self.progressed, i, n, item)
         if "cancelled" in params:
             kwargs["cancelled"] = self._cancel.is_set
         try:
@@ -80,9 +80,18 @@ class Operation(QObject):
         except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
             if not getattr(exc, "code", None):
                 log.exception("Background work failed")
-            self.failed.emit(exc)
+            self._emit(self.failed, exc)
         else:
-            self.succeeded.emit(result)
+            self._emit(self.succeeded, result)
+
+    def _emit(self, signal, *args) -> None:
+        """Emit from the pool thread, unless the application is already being torn
+        down and Qt has deleted this object (work finishing after the window closed)."""
+        try:
+            if shiboken6.isValid(self):
+                signal.emit(*args)
+        except RuntimeError:
+            log.debug("Result of background work dropped: the application is closing")
 
     # -- callbacks (GUI thread) --
     def _alive(self) -> bool:
