@@ -257,7 +257,7 @@ class MainWindow(QMainWindow):
         self.sync_action.triggered.connect(self.sync_now)
         tb.addAction(self.sync_action)
         self.settings_action = QAction(self.tr("Cài đặt…"), self)
-        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))  # the platform default is empty on Linux
         self.settings_action.triggered.connect(self.open_settings)
         tb.addAction(self.settings_action)
 
