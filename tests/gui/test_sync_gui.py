@@ -17,7 +17,7 @@ from kyso.demo.samples import generate_batch, generate_sample, server_pdf_factor
 from kyso.gui import worker
 from kyso.gui.documents import FolderSource
 from kyso.gui.syncsource import SyncSource
-from sync.conftest import PASSWORD, SIGNER_IDENTITIES, TOKEN_LABELS, LiveServer, MemoryKeyring
+from sync.conftest import PASSWORD, TOKEN_LABELS, MemoryKeyring, running_server
 
 from .conftest import answer_pin, wait_pin_dialog
 
@@ -35,12 +35,8 @@ def memory_keyring():
 
 @pytest.fixture
 def server(tmp_path, test_pki):
-    srv = LiveServer(tmp_path / "server", pdf_factory=server_pdf_factory)
-    srv.start()
-    for user, ident in SIGNER_IDENTITIES.items():
-        srv.client(user).register_certificate(test_pki.identities[ident].cert_der)
-    yield srv
-    srv.stop()
+    with running_server(tmp_path / "server", test_pki, pdf_factory=server_pdf_factory) as srv:
+        yield srv
 
 
 @pytest.fixture

@@ -8,6 +8,8 @@ refuses file-based backends (see kyso.sync.credentials).
 
 from __future__ import annotations
 
+import contextlib
+
 import socket
 import threading
 import time
@@ -110,14 +112,23 @@ class LiveServer:
         return c
 
 
+@contextlib.contextmanager
+def running_server(tmp: Path, test_pki, pdf_factory=None):
+    """The reference server, started, with the three signers' certificates registered."""
+    srv = LiveServer(tmp, pdf_factory=pdf_factory)
+    srv.start()
+    try:
+        for user, ident in SIGNER_IDENTITIES.items():
+            srv.client(user).register_certificate(test_pki.identities[ident].cert_der)
+        yield srv
+    finally:
+        srv.stop()
+
+
 @pytest.fixture
 def live_server(tmp_path, test_pki):
-    srv = LiveServer(tmp_path / "server")
-    srv.start()
-    for user, ident in SIGNER_IDENTITIES.items():
-        srv.client(user).register_certificate(test_pki.identities[ident].cert_der)
-    yield srv
-    srv.stop()
+    with running_server(tmp_path / "server", test_pki) as srv:
+        yield srv
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ def test_login_inbox_report_and_no_secret_on_disk(live_server, memory_keyring, k
     for f in kyso_home.rglob("*"):
         if f.is_file():
             data = f.read_bytes()
-            assert token.encode() not in data and f"Bearer".encode() not in data
+            assert token.encode() not in data and b"Bearer" not in data
 
 
 def test_expired_login_says_log_in_again(live_server, monkeypatch, capsys):
@@ -71,13 +71,9 @@ def test_three_users_carry_a_document_through_the_kyso_command(tmp_path, test_pk
 
     from kyso.demo.samples import server_pdf_factory
 
-    from .conftest import SIGNER_IDENTITIES, TOKEN_LABELS, LiveServer
+    from .conftest import TOKEN_LABELS, running_server
 
-    srv = LiveServer(tmp_path / "server", pdf_factory=server_pdf_factory)
-    srv.start()
-    try:
-        for user, ident in SIGNER_IDENTITIES.items():
-            srv.client(user).register_certificate(test_pki.identities[ident].cert_der)
+    with running_server(tmp_path / "server", test_pki, pdf_factory=server_pdf_factory) as srv:
         monkeypatch.setenv("KYSO_PIN", softhsm.user_pin)
         doc_id = None
         for user, role in (("chanhvp", "initial"), ("chutich", "leader"), ("vanthu", "agency")):
@@ -110,5 +106,3 @@ def test_three_users_carry_a_document_through_the_kyso_command(tmp_path, test_pk
         assert [s.modification for s in report.signatures] == ["form_filling", "form_filling", "none"]
         text = subprocess.run(["pdftotext", str(final), "-"], capture_output=True, text=True).stdout
         assert "607/UBND-VP" in text.replace(" ", "")   # the demo register's next number
-    finally:
-        srv.stop()
