@@ -342,6 +342,7 @@ class MainWindow(QMainWindow):
             self._sync_op = None
             self.sync_action.setEnabled(True)
             if source is not self.source:
+                self.sync_now()      # the source changed meanwhile: its first sync was skipped
                 return
             self.set_sync_status(status)
             self.reload_documents()
@@ -357,6 +358,8 @@ class MainWindow(QMainWindow):
             if source is self.source:
                 self.set_sync_status(source.status)
                 self.syncFinished.emit(source.status)
+            else:
+                self.sync_now()
 
         self._sync_op = run_in_background(source.sync, done, failed, parent=self)
 
