@@ -1,0 +1,280 @@
+"""``kyso demo`` with a display: the real desktop app, three roles, one switch.
+
+Everything lives in a private folder: the test PKI, three SoftHSM2 tokens
+(KYSO-DEMO-REVIEWER/LEADER/CLERK, PIN 123456) with their own SoftHSM2
+configuration, ``KYSO_HOME`` (settings, trust roots, the three users' stores),
+and the reference document server's database. The server runs on a free
+loopback port in a background thread with the demo seed and realistic Decree 30
+PDFs; the signers' certificates are registered for chanhvp, chutich and vanthu.
+
+The window gets a toolbar row of its own: a role switcher and a short hint.
+Switching gives the window that user's :class:`~kyso.gui.syncsource.SyncSource`
+(already logged in with the demo password) and selects that user's token.
+
+Never a real token: the only PKCS#11 module watched is SoftHSM2 with the
+demo's configuration. Server tokens stay in this process's memory (the
+demo does not write to the system keyring).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PIN = "123456"
+PASSWORD = "demo"
+BANNER = "Chế độ thử nghiệm — PIN: 123456. Chọn vai trò ở trên: ký nháy → ký số → cấp số."
+
+#: (server user, what the switcher shows, token label, test PKI identity)
+ROLES = (
+    ("chanhvp", "Lãnh đạo Văn phòng (ký nháy) — chanhvp", "KYSO-DEMO-REVIEWER", "reviewer"),
+    ("chutich", "Phó Chủ tịch (ký số) — chutich", "KYSO-DEMO-LEADER", "leader"),
+    ("vanthu", "Văn thư (cấp số, đóng dấu) — vanthu", "KYSO-DEMO-CLERK", "agency"),
+)
+
+log = logging.getLogger(__name__)
+
+
+def display_available(env=os.environ) -> bool:
+    """A GUI can open: an X11 or Wayland display, or a Qt platform chosen explicitly."""
+    return any(env.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
+def _memory_keyring():
+    """An in-memory keyring for this process: the demo's throwaway server
+    tokens never go to the person's real keyring."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class DemoMemoryKeyring(KeyringBackend):
+        priority = 1
+
+        def __init__(self):
+            super().__init__()
+            self._secrets: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service, username):
+            return self._secrets.get((service, username))
+
+        def set_password(self, service, username, password):
+            self._secrets[(service, username)] = password
+
+        def delete_password(self, service, username):
+            self._secrets.pop((service, username), None)
+
+    keyring.set_keyring(DemoMemoryKeyring())
+
+
+class DemoServer:
+    """The reference server (SQLite in the demo folder) in a uvicorn thread on loopback."""
+
+    def __init__(self, folder: Path, pdf_factory=None):
+        from kyso_server import demo
+        from kyso_server.app import create_app
+        from kyso_server.config import Settings
+
+        from .pki import free_loopback_port
+
+        folder.mkdir(parents=True, exist_ok=True)
+        self.settings = Settings(db_url=f"sqlite:///{folder / 'server.sqlite3'}", files_dir=folder / "files")
+        self.app = create_app(self.settings)
+        with self.app.state.ctx.sessions.begin() as session:
+            demo.seed(session, self.settings.files_dir, pdf_factory=pdf_factory)
+        self.port = free_loopback_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._server = None
+        self._thread = None
+
+    def start(self) -> None:
+        import uvicorn
+
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning",
+                                lifespan="off", access_log=False)
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, name="kyso-demo-server", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 15
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("the demo document server did not start")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+            self._thread.join(15)
+            self._server = None
+
+    def register(self, user: str, cert_der: bytes) -> None:
+        from kyso.sync.api import ServerClient
+
+        client = ServerClient(self.url)
+        client.login(user, PASSWORD)
+        client.register_certificate(cert_der)
+
+
+@dataclass
+class GuiDemo:
+    """The built demo: the window, its role switcher, the server and the users' sources."""
+
+    work: Path
+    server: DemoServer
+    window: object                      # kyso.gui.mainwindow.MainWindow
+    switcher: object                    # QComboBox
+    banner: object                      # QLabel
+    module_path: Path
+    sources: dict = field(default_factory=dict)   # user -> SyncSource
+    wanted_token: str | None = None
+
+    @property
+    def users(self) -> list[str]:
+        return [r[0] for r in ROLES]
+
+    def switch(self, user: str) -> None:
+        """Act as ``user``: their documents and their token."""
+        i = self.users.index(user)
+        if self.switcher.currentIndex() != i:
+            self.switcher.setCurrentIndex(i)      # comes back here through the signal
+            return
+        _, _, label, _ = ROLES[i]
+        self.wanted_token = label
+        w = self.window
+        if w.source is not self.sources[user]:
+            w.set_source(self.sources[user])
+        self._choose_wanted_token()
+        w.statusBar().showMessage(f"Đang làm việc với vai trò: {ROLES[i][1]}", 6000)
+
+    def _choose_wanted_token(self, *_args) -> None:
+        if self.wanted_token is None:
+            return
+        try:
+            self.window.choose_token(self.wanted_token)
+        except LookupError:
+            pass          # the token watcher has not listed it yet: chosen when it does
+
+    def close(self) -> None:
+        try:
+            self.window.close()
+        finally:
+            for src in self.sources.values():
+                try:
+                    src.close()
+                except Exception:  # noqa: BLE001 - closing anyway
+                    log.exception("closing the store of %s", src.username)
+            self.server.stop()
+
+
+def _add_demo_controls(demo: GuiDemo) -> None:
+    """A toolbar row of the demo's own above the window's actions: the switcher and the hint."""
+    from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QToolBar
+
+    w = demo.window
+    bar = QToolBar("Chế độ thử nghiệm", w)
+    bar.setObjectName("demo")
+    bar.setMovable(False)
+    bar.addWidget(QLabel(" Vai trò: "))
+    combo = QComboBox()
+    for _, text, _, _ in ROLES:
+        combo.addItem(text)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    bar.addWidget(combo)
+    banner = QLabel(BANNER)
+    banner.setObjectName("demoBanner")
+    banner.setStyleSheet("QLabel#demoBanner { background: #fff3cd; color: #6b4e00; border: 1px solid #e0c36a;"
+                         " border-radius: 3px; padding: 3px 8px; margin-left: 10px; font-weight: bold; }")
+    banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+    bar.addWidget(banner)
+    actions_bar = w.findChild(QToolBar, "roles")
+    if actions_bar is not None:
+        w.insertToolBar(actions_bar, bar)
+        w.insertToolBarBreak(actions_bar)
+    else:
+        w.addToolBar(bar)
+    demo.switcher, demo.banner = combo, banner
+    combo.currentIndexChanged.connect(lambda i: demo.switch(ROLES[i][0]))
+
+
+def build_gui_demo(work: Path, *, sync_interval_s: float = 30) -> GuiDemo:
+    """Build everything in ``work`` and return the demo with its window shown
+    as the first role (the event loop is the caller's)."""
+    work = Path(work).resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    # Before anything loads SoftHSM2 or reads settings: the demo's own of both.
+    os.environ["SOFTHSM2_CONF"] = str(work / "softhsm" / "softhsm2.conf")
+    os.environ["KYSO_HOME"] = str(work / "home")
+
+    from kyso.core import paths, settings
+
+    from .pki import build_test_pki
+    from .samples import server_pdf_factory
+    from .softhsm import create_softhsm_tokens
+
+    pki = build_test_pki(work / "pki")
+    hsm = create_softhsm_tokens(
+        work / "softhsm", {label: [pki.identities[ident]] for _, _, label, ident in ROLES},
+        user_pin=PIN, so_pin="12345678", ca_certs=[pki.intermediate_cert_der])
+    os.environ.update(hsm.env)
+
+    trust = paths.config_dir() / "trust"
+    trust.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(pki.root_cert_path, trust / ("kyso-demo-root" + Path(pki.root_cert_path).suffix))
+
+    server = DemoServer(work / "server", pdf_factory=server_pdf_factory)
+    server.start()
+    try:
+        for user, _, _, ident in ROLES:
+            server.register(user, pki.identities[ident].cert_der)
+        # settings on disk: the first-run assistant stays away
+        settings.save(settings.Settings(server_url=server.url, username=ROLES[0][0],
+                                        pkcs11_module=str(hsm.module_path)))
+
+        _memory_keyring()
+        from kyso.gui.syncsource import SyncSource
+
+        sources = {}
+        for user, _, _, _ in ROLES:
+            src = SyncSource(server.url, user, paths.data_dir() / f"store-{user}", timeout=(2.0, 20.0))
+            src.login(PASSWORD)
+            sources[user] = src
+
+        from kyso.gui.app import make_application, trust_roots_from_config
+        from kyso.gui.mainwindow import MainWindow
+
+        make_application()
+        window = MainWindow(None, modules=[str(hsm.module_path)], trust_roots=trust_roots_from_config(),
+                            sync_interval_s=sync_interval_s)
+        window.setWindowTitle("Kyso — chế độ thử nghiệm")
+        demo = GuiDemo(work, server, window, None, None, hsm.module_path, sources)
+        _add_demo_controls(demo)
+        if window.watcher is not None:
+            # after the window's own slot: the token list is current when this runs
+            window.watcher.tokensChanged.connect(demo._choose_wanted_token)
+        demo.switch(ROLES[0][0])
+        window.show()
+        return demo
+    except BaseException:
+        server.stop()
+        raise
+
+
+def run_gui_demo(work: Path, keep: bool) -> int:
+    """Open the app on the demo; on exit stop the server and remove ``work`` unless ``keep``."""
+    demo = None
+    try:
+        print("Đang chuẩn bị chế độ thử nghiệm (PKI, token mềm, máy chủ văn bản)…", flush=True)
+        demo = build_gui_demo(work)
+        from PySide6.QtWidgets import QApplication
+
+        return QApplication.instance().exec()
+    finally:
+        if demo is not None:
+            demo.close()
+        if keep:
+            print(f"Các tệp demo được giữ lại ở {work}.", flush=True)
+        else:
+            shutil.rmtree(work, ignore_errors=True)

@@ -1,0 +1,39 @@
+"""``kyso demo`` with a display: the real app, a role switcher, the demo's own
+server and SoftHSM2 tokens. Runs demo_gui_check.py in a fresh interpreter
+(SoftHSM2 reads its configuration once per process; see that file)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from kyso.demo.gui import BANNER, ROLES
+
+CHECK = Path(__file__).with_name("demo_gui_check.py")
+
+
+def test_role_switcher_swaps_sources_and_tokens(tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("SOFTHSM2_CONF", None)       # the demo sets its own
+    env.pop("KYSO_HOME", None)
+    proc = subprocess.run([sys.executable, str(CHECK), str(tmp_path / "demo")], env=env,
+                          capture_output=True, text=True, timeout=300)
+    line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("DEMO-RESULT ")), None)
+    assert proc.returncode == 0 and line, proc.stdout[-3000:] + proc.stderr[-3000:]
+    seen = json.loads(line.removeprefix("DEMO-RESULT "))
+
+    assert seen["banner"] and "PIN: 123456" in BANNER
+    assert seen["items"] == [text for _, text, _, _ in ROLES]
+    for user, _, label, _ in ROLES:
+        mine = seen["users"][user]
+        assert mine["source_user"] == user and mine["token"] == label, mine
+        assert mine["synced"] and mine["online"], mine      # logged in without a dialog
+    reviewer = seen["users"]["chanhvp"]
+    # the submitted plan waits for the office leader's initial (ký nháy)
+    assert reviewer["waiting_initial"] == 1, reviewer
+    assert any(subject.startswith("Kế hoạch") and action == "initial" for subject, action in reviewer["rows"])
+    assert seen["users"]["chutich"]["waiting_initial"] == 0
+    assert seen["back_to_reviewer"]
