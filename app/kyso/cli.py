@@ -490,6 +490,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     dm = sub.add_parser("demo", help="chạy thử với token mềm / run the demo with a software token")
     dm.add_argument("--keep", metavar="DIR", help="giữ lại tệp demo ở đây / keep demo files here")
+    dm.add_argument("--cli", action="store_true",
+                    help="chạy trên dòng lệnh dù có màn hình / command-line walkthrough even with a display")
     dm.set_defaults(func=lambda a: __import__("kyso.demo.run", fromlist=["main"]).main(a))
     return p
 

@@ -8,6 +8,10 @@ initial, the leader's signature, the clerk's number, date and agency seal —
 verifies the result, and renders the signed page to PNG.
 
 Everything is removed at the end unless ``--keep DIR`` is given.
+
+With a display (DISPLAY, WAYLAND_DISPLAY or QT_QPA_PLATFORM set) ``kyso demo``
+opens the desktop app instead (:mod:`kyso.demo.gui`); ``--cli`` keeps this
+command-line walkthrough.
 """
 
 from __future__ import annotations
@@ -82,6 +86,13 @@ def main(args) -> int:
     keep = Path(args.keep).resolve() if getattr(args, "keep", None) else None
     work = keep or Path(tempfile.mkdtemp(prefix="kyso-demo-"))
     work.mkdir(parents=True, exist_ok=True)
+    from .gui import display_available
+
+    if not getattr(args, "cli", False) and display_available():
+        # the desktop app with a role switcher (kyso.demo.gui); it cleans up itself
+        from .gui import run_gui_demo
+
+        return run_gui_demo(work, keep=keep is not None)
     try:
         final = run_demo(work)
         if keep:
@@ -96,4 +107,4 @@ def main(args) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(type("A", (), {"keep": sys.argv[1] if len(sys.argv) > 1 else None})()))
+    sys.exit(main(type("A", (), {"keep": sys.argv[1] if len(sys.argv) > 1 else None, "cli": True})()))
