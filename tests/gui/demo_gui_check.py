@@ -68,8 +68,12 @@ def main(argv: list[str]) -> int:
                 row = next((r for r in rows if r.action == INITIAL), None)
                 if row is not None:
                     w.select_rows([row.doc_id])
-                    wait_until(app, lambda: w.view.page_count() > 0 if hasattr(w.view, "page_count") else True, 10)
+                    wait_until(app, lambda: w.view.page_count > 0, 10)
                     wait_until(app, lambda: False, 3)     # let the page and the verdicts draw
+                    if not w.selected_rows():              # a late reload may have reset the list
+                        w.select_rows([row.doc_id])
+                        wait_until(app, lambda: False, 1)
+                    seen["initial_enabled"] = w.role_actions[INITIAL].isEnabled()
                 shot.parent.mkdir(parents=True, exist_ok=True)
                 w.grab().save(str(shot))
         demo.switcher.setCurrentIndex(0)
