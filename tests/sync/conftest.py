@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import contextlib
 
-import socket
-import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from kyso.core import tokens
 from kyso.sync.api import ServerClient
+from kyso.sync.credentials import MemoryKeyring
+from kyso_server.embedded import EmbeddedServer
 from kyso.sync.outbox import RetryPolicy
 
 PASSWORD = "demo"
@@ -29,25 +27,6 @@ PASSWORD = "demo"
 SIGNER_IDENTITIES = {"chanhvp": "reviewer", "chutich": "leader", "vanthu": "agency"}
 TOKEN_LABELS = {"chanhvp": "KYSO-REVIEWER", "chutich": "KYSO-LEADER", "vanthu": "KYSO-CLERK"}
 FAST_RETRY = RetryPolicy(tries=5, base=0.01, cap=0.05)
-
-
-class MemoryKeyring(KeyringBackend):
-    """Test-only keyring: secrets live in this dict, never on disk."""
-
-    priority = 1
-
-    def __init__(self):
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.secrets.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.secrets.pop((service, username), None)
 
 
 @pytest.fixture(autouse=True)
@@ -59,52 +38,14 @@ def memory_keyring():
     keyring.set_keyring(previous)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class LiveServer:
+class LiveServer(EmbeddedServer):
     """The reference server in a uvicorn thread; stop() and start() keep its data."""
 
     def __init__(self, tmp: Path, pdf_factory=None):
         from argon2 import PasswordHasher
 
-        from kyso_server import demo
-        from kyso_server.app import create_app
-        from kyso_server.config import Settings
-
-        tmp.mkdir(parents=True, exist_ok=True)
-        self.settings = Settings(db_url=f"sqlite:///{tmp / 'server.sqlite3'}", files_dir=tmp / "files")
-        self.app = create_app(self.settings)
         cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
-        with self.app.state.ctx.sessions.begin() as session:
-            demo.seed(session, self.settings.files_dir, pdf_factory=pdf_factory, password_hash=cheap)
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._server = None
-        self._thread = None
-
-    def start(self) -> None:
-        import uvicorn
-
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning",
-                                lifespan="off", access_log=False)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 15
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-            self._thread.join(15)
-            self._server = None
+        super().__init__(tmp, pdf_factory=pdf_factory, password_hash=cheap)
 
     def client(self, user: str, base_url: str | None = None) -> ServerClient:
         c = ServerClient(base_url or self.url, timeout=(2.0, 20.0), upload_timeout=(2.0, 30.0))

@@ -21,10 +21,13 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import keyring
+from kyso_server.embedded import EmbeddedServer
+
+from kyso.sync.credentials import MemoryKeyring
 
 PIN = "123456"
 PASSWORD = "demo"
@@ -45,70 +48,8 @@ def display_available(env=os.environ) -> bool:
     return any(env.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
 
 
-def _memory_keyring():
-    """An in-memory keyring for this process: the demo's throwaway server
-    tokens never go to the person's real keyring."""
-    import keyring
-    from keyring.backend import KeyringBackend
-
-    class DemoMemoryKeyring(KeyringBackend):
-        priority = 1
-
-        def __init__(self):
-            super().__init__()
-            self._secrets: dict[tuple[str, str], str] = {}
-
-        def get_password(self, service, username):
-            return self._secrets.get((service, username))
-
-        def set_password(self, service, username, password):
-            self._secrets[(service, username)] = password
-
-        def delete_password(self, service, username):
-            self._secrets.pop((service, username), None)
-
-    keyring.set_keyring(DemoMemoryKeyring())
-
-
-class DemoServer:
-    """The reference server (SQLite in the demo folder) in a uvicorn thread on loopback."""
-
-    def __init__(self, folder: Path, pdf_factory=None):
-        from kyso_server import demo
-        from kyso_server.app import create_app
-        from kyso_server.config import Settings
-
-        from .pki import free_loopback_port
-
-        folder.mkdir(parents=True, exist_ok=True)
-        self.settings = Settings(db_url=f"sqlite:///{folder / 'server.sqlite3'}", files_dir=folder / "files")
-        self.app = create_app(self.settings)
-        with self.app.state.ctx.sessions.begin() as session:
-            demo.seed(session, self.settings.files_dir, pdf_factory=pdf_factory)
-        self.port = free_loopback_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._server = None
-        self._thread = None
-
-    def start(self) -> None:
-        import uvicorn
-
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning",
-                                lifespan="off", access_log=False)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="kyso-demo-server", daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 15
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the demo document server did not start")
-            time.sleep(0.02)
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-            self._thread.join(15)
-            self._server = None
+class DemoServer(EmbeddedServer):
+    """The reference server in the demo folder, in a thread on loopback."""
 
     def register(self, user: str, cert_der: bytes) -> None:
         from kyso.sync.api import ServerClient
@@ -233,7 +174,8 @@ def build_gui_demo(work: Path, *, sync_interval_s: float = 30) -> GuiDemo:
         settings.save(settings.Settings(server_url=server.url, username=ROLES[0][0],
                                         pkcs11_module=str(hsm.module_path)))
 
-        _memory_keyring()
+        # The demo's throwaway server tokens never reach the person's real keyring.
+        keyring.set_keyring(MemoryKeyring())
         from kyso.gui.syncsource import SyncSource
 
         sources = {}

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import logging
 
+from keyring.backend import KeyringBackend
+
 log = logging.getLogger(__name__)
 
 SERVICE = "kyso"
@@ -117,3 +119,26 @@ def delete_token(server_url: str, username: str) -> None:
         backend.delete_password(SERVICE, key)
     except Exception:  # noqa: BLE001 - absent already
         pass
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring whose secrets live in this process only (a dict, never a file).
+
+    For throwaway sessions that must not touch the person's real keyring: the
+    demo's server logins, and the tests.
+    """
+
+    priority = 1
+
+    def __init__(self):
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self.secrets.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.secrets.pop((service, username), None)
