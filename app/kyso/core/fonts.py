@@ -184,9 +184,6 @@ class FontProgram:
             clusters=tuple(i.cluster for i in infos),
         )
 
-    def text_width(self, text: str, size: float) -> float:
-        return self.shape(text).width_units * size / self.units_per_em
-
     def subset(self, gids: frozenset[int]) -> Subset:
         """A subset holding ``gids`` (plus digits and punctuation), cached."""
         key = frozenset(gids) | self._base_gids

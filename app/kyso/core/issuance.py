@@ -200,8 +200,3 @@ def _page_index_of(doc: PdfInput, field) -> int:
             if doc.page_ref(i).idnum == target.idnum:
                 return i
     return 0
-
-
-def read_issuance_values(doc: PdfInput) -> dict[str, str]:
-    """The values already written (empty strings for blank fields)."""
-    return {name: str(ref.get_object().get("/V", "")) for name, ref in existing_fields(doc).items()}

@@ -173,11 +173,6 @@ def encode_image(path: Path) -> EncodedImage:
     return _encode_image(str(path), st.st_mtime_ns, st.st_size)
 
 
-def image_aspect(path: Path) -> float:
-    img = encode_image(path)
-    return img.width / img.height
-
-
 # -- rendering -------------------------------------------------------------
 
 

@@ -499,14 +499,6 @@ def load_module(info: ModuleInfo | str | Path) -> Pkcs11Module:
         return module
 
 
-def list_tokens(modules: Iterable[ModuleInfo | str | Path]) -> list[TokenInfo]:
-    """Every token present in the given modules."""
-    found = []
-    for m in modules:
-        found.extend(load_module(m).tokens())
-    return found
-
-
 # -- sessions ------------------------------------------------------------------
 
 
