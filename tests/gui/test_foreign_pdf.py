@@ -1,0 +1,188 @@
+"""A PDF signed by another tool, dropped on the window, shows correct verdicts.
+
+The fixtures are signed with plain pyHanko (``signers.sign_pdf`` with a PEM
+key and certificate: no Kyso code, no token, no Kyso stamp), then:
+
+- one signature by the test PKI's leader, whose root the window trusts;
+- the same file with a second signature by a self-signed certificate
+  (intact, but nobody vouches for the signer);
+- the first file with one byte of its signed range changed (the signing time
+  in the signature dictionary), so its digest no longer matches.
+
+Each is dropped on the window's page view the way a file manager drops it (a
+drag-enter, then a drop carrying a ``file://`` URL), and the signatures panel
+must show one line per signature with the right verdict and reason.
+With ``KYSO_SCREENSHOTS=DIR`` the window showing the second case is saved there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from kyso.core import messages
+from kyso.demo.samples import generate_sample
+
+
+def _pyhanko_sign(src: Path, dst: Path, key: Path, cert: Path, chain: tuple[Path, ...], field: str) -> None:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+
+    signer = signers.SimpleSigner.load(str(key), str(cert), ca_chain_files=tuple(str(c) for c in chain))
+    with src.open("rb") as inf, dst.open("wb") as out:
+        writer = IncrementalPdfFileWriter(inf)
+        signers.sign_pdf(writer, signers.PdfSignatureMetadata(field_name=field, reason="Ký bằng công cụ khác"),
+                         signer=signer, output=out)
+
+
+def _self_signed(folder: Path) -> tuple[Path, Path]:
+    """A throwaway self-signed certificate and its key, as PEM files."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Người ký ngoài hệ thống"),
+                      x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=365))
+            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
+                                         data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                                         crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+            .sign(key, hashes.SHA256()))
+    key_path, cert_path = folder / "outsider-key.pem", folder / "outsider-cert.pem"
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return key_path, cert_path
+
+
+@pytest.fixture(scope="module")
+def foreign_pdfs(test_pki, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("foreign")
+    plain = folder / "plain.pdf"
+    generate_sample("cong_van", plain)
+    leader = test_pki.identities["leader"]
+
+    signed = folder / "ky-bang-pyhanko.pdf"
+    _pyhanko_sign(plain, signed, leader.key_path, leader.cert_path, (test_pki.intermediate_cert_path,),
+                  "ChuKyLanhDao")
+
+    key, cert = _self_signed(folder)
+    outsider = folder / "them-chu-ky-ngoai.pdf"
+    _pyhanko_sign(signed, outsider, key, cert, (), "ChuKyNgoai")
+
+    data = bytearray(signed.read_bytes())
+    # a digit of the signing year in the signature dictionary's /M (D:YYYY…), ':' may be written \\072
+    pos = re.search(rb"/M \(D(?::|\\072)\d{4}", data).end() - 1
+    data[pos] = ord("1") if data[pos] != ord("1") else ord("2")
+    tampered = folder / "bi-sua.pdf"
+    tampered.write_bytes(bytes(data))
+    return {"signed": signed, "outsider": outsider, "tampered": tampered}
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def window(qtbot, trust_roots):
+    from kyso.gui.mainwindow import MainWindow
+
+    w = MainWindow(None, trust_roots=trust_roots, watch_tokens=False)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.close()
+    from kyso.gui import worker
+    qtbot.waitUntil(lambda: worker.running() == 0, timeout=30000)
+
+
+def drop_file(qtbot, window, path: Path):
+    """Drag ``path`` over the page view and drop it, as a file manager does."""
+    target = window.view
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    centre = target.rect().center()
+    enter = QDragEnterEvent(QPointF(centre), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(target, enter)
+    assert enter.isAccepted(), "the window refused to take a PDF"
+    with qtbot.waitSignal(window.signatures.loaded, timeout=30000) as loaded:
+        drop = QDropEvent(QPointF(centre), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                          Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(target, drop)
+    assert drop.isAccepted()
+    assert window.current_path == path
+    return loaded.args[0]
+
+
+def _tops(panel) -> list[str]:
+    return [panel.tree.topLevelItem(i).text(1) for i in range(panel.tree.topLevelItemCount())]
+
+
+def test_pyhanko_signature_by_a_trusted_signer_is_valid(qtbot, window, foreign_pdfs, test_pki):
+    before = _digest(foreign_pdfs["signed"])
+    report = drop_file(qtbot, window, foreign_pdfs["signed"])
+
+    panel = window.signatures
+    assert [s.field for s in report.signatures] == ["ChuKyLanhDao"]
+    assert report.valid
+    assert panel.summary.text() == "✔ Tất cả 1 chữ ký hợp lệ."
+    assert _tops(panel) == ["Hợp lệ"]
+    top = panel.tree.topLevelItem(0).text(0)
+    assert top.startswith("✔ ") and test_pki.identities["leader"].common_name in top
+    lines = panel.signature_texts()
+    assert "Phạm vi ký: toàn bộ văn bản" in lines
+    assert "Sau khi ký: Không có thay đổi sau khi ký" in lines
+    assert not any(line.startswith("Lý do:") for line in lines)
+    # the page itself is shown too, and looking changed nothing
+    qtbot.waitUntil(lambda: window.view.page_count == 1, timeout=15000)
+    assert _digest(foreign_pdfs["signed"]) == before
+
+
+def test_second_signature_by_an_unknown_signer_is_untrusted(qtbot, window, foreign_pdfs):
+    report = drop_file(qtbot, window, foreign_pdfs["outsider"])
+
+    first, second = report.signatures
+    assert first.field == "ChuKyLanhDao" and second.field == "ChuKyNgoai"
+    # the first signature covers its revision; the later signature is an allowed change
+    assert first.valid and first.coverage == "entire_revision" and first.modification == "form_filling"
+    assert not second.valid and second.intact and second.crypto_valid
+    assert second.problems == ("verify.untrusted",)
+
+    panel = window.signatures
+    assert panel.summary.text() == "✘ 1/2 chữ ký không hợp lệ."
+    assert _tops(panel) == ["Hợp lệ", "Không hợp lệ"]
+    assert panel.tree.topLevelItem(1).text(0) == "✘ Người ký ngoài hệ thống"
+    assert f"Lý do: {messages.tr('verify.untrusted', lang='vi')}" in panel.signature_texts()
+    if os.environ.get("KYSO_SCREENSHOTS"):          # docs/screenshots/foreign-pdf-verdicts.png
+        qtbot.waitUntil(lambda: window.view.page_count == 1, timeout=15000)
+        qtbot.wait(300)
+        window.grab().save(str(Path(os.environ["KYSO_SCREENSHOTS"]) / "foreign-pdf-verdicts.png"))
+
+
+def test_tampered_signed_range_is_invalid(qtbot, window, foreign_pdfs):
+    before = _digest(foreign_pdfs["tampered"])
+    report = drop_file(qtbot, window, foreign_pdfs["tampered"])
+
+    (sig,) = report.signatures
+    assert not sig.valid and not sig.intact
+    assert "verify.not_intact" in sig.problems
+    panel = window.signatures
+    assert panel.summary.text() == "✘ 1/1 chữ ký không hợp lệ."
+    assert _tops(panel) == ["Không hợp lệ"]
+    assert f"Lý do: {messages.tr('verify.not_intact', lang='vi')}" in panel.signature_texts()
+    assert _digest(foreign_pdfs["tampered"]) == before
