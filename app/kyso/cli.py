@@ -22,7 +22,6 @@ import argparse
 import getpass
 import json
 import logging
-import logging.handlers
 import os
 import sys
 from pathlib import Path
@@ -37,23 +36,9 @@ EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_DOCUMENT, EXIT_TOKEN, EXIT_VERIFY, EXIT
 
 
 def setup_logging(verbose: bool = False) -> None:
-    from .core import paths
+    from .core.logs import setup_logging as setup
 
-    root = logging.getLogger()
-    root.setLevel(logging.DEBUG)
-    try:
-        folder = paths.log_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        fh = logging.handlers.RotatingFileHandler(folder / "kyso.log", maxBytes=2_000_000,
-                                                  backupCount=3, encoding="utf-8")
-        fh.setLevel(logging.INFO)
-        fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        root.addHandler(fh)
-    except OSError:
-        pass
-    err = logging.StreamHandler(sys.stderr)
-    err.setLevel(logging.DEBUG if verbose else logging.CRITICAL)
-    root.addHandler(err)
+    setup("kyso.log", logging.DEBUG if verbose else logging.CRITICAL)
 
 
 def _print_json(data) -> None:

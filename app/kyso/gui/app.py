@@ -73,7 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if bool(args.server) != bool(args.user):
         parser.error("--server và --user phải đi cùng nhau")
-    logging.basicConfig(level=logging.INFO)
+    from ..core.logs import setup_logging
+
+    setup_logging("kyso-app.log", logging.WARNING)
 
     app = make_application([sys.argv[0]])
     from ..core import settings
