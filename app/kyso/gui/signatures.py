@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import (QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QHeaderView, QLabel, QStyledItemDelegate, QStyleOptionViewItem,
+                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from typing import TYPE_CHECKING
 
@@ -23,9 +23,11 @@ if TYPE_CHECKING:   # imported when first used, in the background (pyHanko is sl
 
 
 def format_time(when) -> str:
-    from ..core.signing import format_time as fmt
+    """dd/mm/yyyy hh:mm:ss in Vietnam time, as officials write dates (the
+    offset is said once, not as ISO's ``+07:00``)."""
+    from ..core.signing import VIETNAM_TZ
 
-    return fmt(when)
+    return when.astimezone(VIETNAM_TZ).strftime("%d/%m/%Y %H:%M:%S") + " (GMT+7)"
 
 GREEN = QColor("#1b7f2a")
 RED = QColor("#c62828")
@@ -70,6 +72,29 @@ def modification_text(mod: str) -> str:
     }.get(mod, mod)
 
 
+class WrappingDelegate(QStyledItemDelegate):
+    """Row heights for wrapped text: Qt's tree asks for a size hint without the
+    column's width, so a long value (a signer's full subject, a reason) was cut
+    to its first line. Here the hint is computed at the column's real width."""
+
+    def __init__(self, view: QTreeWidget):
+        super().__init__(view)
+        self.view = view
+        view.header().sectionResized.connect(lambda *_a: view.scheduleDelayedItemsLayout())
+
+    def sizeHint(self, option, index):  # noqa: N802
+        width = self.view.columnWidth(index.column())
+        if index.column() == 0:
+            depth, parent = 0, index.parent()
+            while parent.isValid():
+                depth, parent = depth + 1, parent.parent()
+            width -= self.view.indentation() * (depth + int(self.view.rootIsDecorated()))
+        opt = QStyleOptionViewItem(option)
+        opt.rect = QRect(0, 0, max(width, 24), 100_000)
+        opt.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
+        return super().sizeHint(opt, index)
+
+
 class SignaturePanel(QWidget):
     """Lists each signature (✔/✘, signer, time, coverage, changes, reasons)."""
 
@@ -92,13 +117,13 @@ class SignaturePanel(QWidget):
         self.tree.setColumnCount(2)
         self.tree.setHeaderLabels([self.tr("Chữ ký"), self.tr("Chi tiết")])
         # Both columns share the panel's width: a long signer name (an agency's
-        # full name) must not push the details out of sight; it elides instead.
+        # full name) must not push the details out of sight; it wraps instead.
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.tree.setWordWrap(True)
         self.tree.setUniformRowHeights(False)
         self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.tree.setItemDelegate(WrappingDelegate(self.tree))
         self.tree.setAccessibleName(self.tr("Danh sách chữ ký"))
 
         self.meta = QTreeWidget()
@@ -106,6 +131,9 @@ class SignaturePanel(QWidget):
         self.meta.setHeaderLabels([self.tr("Thông tin văn bản"), self.tr("Giá trị")])
         self.meta.setRootIsDecorated(False)
         self.meta.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.meta.setWordWrap(True)
+        self.meta.setUniformRowHeights(False)
+        self.meta.setItemDelegate(WrappingDelegate(self.meta))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
