@@ -11,6 +11,7 @@ PACKAGES=(
   softhsm2 opensc                   # software token for the demo and tests (+ pkcs11-tool)
   opencryptoki                      # a second real PKCS#11 token that counts wrong PINs
   poppler-utils qpdf                # pdfsig, pdftotext, pdftoppm, qpdf: independent checks
+  libnss3-tools openssl             # certutil, vfychain: NSS judges the signers' chains in the tests
   fonts-croscore                    # Tinos for the GUI (the stamp font is bundled)
   postgresql                        # the server test suite also runs on PostgreSQL
   libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3  # Qt offscreen

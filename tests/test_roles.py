@@ -23,6 +23,8 @@ from kyso.core.appearance import AgencySealStyle
 from kyso.core.geometry import page_geometry
 from kyso.demo.samples import generate_sample
 
+from support.nss import nss_chain_check
+
 FIXTURES = Path(__file__).parent / "fixtures"
 NUMBER, DATE = "417", "2026-11-20"
 
@@ -135,6 +137,9 @@ def test_three_signatures_number_and_date(kind, pages, variant, run_kyso, sofths
     sig = subprocess.run(["pdfsig", str(final)], capture_output=True, text=True).stdout
     assert sig.count("Signature is Valid") == 3, sig
     assert subprocess.run(["qpdf", "--check", str(final)], capture_output=True).returncode == 0
+    # NSS builds each signer's chain from what the signature carries, up to the test root
+    for line in nss_chain_check(final, test_pki.root_cert_path, tmp_path / "nss"):
+        assert line.endswith("Chain is good!"), line
 
     # 2. kyso verify: trusted, and nothing worse than form filling after each signature.
     r = run_kyso("verify", final, "--trust", test_pki.root_cert_path, "--json")
