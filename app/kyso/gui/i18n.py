@@ -7,8 +7,11 @@ without the setup step has no ``.qm`` yet: then it is compiled here, once, into
 the cache folder. The core's own sentences (errors, results) follow the same
 choice through :func:`kyso.core.messages.set_language`.
 
-Install the translator *before* creating widgets: texts are translated when a
-widget sets them, so a language change takes effect on the next start.
+A language can change while the app runs: installing (or removing) a
+translator makes Qt send ``QEvent.LanguageChange`` to every widget, and each
+window and dialog of Kyso sets its texts again in ``retranslate_ui()`` (called
+from ``changeEvent``), including the texts computed from its state. Item
+models get no such event: their owner's ``retranslate_ui`` tells them.
 """
 
 from __future__ import annotations
