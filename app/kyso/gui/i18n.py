@@ -138,6 +138,21 @@ def install_translator(app, language: str | None) -> list[QTranslator]:
     return installed
 
 
+def named_buttons(box):
+    """Add an OK and a Cancel button to the ``QDialogButtonBox`` ``box`` whose
+    texts the dialog sets itself; returns ``(ok, cancel)``.
+
+    A *standard* button (``StandardButton.Ok``) gets Qt's own text back on every
+    LanguageChange, after the dialog's ``retranslate_ui`` named it ("Ký" would
+    become "OK"); a button added with a role keeps the dialog's text.
+    """
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    ok = box.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+    cancel = box.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
+    return ok, cancel
+
+
 def remove_translators(app=None) -> None:
     app = app or QCoreApplication.instance()
     while _installed:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ..core.signing import Placement
     from ..core.tokens import TokenInfo
 from .batch import ROLE_VERBS, BatchDialog
+from .i18n import named_buttons
 from .documents import (ATTACHMENT, COPY, INITIAL, ISSUE, QUICK_FILTERS, ROW_ROLE, SIGN,
                         DocumentFilterProxy, DocumentRow, DocumentSource, DocumentTableModel,
                         search_texts)
@@ -65,7 +66,8 @@ class LoginDialog(QDialog):
         self.error_label.setStyleSheet("color: #c62828; font-weight: bold;")
         self.error_label.setVisible(bool(error))
         form.addRow(self.error_label)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox()
+        self.ok_button, self.cancel_button = named_buttons(self.buttons)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
@@ -76,8 +78,8 @@ class LoginDialog(QDialog):
         self.server_caption.setText(self.tr("Máy chủ:"))
         self.user_caption.setText(self.tr("Tên đăng nhập:"))
         self.password_caption.setText(self.tr("Mật khẩu:"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Đăng nhập"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Làm việc ngoại tuyến"))
+        self.ok_button.setText(self.tr("Đăng nhập"))
+        self.cancel_button.setText(self.tr("Làm việc ngoại tuyến"))
 
     def changeEvent(self, event) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
@@ -118,7 +120,8 @@ class IssueDialog(QDialog):
         elif reserve_error:
             self.note.setStyleSheet("color: #b26a00;")
         form.addRow(self.note)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox()
+        self.ok_button, self.cancel_button = named_buttons(self.buttons)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
@@ -145,8 +148,8 @@ class IssueDialog(QDialog):
             self.note.setText(self.tr("Để trống số nếu chỉ đóng dấu.") if self.count == 1 else
                               self.tr("Đóng dấu %1 văn bản: mỗi văn bản cần số riêng, nên ở đây chỉ đóng dấu;\n"
                                       "hãy cấp số từng văn bản một.").replace("%1", str(self.count)))
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Đồng ý"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Hủy"))
+        self.ok_button.setText(self.tr("Đồng ý"))
+        self.cancel_button.setText(self.tr("Hủy"))
 
     def changeEvent(self, event) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
@@ -351,6 +354,7 @@ class MainWindow(QMainWindow):
         self.sync_action.setToolTip(self.tr("Gửi văn bản đã ký và nhận văn bản mới (F9)"))
         self.settings_action.setText(self.tr("Cài đặt…"))
         self.model.retranslate()
+        self._fit_headers()
         if self._tokens_known:
             self._token_chosen()            # the token and certificate labels, then the actions
         else:
@@ -365,6 +369,16 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
         super().changeEvent(event)
+
+    def _fit_headers(self) -> None:
+        """Widen a column whose header (now in another language) no longer fits;
+        widths the person chose are kept otherwise, and the subject stays capped."""
+        if not self.model.rowCount():
+            return
+        hh = self.table.horizontalHeader()
+        for c in range(self.model.columnCount()):
+            if c != 1:
+                self.table.setColumnWidth(c, max(self.table.columnWidth(c), hh.sectionSizeHint(c)))
 
     def _update_title(self) -> None:
         if self.current_path is not None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, Q
 
 from ..core import messages
 from ..core.tokens import CertificateInfo, PinStatus, TokenInfo
+from .i18n import named_buttons
 
 PIN_HINTS = (Qt.InputMethodHint.ImhHiddenText | Qt.InputMethodHint.ImhSensitiveData
              | Qt.InputMethodHint.ImhNoPredictiveText | Qt.InputMethodHint.ImhNoAutoUppercase)
@@ -157,9 +158,8 @@ class PinDialog(QDialog):
         self.pad_label.setStyleSheet("font-weight: bold;")
         layout.addWidget(self.pad_label)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.buttons = QDialogButtonBox()
+        self.ok_button, self.cancel_button = named_buttons(self.buttons)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -179,7 +179,7 @@ class PinDialog(QDialog):
         self.pin_edit.setPlaceholderText(self.tr("Mã PIN"))
         self.pad_label.setText(self.tr(PIN_PAD_TEXT))
         self.ok_button.setText(self.tr("Ký"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Hủy"))
+        self.cancel_button.setText(self.tr("Hủy"))
         if self._ime_warned:
             self._ime_warning()
         self._apply_state()            # tries left, the final-try warning, "Tiếp tục" on a PIN pad

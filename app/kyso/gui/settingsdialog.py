@@ -24,6 +24,7 @@ from ..core import settings as settings_mod
 from ..core.settings import Settings
 from ..core.tokens import CertificateInfo, ModuleInfo, TokenInfo, Usability, find_modules, load_module
 from . import i18n
+from .i18n import named_buttons
 from .stamppreview import PreviewRequest, StampPreview
 from .worker import run_in_background
 
@@ -207,9 +208,8 @@ class SettingsDialog(QDialog):
         self.error_label.setStyleSheet("color: #c62828;")
         self.error_label.setWordWrap(True)
         self.error_label.setVisible(False)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox()
+        self.ok_button, self.cancel_button = named_buttons(self.buttons)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
