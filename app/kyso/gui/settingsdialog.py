@@ -517,7 +517,7 @@ class SettingsDialog(QDialog):
         try:
             settings_mod.save(new)
         except OSError as exc:
-            self._show_error(lambda: self.tr("Không lưu được cài đặt: %1").replace("%1", str(exc)))
+            self._show_error(lambda exc=exc: self.tr("Không lưu được cài đặt: %1").replace("%1", str(exc)))
             return
         self.saved = new
         super().accept()
