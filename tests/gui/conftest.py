@@ -16,6 +16,25 @@ def qapp_args():
     return ["kyso-gui-tests"]
 
 
+@pytest.fixture(autouse=True)
+def vietnamese_afterwards():
+    """Every test ends in Vietnamese, the language the others assume: saving
+    English in the settings dialog switches the running application."""
+    from kyso.core import messages
+    from kyso.gui import i18n
+
+    previous = messages._language
+    yield
+    if i18n._installed or messages._language != previous:
+        from PySide6.QtCore import QCoreApplication, QLocale
+
+        i18n.remove_translators()
+        messages._language = previous
+        QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
+        if QCoreApplication.instance() is not None:
+            QCoreApplication.processEvents()    # deliver LanguageChange to what is still open
+
+
 @pytest.fixture
 def trust_roots(test_pki):
     from kyso.core.verify import load_certificates

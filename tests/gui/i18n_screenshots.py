@@ -1,5 +1,6 @@
-"""Screenshots of the settings dialog, the first-run assistant and the English
-main window: ``python tests/gui/i18n_screenshots.py docs/screenshots``.
+"""Screenshots of the settings dialog, the first-run assistant, the English
+main window, and a main window switched from Vietnamese to English while it
+runs: ``python tests/gui/i18n_screenshots.py docs/screenshots``.
 
 Offscreen (QT_QPA_PLATFORM=offscreen), no token: the settings dialog and the
 assistant show the "no token software found" state a fresh computer shows.
@@ -60,6 +61,26 @@ def main(out: Path) -> None:
     settle(lambda: not w.token_page.searching)
     w.grab().save(str(out / "first-run.png"))
     w.close()
+
+    # built in Vietnamese with a document open, then switched to English live
+    from kyso.demo.samples import generate_sample
+    from kyso.gui.documents import FolderSource
+
+    folder = work / "docs"
+    generate_sample("cong_van", folder / "cong-van.pdf")
+    generate_sample("quyet_dinh", folder / "quyet-dinh.pdf")
+    i18n.install_translator(app, "vi")
+    live = MainWindow(FolderSource(folder, actions={"cong-van.pdf": "leader", "quyet-dinh.pdf": "initial"}),
+                      modules=[], watch_tokens=False)
+    live.show()
+    live.set_tokens([])
+    settle(lambda: live.model.rowCount() == 2)
+    live.select_rows(["cong-van.pdf"])
+    settle(lambda: live.view.current_image is not None and live.signatures.report is not None)
+    i18n.install_translator(app, "en")
+    settle()
+    live.grab().save(str(out / "live-language-switch-en.png"))
+    live.close()
 
     i18n.install_translator(app, "en")
     m = MainWindow(None, modules=[], watch_tokens=False)

@@ -167,6 +167,8 @@ def test_second_signature_by_an_unknown_signer_is_untrusted(qtbot, window, forei
     assert panel.summary.text() == "✘ 1/2 chữ ký không hợp lệ."
     assert _tops(panel) == ["Hợp lệ", "Không hợp lệ"]
     assert panel.tree.topLevelItem(1).text(0) == "✘ Người ký ngoài hệ thống"
+    # a signature added later is an allowed change, and the panel says so in those words
+    assert "Sau khi ký: Chỉ ký thêm hoặc điền số, ngày (thay đổi được phép)" in panel.signature_texts()
     assert f"Lý do: {messages.tr('verify.untrusted', lang='vi')}" in panel.signature_texts()
     if os.environ.get("KYSO_SCREENSHOTS"):          # docs/screenshots/foreign-pdf-verdicts.png
         qtbot.waitUntil(lambda: window.view.page_count == 1, timeout=15000)

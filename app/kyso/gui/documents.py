@@ -187,11 +187,25 @@ class FolderSource:
         state = self._state()
         st = state.setdefault(doc_id, {})
         self._given.pop(doc_id, None)
-        st.update(action=None, status=f"Đã trả lại: {reason}" if reason else "Đã trả lại")
+        st.update(action=None, status=f"{RETURNED}: {reason}" if reason else RETURNED)
         self._save_state(state)
 
 
 # -- table model ----------------------------------------------------------------
+
+RETURNED = "Đã trả lại"
+
+
+def translate_status(text: str) -> str:
+    """A status or urgency this module writes, in the interface's language (at
+    display time); anything else (a server's label) is shown as is."""
+    if not text:
+        return text
+    head, sep, reason = text.partition(": ")
+    if sep and head == RETURNED:
+        return QCoreApplication.translate("DocumentTableModel", RETURNED) + sep + reason
+    return QCoreApplication.translate("DocumentTableModel", text)
+
 
 COLUMNS = ("number", "subject", "doc_type", "urgency", "sender", "received", "status", "action")
 HEADERS = ("Số, ký hiệu", "Trích yếu", "Loại", "Độ khẩn", "Nơi gửi", "Ngày nhận", "Trạng thái",
@@ -241,7 +255,18 @@ class DocumentTableModel(QAbstractTableModel):
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(COLUMNS)
 
+    def retranslate(self) -> None:
+        """The language changed: views read the headers and the translated cells again.
+
+        A model gets no ``LanguageChange`` of its own; its owner (the main
+        window's ``retranslate_ui``) calls this."""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(COLUMNS) - 1),
+                                  [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole])
+
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        """Translated at call time, so a language change shows at once."""
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return QCoreApplication.translate("DocumentTableModel", HEADERS[section])
         return None
@@ -258,6 +283,8 @@ class DocumentTableModel(QAbstractTableModel):
                 return r.received.strftime("%d/%m/%Y %H:%M") if r.received else ""
             if col == "action":
                 return QCoreApplication.translate("DocumentTableModel", ACTION_LABELS.get(r.action, ""))
+            if col in ("status", "urgency"):
+                return translate_status(getattr(r, col))
             return getattr(r, col)
         if role == Qt.ItemDataRole.UserRole:   # sort key
             if col == "received":

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QProgressBar, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget, QWizard, QWizardPage)
@@ -26,6 +26,17 @@ from .worker import run_in_background
 log = logging.getLogger(__name__)
 
 CERT_ROLE = Qt.ItemDataRole.UserRole + 1
+# what a tree item shows, to make its text again in another language
+SHOWS_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+class Retranslating:
+    """``changeEvent`` → ``retranslate_ui()`` on a change of language (mixed into pages)."""
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
 
 def needs_first_run() -> bool:
@@ -58,30 +69,38 @@ def search_tokens(modules: list[str] | None = None, report=None) -> list[ModuleR
     return out
 
 
-class ServerPage(QWizardPage):
+class ServerPage(Retranslating, QWizardPage):
     def __init__(self, current: settings_mod.Settings, parent=None):
         super().__init__(parent)
-        self.setTitle(self.tr("Máy chủ văn bản"))
-        self.setSubTitle(self.tr("Kyso nhận văn bản cần ký từ máy chủ quản lý văn bản của cơ quan "
-                                 "và gửi lại văn bản đã ký."))
         self.url_edit = QLineEdit(current.server_url or "")
-        self.url_edit.setPlaceholderText(self.tr("ví dụ https://vanban.example.gov.vn"))
         self.user_edit = QLineEdit(current.username or "")
-        self.user_edit.setPlaceholderText(self.tr("tên đăng nhập trên máy chủ"))
-        self.offline_check = QCheckBox(self.tr("Làm việc không có máy chủ"))
-        self.offline_check.setToolTip(self.tr("Ký các tệp PDF trên máy; có thể thêm máy chủ sau trong Cài đặt."))
+        self.offline_check = QCheckBox()
         self.offline_check.toggled.connect(self._offline_toggled)
-        self.hint = QLabel(self.tr("Bộ phận công nghệ thông tin của cơ quan cho biết địa chỉ máy chủ."))
+        self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #666;")
+        self.url_caption, self.user_caption = QLabel(), QLabel()
         form = QFormLayout(self)
-        form.addRow(self.tr("Địa chỉ máy chủ:"), self.url_edit)
-        form.addRow(self.tr("Tên đăng nhập:"), self.user_edit)
+        form.addRow(self.url_caption, self.url_edit)
+        form.addRow(self.user_caption, self.user_edit)
         form.addRow(self.offline_check)
         form.addRow(self.hint)
         self.url_edit.textChanged.connect(self.completeChanged)
         if current.server_url is None and current.username is None:
             self.offline_check.setChecked(False)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.setTitle(self.tr("Máy chủ văn bản"))
+        self.setSubTitle(self.tr("Kyso nhận văn bản cần ký từ máy chủ quản lý văn bản của cơ quan "
+                                 "và gửi lại văn bản đã ký."))
+        self.url_edit.setPlaceholderText(self.tr("ví dụ https://vanban.example.gov.vn"))
+        self.user_edit.setPlaceholderText(self.tr("tên đăng nhập trên máy chủ"))
+        self.offline_check.setText(self.tr("Làm việc không có máy chủ"))
+        self.offline_check.setToolTip(self.tr("Ký các tệp PDF trên máy; có thể thêm máy chủ sau trong Cài đặt."))
+        self.hint.setText(self.tr("Bộ phận công nghệ thông tin của cơ quan cho biết địa chỉ máy chủ."))
+        self.url_caption.setText(self.tr("Địa chỉ máy chủ:"))
+        self.user_caption.setText(self.tr("Tên đăng nhập:"))
 
     def _offline_toggled(self, offline: bool) -> None:
         self.url_edit.setEnabled(not offline)
@@ -100,7 +119,7 @@ class ServerPage(QWizardPage):
         return self.url_edit.text().strip() or None, self.user_edit.text().strip() or None
 
 
-class TokenPage(QWizardPage):
+class TokenPage(Retranslating, QWizardPage):
     searched = Signal(int)   # number of usable certificates found
 
     def __init__(self, modules: list[str] | None = None, parent=None):
@@ -108,23 +127,22 @@ class TokenPage(QWizardPage):
         self.modules = modules
         self.results: list[ModuleResult] = []
         self.searching = False
-        self.setTitle(self.tr("Token ký số"))
-        self.setSubTitle(self.tr("Cắm token vào máy. Kyso tìm phần mềm của token và chứng thư số trên token."))
+        self._status_text = lambda: ""      # the status line, as a function of the language
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
         self.progress.setTextVisible(False)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels([self.tr("Token và chứng thư số"), self.tr("Hiệu lực đến")])
+        self.tree.setColumnCount(2)
         self.tree.setColumnWidth(0, 420)
         self.tree.itemSelectionChanged.connect(self.completeChanged)
-        self.install_help = QLabel(self.install_text())
+        self.install_help = QLabel()
         self.install_help.setWordWrap(True)
         self.install_help.setTextFormat(Qt.TextFormat.RichText)
         self.install_help.setVisible(False)
         self.install_help.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.retry_button = QPushButton(self.tr("Tìm lại"))
+        self.retry_button = QPushButton()
         self.retry_button.clicked.connect(self.search)
         self.retry_button.setEnabled(False)
         buttons = QHBoxLayout()
@@ -136,6 +154,36 @@ class TokenPage(QWizardPage):
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.install_help, 1)
         layout.addLayout(buttons)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.setTitle(self.tr("Token ký số"))
+        self.setSubTitle(self.tr("Cắm token vào máy. Kyso tìm phần mềm của token và chứng thư số trên token."))
+        self.tree.setHeaderLabels([self.tr("Token và chứng thư số"), self.tr("Hiệu lực đến")])
+        self.install_help.setText(self.install_text())
+        self.retry_button.setText(self.tr("Tìm lại"))
+        self._show_status(self._status_text)
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            self._label_item(top)
+            for j in range(top.childCount()):
+                self._label_item(top.child(j))
+
+    def _show_status(self, text) -> None:
+        """``text()``: the status line (made again on a change of language)."""
+        self._status_text = text
+        self.status.setText(text())
+
+    def _label_item(self, item: QTreeWidgetItem) -> None:
+        shows = item.data(0, SHOWS_ROLE)
+        if not shows:
+            return
+        if shows[0] == "token":
+            item.setText(0, self.tr("%1 — %2").replace("%1", shows[1]).replace("%2", shows[2]))
+        else:
+            cert = shows[1]
+            reason = self._reason(cert)
+            item.setText(0, (cert.common_name or cert.label) + (" (" + reason + ")" if reason else ""))
 
     def install_text(self) -> str:
         return self.tr(
@@ -163,7 +211,7 @@ class TokenPage(QWizardPage):
         self.retry_button.setEnabled(False)
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
-        self.status.setText(self.tr("Đang tìm token…"))
+        self._show_status(lambda: self.tr("Đang tìm token…"))
         self.tree.clear()
         self.install_help.setVisible(False)
         self.tree.setVisible(True)
@@ -180,11 +228,11 @@ class TokenPage(QWizardPage):
             self.progress.setRange(0, n)
             self.progress.setValue(i)
         if vendor:
-            self.status.setText(self.tr("Đang đọc token của %1…").replace("%1", str(vendor)))
+            self._show_status(lambda: self.tr("Đang đọc token của %1…").replace("%1", str(vendor)))
 
     def _failed(self, exc) -> None:
         self._found([])
-        self.status.setText(getattr(exc, "message", None) or str(exc))
+        self._show_status(lambda: getattr(exc, "message", None) or str(exc))
 
     def _found(self, results: list[ModuleResult]) -> None:
         self.searching = False
@@ -195,7 +243,9 @@ class TokenPage(QWizardPage):
         first_usable = None
         for res in results:
             for token in res.tokens:
-                top = QTreeWidgetItem([self.tr("%1 — %2").replace("%1", token.label).replace("%2", res.module.vendor), ""])
+                top = QTreeWidgetItem(["", ""])
+                top.setData(0, SHOWS_ROLE, ("token", token.label, res.module.vendor))
+                self._label_item(top)
                 top.setFlags(top.flags() & ~Qt.ItemFlag.ItemIsSelectable)
                 self.tree.addTopLevelItem(top)
                 for cert in token.certificates:
@@ -204,9 +254,9 @@ class TokenPage(QWizardPage):
                     item = QTreeWidgetItem([cert.common_name or cert.label, cert.not_after.strftime("%d/%m/%Y")])
                     item.setData(0, CERT_ROLE, (str(res.module.path), certificate_value(cert)))
                     item.setToolTip(0, cert.subject)
-                    reason = self._reason(cert)
-                    if reason:
-                        item.setText(0, item.text(0) + " (" + reason + ")")
+                    item.setData(0, SHOWS_ROLE, ("cert", cert))
+                    self._label_item(item)
+                    if self._reason(cert):
                         item.setDisabled(True)
                     else:
                         usable += 1
@@ -217,12 +267,12 @@ class TokenPage(QWizardPage):
         if tokens == 0:
             self.tree.setVisible(False)
             self.install_help.setVisible(True)
-            self.status.setText("")
+            self._show_status(lambda: "")
         elif usable == 0:
-            self.status.setText(self.tr("Token không có chứng thư số nào dùng được để ký. "
-                                        "Hãy liên hệ nhà cung cấp chứng thư số."))
+            self._show_status(lambda: self.tr("Token không có chứng thư số nào dùng được để ký. "
+                                              "Hãy liên hệ nhà cung cấp chứng thư số."))
         else:
-            self.status.setText(self.tr("Chọn chứng thư số dùng để ký:"))
+            self._show_status(lambda: self.tr("Chọn chứng thư số dùng để ký:"))
             first_usable.setSelected(True)
             self.tree.setCurrentItem(first_usable)
         self.completeChanged.emit()
@@ -255,15 +305,12 @@ class TokenPage(QWizardPage):
         return None, None
 
 
-class ImagesPage(QWizardPage):
+class ImagesPage(Retranslating, QWizardPage):
     def __init__(self, current: settings_mod.Settings, parent=None):
         super().__init__(parent)
-        self.setTitle(self.tr("Chữ ký và con dấu"))
-        self.setSubTitle(self.tr("Ảnh PNG nền trong suốt: chữ ký màu xanh, con dấu màu đỏ. "
-                                 "Có thể bỏ qua và thêm sau trong Cài đặt."))
-        self.signature_picker = ImagePicker(self.tr("Chọn ảnh chữ ký"))
-        self.seal_picker = ImagePicker(self.tr("Chọn ảnh con dấu"))
-        self.initial_picker = ImagePicker(self.tr("Chọn ảnh chữ ký nháy"))
+        self.signature_picker = ImagePicker("")
+        self.seal_picker = ImagePicker("")
+        self.initial_picker = ImagePicker("")
         self.signature_picker.set_path(current.signature_image)
         self.seal_picker.set_path(current.seal_image)
         self.initial_picker.set_path(current.initial_image)
@@ -275,16 +322,29 @@ class ImagesPage(QWizardPage):
         self.seal_spin.setValue(current.seal_diameter_mm or DEFAULT_SEAL_MM)
         self._seal_default = current.seal_diameter_mm is None
         self.preview = StampPreview()
+        self.captions = [QLabel() for _ in range(4)]
         form = QFormLayout(self)
-        form.addRow(self.tr("Ảnh chữ ký:"), self.signature_picker)
-        form.addRow(self.tr("Ảnh con dấu:"), self.seal_picker)
-        form.addRow(self.tr("Đường kính con dấu:"), self.seal_spin)
-        form.addRow(self.tr("Ảnh chữ ký nháy:"), self.initial_picker)
+        form.addRow(self.captions[0], self.signature_picker)
+        form.addRow(self.captions[1], self.seal_picker)
+        form.addRow(self.captions[2], self.seal_spin)
+        form.addRow(self.captions[3], self.initial_picker)
         form.addRow(self.preview)
         for w in (self.signature_picker, self.seal_picker, self.initial_picker):
             w.changed.connect(self._update_preview)
         self.seal_spin.valueChanged.connect(self._update_preview)
+        self.retranslate_ui()
         self._update_preview()
+
+    def retranslate_ui(self) -> None:
+        self.setTitle(self.tr("Chữ ký và con dấu"))
+        self.setSubTitle(self.tr("Ảnh PNG nền trong suốt: chữ ký màu xanh, con dấu màu đỏ. "
+                                 "Có thể bỏ qua và thêm sau trong Cài đặt."))
+        self.signature_picker.title = self.tr("Chọn ảnh chữ ký")
+        self.seal_picker.title = self.tr("Chọn ảnh con dấu")
+        self.initial_picker.title = self.tr("Chọn ảnh chữ ký nháy")
+        for label, text in zip(self.captions, (self.tr("Ảnh chữ ký:"), self.tr("Ảnh con dấu:"),
+                                               self.tr("Đường kính con dấu:"), self.tr("Ảnh chữ ký nháy:"))):
+            label.setText(text)
 
     def _update_preview(self, *_args) -> None:
         self.preview.update_request(PreviewRequest(
@@ -296,14 +356,13 @@ class ImagesPage(QWizardPage):
         return None if self._seal_default and value == DEFAULT_SEAL_MM else value
 
 
-class FirstRunWizard(QWizard):
+class FirstRunWizard(Retranslating, QWizard):
     """Three skippable pages; Finish saves the settings file (atomically)."""
 
     def __init__(self, parent: QWidget | None = None, *, modules: list[str] | None = None):
         super().__init__(parent)
         self.current = settings_mod.load()
         self.saved: settings_mod.Settings | None = None
-        self.setWindowTitle(self.tr("Chào mừng đến với Kyso"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.server_page = ServerPage(self.current)
@@ -312,12 +371,16 @@ class FirstRunWizard(QWizard):
         self.addPage(self.server_page)
         self.addPage(self.token_page)
         self.addPage(self.images_page)
+        self.resize(760, 600)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(self.tr("Chào mừng đến với Kyso"))
         # Qt ships no Vietnamese catalogue for its own buttons: name them here.
         self.setButtonText(QWizard.WizardButton.BackButton, self.tr("< Quay lại"))
         self.setButtonText(QWizard.WizardButton.NextButton, self.tr("Tiếp theo >"))
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Hoàn tất"))
         self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("Hủy"))
-        self.resize(760, 600)
 
     def values(self) -> settings_mod.Settings:
         server, user = self.server_page.server()

@@ -7,8 +7,11 @@ without the setup step has no ``.qm`` yet: then it is compiled here, once, into
 the cache folder. The core's own sentences (errors, results) follow the same
 choice through :func:`kyso.core.messages.set_language`.
 
-Install the translator *before* creating widgets: texts are translated when a
-widget sets them, so a language change takes effect on the next start.
+A language can change while the app runs: installing (or removing) a
+translator makes Qt send ``QEvent.LanguageChange`` to every widget, and each
+window and dialog of Kyso sets its texts again in ``retranslate_ui()`` (called
+from ``changeEvent``), including the texts computed from its state. Item
+models get no such event: their owner's ``retranslate_ui`` tells them.
 """
 
 from __future__ import annotations
@@ -133,6 +136,21 @@ def install_translator(app, language: str | None) -> list[QTranslator]:
                        if language == "en" else
                        QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     return installed
+
+
+def named_buttons(box):
+    """Add an OK and a Cancel button to the ``QDialogButtonBox`` ``box`` whose
+    texts the dialog sets itself; returns ``(ok, cancel)``.
+
+    A *standard* button (``StandardButton.Ok``) gets Qt's own text back on every
+    LanguageChange, after the dialog's ``retranslate_ui`` named it ("Ký" would
+    become "OK"); a button added with a role keeps the dialog's text.
+    """
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    ok = box.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+    cancel = box.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
+    return ok, cancel
 
 
 def remove_translators(app=None) -> None:

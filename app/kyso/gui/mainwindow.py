@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import date
 from pathlib import Path
 from typing import Iterable
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QDateEdit, QDialog,
                                QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from ..core.signing import Placement
     from ..core.tokens import TokenInfo
 from .batch import ROLE_VERBS, BatchDialog
+from .i18n import named_buttons
 from .documents import (ATTACHMENT, COPY, INITIAL, ISSUE, QUICK_FILTERS, ROW_ROLE, SIGN,
                         DocumentFilterProxy, DocumentRow, DocumentSource, DocumentTableModel,
                         search_texts)
@@ -51,25 +53,38 @@ class LoginDialog(QDialog):
 
     def __init__(self, server: str, user: str, parent=None, error: str | None = None):
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Đăng nhập máy chủ văn bản"))
         self.setMinimumWidth(420)
         form = QFormLayout(self)
-        form.addRow(self.tr("Máy chủ:"), QLabel(server))
-        form.addRow(self.tr("Tên đăng nhập:"), QLabel(user))
+        self.server_caption, self.user_caption, self.password_caption = QLabel(), QLabel(), QLabel()
+        form.addRow(self.server_caption, QLabel(server))
+        form.addRow(self.user_caption, QLabel(user))
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow(self.tr("Mật khẩu:"), self.password)
+        form.addRow(self.password_caption, self.password)
         self.error_label = QLabel(error or "")
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #c62828; font-weight: bold;")
         self.error_label.setVisible(bool(error))
         form.addRow(self.error_label)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Đăng nhập"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Làm việc ngoại tuyến"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        self.buttons = QDialogButtonBox()
+        self.ok_button, self.cancel_button = named_buttons(self.buttons)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(self.tr("Đăng nhập máy chủ văn bản"))
+        self.server_caption.setText(self.tr("Máy chủ:"))
+        self.user_caption.setText(self.tr("Tên đăng nhập:"))
+        self.password_caption.setText(self.tr("Mật khẩu:"))
+        self.ok_button.setText(self.tr("Đăng nhập"))
+        self.cancel_button.setText(self.tr("Làm việc ngoại tuyến"))
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
     def take_password(self) -> str:
         pw = self.password.text()
@@ -83,43 +98,63 @@ class IssueDialog(QDialog):
     def __init__(self, count: int, parent=None, reserved: dict | None = None,
                  reserve_error: str | None = None):
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Cấp số và ngày ban hành"))
+        self.count = count
+        self.reserved = reserved
+        self.reserve_error = reserve_error
         form = QFormLayout(self)
         self.number = QLineEdit()
-        self.number.setPlaceholderText(self.tr("ví dụ 607"))
         self.date = QDateEdit(QDate.currentDate())
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("dd/MM/yyyy")
-        form.addRow(self.tr("Số văn bản:"), self.number)
-        form.addRow(self.tr("Ngày ban hành:"), self.date)
-        note = QLabel(self.tr("Để trống số nếu chỉ đóng dấu.") if count == 1 else
-                      self.tr("Đóng dấu %1 văn bản: mỗi văn bản cần số riêng, nên ở đây chỉ đóng dấu;\n"
-                              "hãy cấp số từng văn bản một.").replace("%1", str(count)))
+        self.number_caption, self.date_caption = QLabel(), QLabel()
+        form.addRow(self.number_caption, self.number)
+        form.addRow(self.date_caption, self.date)
+        self.note = QLabel()
         if count > 1:
             self.number.setEnabled(False)
-        note.setWordWrap(True)
+        self.note.setWordWrap(True)
         if reserved:
             # the register's number (sổ đăng ký), reserved on the server for this document
             self.number.setText(str(reserved.get("number", "")))
             self.number.setReadOnly(True)
+        elif reserve_error:
+            self.note.setStyleSheet("color: #b26a00;")
+        form.addRow(self.note)
+        self.buttons = QDialogButtonBox()
+        self.ok_button, self.cancel_button = named_buttons(self.buttons)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+        self.setMinimumWidth(420)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(self.tr("Cấp số và ngày ban hành"))
+        self.number.setPlaceholderText(self.tr("ví dụ 607"))
+        self.number_caption.setText(self.tr("Số văn bản:"))
+        self.date_caption.setText(self.tr("Ngày ban hành:"))
+        reserved = self.reserved
+        if reserved:
             shown = str(reserved.get("formatted") or reserved.get("number"))
             notation = str(reserved.get("register_id") or "").partition(":")[2]
             if "/" not in shown and notation:
                 shown = f"{shown}/{notation}"
-            note.setText(self.tr("Số lấy từ sổ đăng ký: %1").replace("%1", shown))
-        elif reserve_error:
-            note.setText(self.tr("Không lấy được số từ sổ đăng ký: %1\n"
-                                 "Có thể để trống số (chỉ đóng dấu) hoặc thử lại khi có mạng.")
-                         .replace("%1", reserve_error))
-            note.setStyleSheet("color: #b26a00;")
-        form.addRow(note)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Đồng ý"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Hủy"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.setMinimumWidth(420)
+            self.note.setText(self.tr("Số lấy từ sổ đăng ký: %1").replace("%1", shown))
+        elif self.reserve_error:
+            self.note.setText(self.tr("Không lấy được số từ sổ đăng ký: %1\n"
+                                      "Có thể để trống số (chỉ đóng dấu) hoặc thử lại khi có mạng.")
+                              .replace("%1", self.reserve_error))
+        else:
+            self.note.setText(self.tr("Để trống số nếu chỉ đóng dấu.") if self.count == 1 else
+                              self.tr("Đóng dấu %1 văn bản: mỗi văn bản cần số riêng, nên ở đây chỉ đóng dấu;\n"
+                                      "hãy cấp số từng văn bản một.").replace("%1", str(self.count)))
+        self.ok_button.setText(self.tr("Đồng ý"))
+        self.cancel_button.setText(self.tr("Hủy"))
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
 
 class MainWindow(QMainWindow):
@@ -151,7 +186,12 @@ class MainWindow(QMainWindow):
         self.flow: SigningFlow | None = None
         self.batch_dialog: BatchDialog | None = None
         self.last_results = []
-        self.setWindowTitle(self.tr("Kyso — Ký số văn bản"))
+        # set_tokens() has run: the token label says what was found
+        self._tokens_known = False
+        # the status bar's message as a function of the language, and what it showed
+        self._status_text = None
+        self._status_shown = ""
+        self._status_until = 0.0
         self.setAcceptDrops(True)
         self.resize(1360, 860)
 
@@ -175,7 +215,6 @@ class MainWindow(QMainWindow):
         self.table.doubleClicked.connect(lambda _i: self._selection_changed())
 
         self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Tìm theo trích yếu, số, nơi gửi…"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.proxy.set_search)
 
@@ -184,9 +223,8 @@ class MainWindow(QMainWindow):
         self.filter_buttons: dict[str, QToolButton] = {}
         group = QButtonGroup(self)
         group.setExclusive(True)
-        for key, label in QUICK_FILTERS:
+        for key, _label in QUICK_FILTERS:
             b = QToolButton()
-            b.setText(self.tr(label))
             b.setCheckable(True)
             b.setAutoRaise(True)
             b.clicked.connect(lambda _c=False, k=key: self.set_quick_filter(k))
@@ -223,54 +261,52 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
 
         # toolbar
-        tb = QToolBar(self.tr("Thao tác"))
+        tb = self.toolbar = QToolBar()
         tb.setObjectName("roles")
         tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.addToolBar(tb)
-        self.open_action = QAction(self.tr("Mở tệp PDF…"), self)
+        self.open_action = QAction(self)
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
         self.open_action.triggered.connect(self._open_dialog)
         tb.addAction(self.open_action)
-        self.open_folder_action = QAction(self.tr("Mở thư mục…"), self)
+        self.open_folder_action = QAction(self)
         self.open_folder_action.triggered.connect(self._open_folder_dialog)
         tb.addAction(self.open_folder_action)
         tb.addSeparator()
         self.role_actions: dict[str, QAction] = {}
-        for role, label, shortcut in ROLE_ACTIONS:
-            act = QAction(self.tr(label), self)
+        for role, _label, shortcut in ROLE_ACTIONS:
+            act = QAction(self)
             if shortcut:
                 act.setShortcut(QKeySequence(shortcut))
             act.triggered.connect(lambda _c=False, r=role: self.sign_selected(r))
             tb.addAction(act)
             self.role_actions[role] = act
-        self.return_action = QAction(self.tr("Trả lại"), self)
+        self.return_action = QAction(self)
         self.return_action.triggered.connect(self.return_selected)
         tb.addAction(self.return_action)
         tb.addSeparator()
-        self.refresh_action = QAction(self.tr("Làm mới"), self)
+        self.refresh_action = QAction(self)
         self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
         self.refresh_action.triggered.connect(self.reload_documents)
         tb.addAction(self.refresh_action)
-        self.sync_action = QAction(self.tr("Đồng bộ"), self)
+        self.sync_action = QAction(self)
         self.sync_action.setShortcut(QKeySequence("F9"))
-        self.sync_action.setToolTip(self.tr("Gửi văn bản đã ký và nhận văn bản mới (F9)"))
         self.sync_action.triggered.connect(self.sync_now)
         tb.addAction(self.sync_action)
-        self.settings_action = QAction(self.tr("Cài đặt…"), self)
+        self.settings_action = QAction(self)
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))  # the platform default is empty on Linux
         self.settings_action.triggered.connect(self.open_settings)
         tb.addAction(self.settings_action)
 
         # status bar
-        self.token_label = QLabel(self.tr("Đang tìm token…"))
+        self.token_label = QLabel()
         self.token_combo = QComboBox()
         self.token_combo.setMinimumContentsLength(24)
         self.token_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.token_combo.setVisible(False)
         self.token_combo.currentIndexChanged.connect(self._token_chosen)
         self.cert_label = QLabel()
-        self.sync_label = QLabel(self.tr("Đồng bộ: chưa kết nối"))
-        self.sync_label.setToolTip(self.tr("Mở bằng --server và --user để đồng bộ với máy chủ văn bản."))
+        self.sync_label = QLabel()
         sb = self.statusBar()
         sb.addPermanentWidget(self.token_label)
         sb.addPermanentWidget(self.token_combo)
@@ -289,7 +325,7 @@ class MainWindow(QMainWindow):
         self.sync_timer.setInterval(int(max(SYNC_INTERVAL_MIN, min(sync_interval_s, SYNC_INTERVAL_MAX)) * 1000))
         self.sync_timer.timeout.connect(self.sync_now)
 
-        self._update_actions()
+        self.retranslate_ui()
         if source is not None:
             self.reload_documents()
         self._setup_sync()
@@ -297,6 +333,65 @@ class MainWindow(QMainWindow):
         # starts once the event loop runs, so the window shows first; both load
         # on pool threads, never on the GUI thread.
         QTimer.singleShot(0, self._start_background)
+
+    # -- language --
+    def retranslate_ui(self) -> None:
+        """Every text from the current language: the static ones, and the ones
+        computed from state (token, sync, title, status bar) recomputed."""
+        self._update_title()
+        self.search.setPlaceholderText(self.tr("Tìm theo trích yếu, số, nơi gửi…"))
+        labels = dict(QUICK_FILTERS)
+        for key, button in self.filter_buttons.items():
+            button.setText(self.tr(labels[key]))
+        self.toolbar.setWindowTitle(self.tr("Thao tác"))
+        self.open_action.setText(self.tr("Mở tệp PDF…"))
+        self.open_folder_action.setText(self.tr("Mở thư mục…"))
+        for role, label, _shortcut in ROLE_ACTIONS:
+            self.role_actions[role].setText(self.tr(label))
+        self.return_action.setText(self.tr("Trả lại"))
+        self.refresh_action.setText(self.tr("Làm mới"))
+        self.sync_action.setText(self.tr("Đồng bộ"))
+        self.sync_action.setToolTip(self.tr("Gửi văn bản đã ký và nhận văn bản mới (F9)"))
+        self.settings_action.setText(self.tr("Cài đặt…"))
+        self.model.retranslate()
+        self._fit_headers()
+        if self._tokens_known:
+            self._token_chosen()            # the token and certificate labels, then the actions
+        else:
+            self.token_label.setText(self.tr("Đang tìm token…"))
+            self._update_actions()
+        self._show_sync_label()
+        if self._status_text is not None and self.statusBar().currentMessage() == self._status_shown:
+            left = 0 if not self._status_until else max(1, int((self._status_until - time.monotonic()) * 1000))
+            self._show_status(self._status_text, left)
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def _fit_headers(self) -> None:
+        """Widen a column whose header (now in another language) no longer fits;
+        widths the person chose are kept otherwise, and the subject stays capped."""
+        if not self.model.rowCount():
+            return
+        hh = self.table.horizontalHeader()
+        for c in range(self.model.columnCount()):
+            if c != 1:
+                self.table.setColumnWidth(c, max(self.table.columnWidth(c), hh.sectionSizeHint(c)))
+
+    def _update_title(self) -> None:
+        if self.current_path is not None:
+            self.setWindowTitle(self.tr("Kyso — %1").replace("%1", self.current_path.name))
+        else:
+            self.setWindowTitle(self.tr("Kyso — Ký số văn bản"))
+
+    def _show_status(self, text, timeout: int = 0) -> None:
+        """A status-bar message; ``text()`` makes it again when the language changes."""
+        self._status_text = text
+        self._status_shown = text()
+        self._status_until = time.monotonic() + timeout / 1000 if timeout else 0.0
+        self.statusBar().showMessage(self._status_shown, timeout)
 
     def _start_background(self) -> None:
         if self.watcher is not None:
@@ -306,8 +401,8 @@ class MainWindow(QMainWindow):
     def _warmed(self, roles_ok: bool) -> None:
         """The signing core is loaded (background, after the window showed)."""
         if not roles_ok:
-            self.statusBar().showMessage(
-                self.tr("Chưa có mô-đun định vị tự động: chữ ký đặt ở vị trí mặc định."), 8000)
+            self._show_status(
+                lambda: self.tr("Chưa có mô-đun định vị tự động: chữ ký đặt ở vị trí mặc định."), 8000)
 
     # -- sync --
     @property
@@ -318,8 +413,7 @@ class MainWindow(QMainWindow):
         self.sync_action.setVisible(self.syncing_enabled)
         if not self.syncing_enabled:
             self.sync_timer.stop()
-            self.sync_label.setText(self.tr("Đồng bộ: chưa kết nối"))
-            self.sync_label.setStyleSheet("")
+            self._show_sync_label()
             return
         self.set_sync_status(self.source.status)
         self.sync_timer.start()
@@ -336,7 +430,8 @@ class MainWindow(QMainWindow):
             return
         source = self.source
         self.sync_action.setEnabled(False)
-        self.sync_label.setText(self.sync_label.text().split(" · ")[0] + self.tr(" · đang đồng bộ…"))
+        self._sync_op = True        # the indicator says "syncing" from now on
+        self._show_sync_label()
 
         def done(status) -> None:
             self._sync_op = None
@@ -354,7 +449,7 @@ class MainWindow(QMainWindow):
             self._sync_op = None
             self.sync_action.setEnabled(True)
             log.warning("sync failed: %s", exc)
-            self.statusBar().showMessage(getattr(exc, "message", None) or str(exc), 10000)
+            self._show_status(lambda: getattr(exc, "message", None) or str(exc), 10000)
             if source is self.source:
                 self.set_sync_status(source.status)
                 self.syncFinished.emit(source.status)
@@ -364,13 +459,27 @@ class MainWindow(QMainWindow):
         self._sync_op = run_in_background(source.sync, done, failed, parent=self)
 
     def set_sync_status(self, status) -> None:
-        from .syncsource import describe
-
         self.sync_status = status
-        text, tip, colour = describe(status)
-        self.sync_label.setText(self.tr(text))
-        self.sync_label.setToolTip(tip or self.tr("Máy chủ: %1").replace("%1", getattr(self.source, "server_url", "")))
-        self.sync_label.setStyleSheet(f"color: {colour};" if colour else "")
+        self._show_sync_label()
+
+    def _show_sync_label(self) -> None:
+        """The sync indicator from the state (source, last status, a sync running)."""
+        if not self.syncing_enabled:
+            self.sync_label.setText(self.tr("Đồng bộ: chưa kết nối"))
+            self.sync_label.setToolTip(self.tr("Mở bằng --server và --user để đồng bộ với máy chủ văn bản."))
+            self.sync_label.setStyleSheet("")
+            return
+        if self.sync_status is not None:
+            from .syncsource import describe
+
+            text, tip, colour = describe(self.sync_status)
+            self.sync_label.setToolTip(tip or self.tr("Máy chủ: %1").replace("%1", getattr(self.source, "server_url", "")))
+            self.sync_label.setStyleSheet(f"color: {colour};" if colour else "")
+        else:
+            text = self.tr("Đồng bộ: chưa kết nối")
+        if self._sync_op is not None:
+            text = text.split(" · ")[0] + self.tr(" · đang đồng bộ…")
+        self.sync_label.setText(text)
 
     def ask_login(self, error: str | None = None) -> None:
         """The password dialog (non-blocking); a good login syncs at once."""
@@ -388,7 +497,7 @@ class MainWindow(QMainWindow):
                 return
 
             def ok(_saved) -> None:
-                self.statusBar().showMessage(self.tr("Đã đăng nhập %1").replace("%1", source.username), 5000)
+                self._show_status(lambda: self.tr("Đã đăng nhập %1").replace("%1", source.username), 5000)
                 self.sync_now()
 
             def bad(exc) -> None:
@@ -424,7 +533,7 @@ class MainWindow(QMainWindow):
                 def done(status) -> None:
                     self.set_sync_status(status)
                     self.reload_documents()
-                    self.statusBar().showMessage(self.tr("Đã dùng bản trên máy chủ."), 8000)
+                    self._show_status(lambda: self.tr("Đã dùng bản trên máy chủ."), 8000)
                     self.syncFinished.emit(status)
                 run_in_background(lambda: source.use_server_version(row.doc_id), done, self._show_error,
                                   parent=self)
@@ -433,7 +542,8 @@ class MainWindow(QMainWindow):
                     mine = copies[0]
                     if mine is not None:
                         self.open_pdf(mine, keep_doc=True)
-                        self.statusBar().showMessage(self.tr("Đang xem bản anh/chị đã ký (không gửi lên máy chủ)."), 10000)
+                        self._show_status(lambda: self.tr("Đang xem bản anh/chị đã ký (không gửi lên máy chủ)."),
+                                          10000)
                 run_in_background(lambda: source.conflict_copies(row.doc_id), opened, self._show_error, parent=self)
 
         box.buttonClicked.connect(clicked)
@@ -503,7 +613,7 @@ class MainWindow(QMainWindow):
                 path = self.source.pdf_path(row.doc_id)
             except Exception as exc:  # noqa: BLE001 - not downloaded yet
                 self.view.close_document()
-                self.view.page_label.setText(getattr(exc, "message", None) or str(exc))
+                self.view.show_message(lambda exc=exc: getattr(exc, "message", None) or str(exc))
                 path = None
             if path is not None:
                 self.open_pdf(path, keep_doc=True)
@@ -519,7 +629,7 @@ class MainWindow(QMainWindow):
         self.current_path = Path(path)
         self.view.open(self.current_path)
         self.signatures.load(self.current_path, self.trust_roots)
-        self.setWindowTitle(self.tr("Kyso — %1").replace("%1", self.current_path.name))
+        self._update_title()
         self._update_actions()
 
     def _open_dialog(self) -> None:
@@ -603,7 +713,7 @@ class MainWindow(QMainWindow):
         job = jobs[0]
         self._preview_pending = (role, jobs)
         self._update_actions()
-        self.statusBar().showMessage(self.tr("Đang tìm vị trí đặt chữ ký…"))
+        self._show_status(lambda: self.tr("Đang tìm vị trí đặt chữ ký…"))
 
         def shown(pv: StampPreview) -> None:
             if self._preview_pending != (role, jobs):
@@ -612,7 +722,7 @@ class MainWindow(QMainWindow):
             mine = self.remembered_placement(self._place_key(job), role)
             page, box = (mine.page, mine.box) if mine is not None else (pv.page, pv.box)
             self.statusBar().clearMessage()
-            self.view.show_stamp_preview(page, box, pv.page_size, pv.message,
+            self.view.show_stamp_preview(page, box, pv.page_size, lambda: pv.message,
                                          auto=pv.box if pv.found else None)
             self.previewShown.emit(pv)
 
@@ -645,7 +755,7 @@ class MainWindow(QMainWindow):
         if role == ISSUE and len(jobs) == 1 and jobs[0].doc_id is not None \
                 and hasattr(self.source, "reserve_number"):
             source, doc_id = self.source, jobs[0].doc_id
-            self.statusBar().showMessage(self.tr("Đang lấy số từ sổ đăng ký…"))
+            self._show_status(lambda: self.tr("Đang lấy số từ sổ đăng ký…"))
 
             def got(answer) -> None:
                 self.statusBar().clearMessage()
@@ -718,7 +828,7 @@ class MainWindow(QMainWindow):
             self.batch_dialog = BatchDialog(flow, self)
             flow.loggedIn.connect(self.batch_dialog.open)
         else:
-            flow.loggedIn.connect(lambda: self.statusBar().showMessage(self.tr("Đang ký…")))
+            flow.loggedIn.connect(lambda: self._show_status(lambda: self.tr("Đang ký…")))
         self._update_actions()
         flow.start()
         return flow
@@ -735,12 +845,13 @@ class MainWindow(QMainWindow):
                          if self.current_doc is not None and self.source is not None else r.output)
                 name = (self.current_doc.subject if self.current_doc is not None and self.current_doc.subject
                         else Path(shown).name)
-                self.statusBar().showMessage(self.tr("Đã ký: %1").replace("%1", name), 10000)
+                self._show_status(lambda: self.tr("Đã ký: %1").replace("%1", name), 10000)
                 self.open_pdf(shown, keep_doc=self.current_doc is not None)
             else:
                 self._show_error(r.error.message if r.error else "")
         else:
-            self.statusBar().showMessage(self.tr("Đã ký %1/%2 văn bản.").replace("%1", str(len(ok))).replace("%2", str(len(results))), 10000)
+            self._show_status(lambda: self.tr("Đã ký %1/%2 văn bản.").replace("%1", str(len(ok)))
+                              .replace("%2", str(len(results))), 10000)
         self.reload_documents()
         if any(r.ok for r in results) and self.syncing_enabled:
             self.sync_now()          # send at once; offline, it waits in the outbox
@@ -750,7 +861,7 @@ class MainWindow(QMainWindow):
         self.flow = None
         self._update_actions()
         if self.batch_dialog is None or not self.batch_dialog.isVisible():
-            self.statusBar().showMessage(message, 10000)
+            self._show_status(lambda: message, 10000)
         self.signingFinished.emit([])
 
     def return_selected(self) -> None:
@@ -770,6 +881,7 @@ class MainWindow(QMainWindow):
 
     # -- tokens --
     def set_tokens(self, tokens: list[TokenInfo]) -> None:
+        self._tokens_known = True
         previous = self.current_token()
         self.tokens = [t for t in tokens if any(c.key_id for c in t.certificates)] or list(tokens)
         self.token_combo.blockSignals(True)

@@ -79,10 +79,18 @@ class StampBox(QWidget):
         super().__init__(parent)
         self.setMouseTracking(True)
         self.setCursor(Qt.CursorShape.SizeAllCursor)
-        self.setToolTip(self.tr("Kéo để di chuyển; kéo góc dưới bên phải để đổi kích thước"))
         self._press: QPoint | None = None
         self._start: QRect | None = None
         self._resizing = False
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.setToolTip(self.tr("Kéo để di chuyển; kéo góc dưới bên phải để đổi kích thước"))
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
     def paintEvent(self, event) -> None:  # noqa: N802
         p = QPainter(self)
@@ -148,17 +156,19 @@ class PdfView(QWidget):
         self._cache: OrderedDict[tuple[int, int, float], QImage] = OrderedDict()
         self._pending: set[tuple[int, int, float]] = set()
         self.current_image: QImage | None = None
+        # what the page area says instead of a page, as a function of the language
+        self._message = self._no_document_text
+        self._stamp_message_given = ""
 
-        self.prev_button = self._button("◀", self.tr("Trang trước"), self.previous_page, QKeySequence.StandardKey.MoveToPreviousPage)
-        self.next_button = self._button("▶", self.tr("Trang sau"), self.next_page, QKeySequence.StandardKey.MoveToNextPage)
+        self.prev_button = self._button("◀", self.previous_page, QKeySequence.StandardKey.MoveToPreviousPage)
+        self.next_button = self._button("▶", self.next_page, QKeySequence.StandardKey.MoveToNextPage)
         self.page_box = QSpinBox()
         self.page_box.setMinimum(1)
-        self.page_box.setAccessibleName(self.tr("Số trang"))
         self.page_box.valueChanged.connect(lambda v: self.go_to_page(v - 1))
-        self.page_count_label = QLabel(self.tr("/ 0"))
-        self.zoom_out_button = self._button("−", self.tr("Thu nhỏ"), self.zoom_out, QKeySequence.StandardKey.ZoomOut)
-        self.zoom_in_button = self._button("+", self.tr("Phóng to"), self.zoom_in, QKeySequence.StandardKey.ZoomIn)
-        self.fit_button = self._button("↔", self.tr("Vừa chiều rộng"), self.fit_width, None)
+        self.page_count_label = QLabel()
+        self.zoom_out_button = self._button("−", self.zoom_out, QKeySequence.StandardKey.ZoomOut)
+        self.zoom_in_button = self._button("+", self.zoom_in, QKeySequence.StandardKey.ZoomIn)
+        self.fit_button = self._button("↔", self.fit_width, None)
         self.fit_button.setCheckable(True)
         self.fit_button.setChecked(True)
         self.zoom_label = QLabel("100%")
@@ -171,7 +181,7 @@ class PdfView(QWidget):
         for w in (self.zoom_out_button, self.zoom_label, self.zoom_in_button, self.fit_button):
             bar.addWidget(w)
 
-        self.page_label = QLabel(self.tr("Chưa mở văn bản nào.\nKéo thả tệp PDF vào đây hoặc chọn một văn bản trong danh sách."))
+        self.page_label = QLabel()
         self.page_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.page_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.scroll = QScrollArea()
@@ -197,10 +207,10 @@ class PdfView(QWidget):
         sb.setContentsMargins(8, 4, 8, 4)
         self.stamp_message = QLabel()
         self.stamp_message.setWordWrap(True)
-        self.stamp_confirm_button = QPushButton(self.tr("Ký tại vị trí này"))
+        self.stamp_confirm_button = QPushButton()
         self.stamp_confirm_button.setDefault(True)
-        self.stamp_auto_button = QPushButton(self.tr("Vị trí tự động"))
-        self.stamp_cancel_button = QPushButton(self.tr("Hủy"))
+        self.stamp_auto_button = QPushButton()
+        self.stamp_cancel_button = QPushButton()
         sb.addWidget(self.stamp_message, 1)
         for b in (self.stamp_auto_button, self.stamp_cancel_button, self.stamp_confirm_button):
             sb.addWidget(b)
@@ -215,12 +225,45 @@ class PdfView(QWidget):
         layout.addWidget(self.stamp_bar)
         layout.addWidget(self.scroll, 1)
         self._update_controls()
+        self.retranslate_ui()
 
-    def _button(self, text, tip, slot, shortcut) -> QToolButton:
+    def retranslate_ui(self) -> None:
+        for button, tip in ((self.prev_button, self.tr("Trang trước")), (self.next_button, self.tr("Trang sau")),
+                            (self.zoom_out_button, self.tr("Thu nhỏ")), (self.zoom_in_button, self.tr("Phóng to")),
+                            (self.fit_button, self.tr("Vừa chiều rộng"))):
+            button.setToolTip(tip)
+            button.setAccessibleName(tip)
+        self.page_box.setAccessibleName(self.tr("Số trang"))
+        self._show_page_count()
+        self.stamp_confirm_button.setText(self.tr("Ký tại vị trí này"))
+        self.stamp_auto_button.setText(self.tr("Vị trí tự động"))
+        self.stamp_cancel_button.setText(self.tr("Hủy"))
+        self._show_stamp_message()
+        if self._message is not None:
+            self.page_label.setText(self._message())
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def _no_document_text(self) -> str:
+        return self.tr("Chưa mở văn bản nào.\nKéo thả tệp PDF vào đây hoặc chọn một văn bản trong danh sách.")
+
+    def show_message(self, text) -> None:
+        """Say ``text()`` where the page goes (made again when the language changes)."""
+        self._message = text
+        self.page_label.setText(text())
+
+    def _show_page_count(self) -> None:
+        if self._doc is None:
+            self.page_count_label.setText(self.tr("/ 0"))
+        else:
+            self.page_count_label.setText(self.tr("/ %n trang", "", self.page_count).replace("%n", str(self.page_count)))
+
+    def _button(self, text, slot, shortcut) -> QToolButton:
         b = QToolButton()
         b.setText(text)
-        b.setToolTip(tip)
-        b.setAccessibleName(tip)
         b.clicked.connect(slot)
         if shortcut is not None:
             b.setShortcut(QKeySequence(shortcut))
@@ -255,7 +298,7 @@ class PdfView(QWidget):
             self.page_box.setMaximum(max(1, self.page_count))
             self.page_box.setValue(1)
             self.page_box.blockSignals(False)
-            self.page_count_label.setText(self.tr("/ %n trang", "", self.page_count).replace("%n", str(self.page_count)))
+            self._show_page_count()
             self._apply_fit()
             self._update_controls()
             self.documentLoaded.emit(self.page_count)
@@ -263,7 +306,7 @@ class PdfView(QWidget):
 
         def failed(exc: BaseException) -> None:
             if gen == self._generation:
-                self.page_label.setText(self.tr("Không mở được tệp PDF: %1").replace("%1", str(exc)))
+                self.show_message(lambda: self.tr("Không mở được tệp PDF: %1").replace("%1", str(exc)))
                 self.loadFailed.emit(str(exc))
 
         run_in_background(lambda: PdfDocumentHandle(path), loaded, failed, parent=self)
@@ -278,6 +321,7 @@ class PdfView(QWidget):
         if doc is not None:
             run_in_background(doc.close)
         self._update_controls()
+        self._show_page_count()
 
     # -- navigation and zoom --
     def go_to_page(self, index: int) -> None:
@@ -377,12 +421,13 @@ class PdfView(QWidget):
         def failed(exc: BaseException) -> None:
             self._pending.discard(key)
             if gen == self._generation:
-                self.page_label.setText(self.tr("Không hiển thị được trang: %1").replace("%1", str(exc)))
+                self.show_message(lambda: self.tr("Không hiển thị được trang: %1").replace("%1", str(exc)))
 
         run_in_background(lambda: doc.render(page, scale), rendered, failed, parent=self)
 
     def _display(self, image: QImage, dpr: float) -> None:
         self.current_image = image
+        self._message = None
         pix = QPixmap.fromImage(image)
         pix.setDevicePixelRatio(dpr)
         self.page_label.setPixmap(pix)
@@ -396,19 +441,26 @@ class PdfView(QWidget):
         return self._stamp_pt is not None
 
     def show_stamp_preview(self, page: int, box: Box, page_size: tuple[float, float],
-                           message: str = "", auto: Box | None = None) -> None:
+                           message="", auto: Box | None = None) -> None:
         """Show where the stamp goes (displayed points, origin lower left) and let
-        the person move it; ``stampConfirmed`` or ``stampCancelled`` follows."""
+        the person move it; ``stampConfirmed`` or ``stampCancelled`` follows.
+        ``message``: a text, or a function making it in the current language."""
         self._stamp_page, self._stamp_pt, self._stamp_page_size = page, box, page_size
         self._stamp_auto = auto
         self.stamp_auto_button.setVisible(auto is not None)
-        self.stamp_message.setText(message or self.tr(
-            "Khung xanh là chỗ đặt chữ ký. Kéo để di chuyển, kéo góc để đổi kích thước."))
-        self.stamp_message.setStyleSheet("color: #c62828; font-weight: bold;" if message else "")
+        self._stamp_message_given = message
+        self._show_stamp_message()
         self.stamp_bar.show()
         if self._doc is not None and self._page != page:
             self.go_to_page(page)
         self._place_stamp_box()
+
+    def _show_stamp_message(self) -> None:
+        message = self._stamp_message_given
+        message = message() if callable(message) else message
+        self.stamp_message.setText(message or self.tr(
+            "Khung xanh là chỗ đặt chữ ký. Kéo để di chuyển, kéo góc để đổi kích thước."))
+        self.stamp_message.setStyleSheet("color: #c62828; font-weight: bold;" if message else "")
 
     def clear_stamp_preview(self) -> None:
         self._stamp_pt = self._stamp_page = self._stamp_page_size = self._stamp_auto = None

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, Q
 
 from ..core import messages
 from ..core.tokens import CertificateInfo, PinStatus, TokenInfo
+from .i18n import named_buttons
 
 PIN_HINTS = (Qt.InputMethodHint.ImhHiddenText | Qt.InputMethodHint.ImhSensitiveData
              | Qt.InputMethodHint.ImhNoPredictiveText | Qt.InputMethodHint.ImhNoAutoUppercase)
@@ -103,20 +104,21 @@ class PinDialog(QDialog):
         super().__init__(parent)
         self.token = token
         self.certificate = certificate
-        self.setWindowTitle(self.tr("Nhập mã PIN"))
+        self.count = count
+        self._ime_warned = False
         self.setModal(True)
         self.setMinimumWidth(460)
 
         layout = QVBoxLayout(self)
-        intro = QLabel(self.tr("Mở khóa token để ký số.") if count <= 1 else
-                       self.tr("Một lần nhập mã PIN để ký %1 văn bản.").replace("%1", str(count)))
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
+        self.intro_label = QLabel()
+        self.intro_label.setWordWrap(True)
+        layout.addWidget(self.intro_label)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.token_label = QLabel(f"{token.label} — {token.module.vendor}")
-        form.addRow(self.tr("Token:"), self.token_label)
+        self.token_caption, self.holder_caption, self.expiry_caption = QLabel(), QLabel(), QLabel()
+        form.addRow(self.token_caption, self.token_label)
         holder = "—"
         if certificate is not None:
             holder = certificate.common_name
@@ -124,9 +126,9 @@ class PinDialog(QDialog):
                 holder += f" ({certificate.organisation})"
         self.holder_label = QLabel(holder)
         self.holder_label.setWordWrap(True)
-        form.addRow(self.tr("Chủ chứng thư số:"), self.holder_label)
+        form.addRow(self.holder_caption, self.holder_label)
         if certificate is not None:
-            form.addRow(self.tr("Hiệu lực đến:"), QLabel(certificate.not_after.strftime("%d/%m/%Y")))
+            form.addRow(self.expiry_caption, QLabel(certificate.not_after.strftime("%d/%m/%Y")))
         layout.addLayout(form)
 
         self.error_label = QLabel(error or "")
@@ -146,29 +148,46 @@ class PinDialog(QDialog):
         layout.addWidget(self.warning_label)
 
         self.pin_edit = PinLineEdit()
-        self.pin_edit.setAccessibleName(self.tr("Mã PIN"))
-        self.pin_edit.setPlaceholderText(self.tr("Mã PIN"))
         if token.max_pin_len:
             self.pin_edit.setMaxLength(token.max_pin_len)
         self.pin_edit.nonAsciiRefused = self._ime_warning
         layout.addWidget(self.pin_edit)
 
-        self.pad_label = QLabel(self.tr(PIN_PAD_TEXT))
+        self.pad_label = QLabel()
         self.pad_label.setWordWrap(True)
         self.pad_label.setStyleSheet("font-weight: bold;")
         layout.addWidget(self.pad_label)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("Ký"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Hủy"))
+        self.buttons = QDialogButtonBox()
+        self.ok_button, self.cancel_button = named_buttons(self.buttons)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
         self.pin_edit.textChanged.connect(self._update_ok)
-        self._apply_state()
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        """Every text in the current language; the token's state is shown again."""
+        self.setWindowTitle(self.tr("Nhập mã PIN"))
+        self.intro_label.setText(self.tr("Mở khóa token để ký số.") if self.count <= 1 else
+                                 self.tr("Một lần nhập mã PIN để ký %1 văn bản.").replace("%1", str(self.count)))
+        self.token_caption.setText(self.tr("Token:"))
+        self.holder_caption.setText(self.tr("Chủ chứng thư số:"))
+        self.expiry_caption.setText(self.tr("Hiệu lực đến:"))
+        self.pin_edit.setAccessibleName(self.tr("Mã PIN"))
+        self.pin_edit.setPlaceholderText(self.tr("Mã PIN"))
+        self.pad_label.setText(self.tr(PIN_PAD_TEXT))
+        self.ok_button.setText(self.tr("Ký"))
+        self.cancel_button.setText(self.tr("Hủy"))
+        if self._ime_warned:
+            self._ime_warning()
+        self._apply_state()            # tries left, the final-try warning, "Tiếp tục" on a PIN pad
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
     # -- state --
     @property
@@ -214,6 +233,7 @@ class PinDialog(QDialog):
         self.ok_button.setEnabled(len(self.pin_edit.text()) >= need)
 
     def _ime_warning(self) -> None:
+        self._ime_warned = True
         self.error_label.setText(self.tr(IME_WARNING))
         self.error_label.setVisible(True)
 

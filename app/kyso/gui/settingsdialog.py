@@ -3,7 +3,9 @@
 Everything that waits — looking for PKCS#11 modules, reading a token's
 certificates, drawing the stamp preview — runs through ``run_in_background``;
 the dialog stays responsive while a token is slow to answer. OK writes the file
-atomically (``settings.save``); Cancel writes nothing.
+atomically (``settings.save``); Cancel writes nothing. A new language is
+installed at once (:func:`kyso.gui.i18n.install_translator`): every open window
+retranslates itself, no restart needed.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog,
                                QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
@@ -21,6 +23,8 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpin
 from ..core import settings as settings_mod
 from ..core.settings import Settings
 from ..core.tokens import CertificateInfo, ModuleInfo, TokenInfo, Usability, find_modules, load_module
+from . import i18n
+from .i18n import named_buttons
 from .stamppreview import PreviewRequest, StampPreview
 from .worker import run_in_background
 
@@ -29,6 +33,9 @@ log = logging.getLogger(__name__)
 DEFAULT_SEAL_MM = 36.0
 LANGUAGES = (("vi", "Tiếng Việt"), ("en", "English"))   # each name in its own language
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+# how an item's text is made (a tuple, see ``SettingsDialog._item_text``), so it
+# can be made again in another language
+TEXT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 def detect_modules(configured: str | None = None) -> list[ModuleInfo]:
@@ -61,17 +68,26 @@ class ImagePicker(QWidget):
 
     def __init__(self, title: str, parent: QWidget | None = None):
         super().__init__(parent)
-        self.title = title
+        self.title = title          # the file dialog's; the owner retranslates it
         self.edit = QLineEdit()
         self.edit.setClearButtonEnabled(True)
-        self.edit.setPlaceholderText(self.tr("Ảnh mẫu của Kyso"))
         self.edit.textChanged.connect(self.changed)
-        self.button = QPushButton(self.tr("Chọn tệp…"))
+        self.button = QPushButton()
         self.button.clicked.connect(self._browse)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.edit, 1)
         row.addWidget(self.button)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.edit.setPlaceholderText(self.tr("Ảnh mẫu của Kyso"))
+        self.button.setText(self.tr("Chọn tệp…"))
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
     def path(self) -> str | None:
         return self.edit.text().strip() or None
@@ -96,22 +112,24 @@ class SettingsDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, *, current: Settings | None = None,
                  modules: list[str] | None = None):
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Cài đặt Kyso"))
         self.original = current if current is not None else settings_mod.load()
         self.saved: Settings | None = None
         self._cert_generation = 0
         self._wanted_cert = self.original.default_certificate
+        # the texts below the certificate list and above the buttons, as functions
+        # of the language (they are made again when it changes)
+        self._cert_status_text = lambda: ""
+        self._error_text = lambda: ""
+        self.captions: dict[str, QLabel] = {}     # form labels, by key (see retranslate_ui)
 
         # -- server -------------------------------------------------------------
         self.server_edit = QLineEdit(self.original.server_url or "")
-        self.server_edit.setPlaceholderText(self.tr("ví dụ https://vanban.example.gov.vn"))
         self.username_edit = QLineEdit(self.original.username or "")
-        self.username_edit.setPlaceholderText(self.tr("tên đăng nhập trên máy chủ"))
-        server_box = QGroupBox(self.tr("Máy chủ văn bản"))
+        self.server_box = server_box = QGroupBox()
         f = QFormLayout(server_box)
-        f.addRow(self.tr("Địa chỉ máy chủ:"), self.server_edit)
-        f.addRow(self.tr("Tên đăng nhập:"), self.username_edit)
-        hint = QLabel(self.tr("Để trống nếu làm việc không có máy chủ."))
+        f.addRow(self._caption("server"), self.server_edit)
+        f.addRow(self._caption("username"), self.username_edit)
+        hint = self._caption("server_hint")
         hint.setStyleSheet("color: #666;")
         f.addRow(hint)
 
@@ -119,10 +137,10 @@ class SettingsDialog(QDialog):
         self.module_combo = QComboBox()
         self.module_combo.setMinimumContentsLength(30)
         self.module_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.module_combo.addItem(self.tr("Đang tìm phần mềm token…"), None)
+        self._add_module_item(("searching",), None)
         self.module_combo.setEnabled(False)
         self.module_combo.currentIndexChanged.connect(self._module_chosen)
-        self.browse_module_button = QPushButton(self.tr("Chọn tệp…"))
+        self.browse_module_button = QPushButton()
         self.browse_module_button.clicked.connect(self._browse_module)
         mrow = QHBoxLayout()
         mrow.addWidget(self.module_combo, 1)
@@ -135,32 +153,28 @@ class SettingsDialog(QDialog):
         self.cert_status = QLabel()
         self.cert_status.setWordWrap(True)
         self.cert_status.setStyleSheet("color: #666;")
-        token_box = QGroupBox(self.tr("Token ký số"))
+        self.token_box = token_box = QGroupBox()
         f = QFormLayout(token_box)
-        f.addRow(self.tr("Phần mềm token (PKCS#11):"), mrow)
-        f.addRow(self.tr("Chứng thư số mặc định:"), self.cert_combo)
+        f.addRow(self._caption("module"), mrow)
+        f.addRow(self._caption("certificate"), self.cert_combo)
         f.addRow(self.cert_status)
-        self._set_cert_placeholder(self.tr("Chọn phần mềm token trước."))
+        self._set_cert_placeholder(lambda: self.tr("Chọn phần mềm token trước."))
 
         # -- other --------------------------------------------------------------
         self.tsa_edit = QLineEdit(self.original.tsa_url or "")
-        self.tsa_edit.setPlaceholderText(self.tr("để trống nếu không dùng dấu thời gian"))
         self.language_combo = QComboBox()
         for code, name in LANGUAGES:
             self.language_combo.addItem(name, code)
         self.language_combo.setCurrentIndex(1 if (self.original.language or "vi").startswith("en") else 0)
-        self.language_note = QLabel(self.tr("Ngôn ngữ mới có hiệu lực khi mở lại Kyso."))
-        self.language_note.setStyleSheet("color: #666;")
-        other_box = QGroupBox(self.tr("Khác"))
+        self.other_box = other_box = QGroupBox()
         f = QFormLayout(other_box)
-        f.addRow(self.tr("Máy chủ dấu thời gian (TSA):"), self.tsa_edit)
-        f.addRow(self.tr("Ngôn ngữ:"), self.language_combo)
-        f.addRow(self.language_note)
+        f.addRow(self._caption("tsa"), self.tsa_edit)
+        f.addRow(self._caption("language"), self.language_combo)
 
         # -- images -------------------------------------------------------------
-        self.signature_picker = ImagePicker(self.tr("Chọn ảnh chữ ký"))
-        self.seal_picker = ImagePicker(self.tr("Chọn ảnh con dấu"))
-        self.initial_picker = ImagePicker(self.tr("Chọn ảnh chữ ký nháy"))
+        self.signature_picker = ImagePicker("")
+        self.seal_picker = ImagePicker("")
+        self.initial_picker = ImagePicker("")
         self.signature_picker.set_path(self.original.signature_image)
         self.seal_picker.set_path(self.original.seal_image)
         self.initial_picker.set_path(self.original.initial_image)
@@ -171,19 +185,18 @@ class SettingsDialog(QDialog):
         self.seal_spin.setSuffix(" mm")
         self.seal_spin.setValue(self.original.seal_diameter_mm or DEFAULT_SEAL_MM)
         self.agency_edit = QLineEdit(self.original.agency_name or "")
-        self.agency_edit.setPlaceholderText(self.tr("mặc định: tên tổ chức trong chứng thư số"))
         self.preview = StampPreview()
-        images_box = QGroupBox(self.tr("Chữ ký và con dấu"))
+        self.images_box = images_box = QGroupBox()
         f = QFormLayout(images_box)
-        images_hint = QLabel(self.tr("Ảnh PNG nền trong suốt: chữ ký màu xanh, con dấu màu đỏ."))
+        images_hint = self._caption("images_hint")
         images_hint.setWordWrap(True)
         images_hint.setStyleSheet("color: #666;")
         f.addRow(images_hint)
-        f.addRow(self.tr("Ảnh chữ ký:"), self.signature_picker)
-        f.addRow(self.tr("Ảnh con dấu:"), self.seal_picker)
-        f.addRow(self.tr("Đường kính con dấu:"), self.seal_spin)
-        f.addRow(self.tr("Ảnh chữ ký nháy:"), self.initial_picker)
-        f.addRow(self.tr("Tên cơ quan:"), self.agency_edit)
+        f.addRow(self._caption("signature"), self.signature_picker)
+        f.addRow(self._caption("seal"), self.seal_picker)
+        f.addRow(self._caption("seal_size"), self.seal_spin)
+        f.addRow(self._caption("initial"), self.initial_picker)
+        f.addRow(self._caption("agency"), self.agency_edit)
         f.addRow(self.preview)
         for w in (self.signature_picker, self.seal_picker, self.initial_picker):
             w.changed.connect(self._update_preview)
@@ -195,11 +208,8 @@ class SettingsDialog(QDialog):
         self.error_label.setStyleSheet("color: #c62828;")
         self.error_label.setWordWrap(True)
         self.error_label.setVisible(False)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("Lưu"))
-        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        self.cancel_button.setText(self.tr("Hủy"))
+        self.buttons = QDialogButtonBox()
+        self.ok_button, self.cancel_button = named_buttons(self.buttons)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
@@ -217,8 +227,97 @@ class SettingsDialog(QDialog):
         outer.addWidget(self.buttons)
         self.resize(1180, 620)
 
+        self.retranslate_ui()
         self._update_preview()
         self._find_modules(modules)
+
+    # -- texts ----------------------------------------------------------------
+    def _caption(self, key: str) -> QLabel:
+        """A form label; :meth:`retranslate_ui` gives it its text."""
+        label = self.captions[key] = QLabel()
+        return label
+
+    def retranslate_ui(self) -> None:
+        """Every text in the current language, the lists' placeholders included."""
+        self.setWindowTitle(self.tr("Cài đặt Kyso"))
+        captions = {
+            "server": self.tr("Địa chỉ máy chủ:"),
+            "username": self.tr("Tên đăng nhập:"),
+            "server_hint": self.tr("Để trống nếu làm việc không có máy chủ."),
+            "module": self.tr("Phần mềm token (PKCS#11):"),
+            "certificate": self.tr("Chứng thư số mặc định:"),
+            "tsa": self.tr("Máy chủ dấu thời gian (TSA):"),
+            "language": self.tr("Ngôn ngữ:"),
+            "images_hint": self.tr("Ảnh PNG nền trong suốt: chữ ký màu xanh, con dấu màu đỏ."),
+            "signature": self.tr("Ảnh chữ ký:"),
+            "seal": self.tr("Ảnh con dấu:"),
+            "seal_size": self.tr("Đường kính con dấu:"),
+            "initial": self.tr("Ảnh chữ ký nháy:"),
+            "agency": self.tr("Tên cơ quan:"),
+        }
+        for key, label in self.captions.items():
+            label.setText(captions[key])
+        self.server_box.setTitle(self.tr("Máy chủ văn bản"))
+        self.token_box.setTitle(self.tr("Token ký số"))
+        self.other_box.setTitle(self.tr("Khác"))
+        self.images_box.setTitle(self.tr("Chữ ký và con dấu"))
+        self.server_edit.setPlaceholderText(self.tr("ví dụ https://vanban.example.gov.vn"))
+        self.username_edit.setPlaceholderText(self.tr("tên đăng nhập trên máy chủ"))
+        self.browse_module_button.setText(self.tr("Chọn tệp…"))
+        self.tsa_edit.setPlaceholderText(self.tr("để trống nếu không dùng dấu thời gian"))
+        self.signature_picker.title = self.tr("Chọn ảnh chữ ký")
+        self.seal_picker.title = self.tr("Chọn ảnh con dấu")
+        self.initial_picker.title = self.tr("Chọn ảnh chữ ký nháy")
+        self.agency_edit.setPlaceholderText(self.tr("mặc định: tên tổ chức trong chứng thư số"))
+        self.ok_button.setText(self.tr("Lưu"))
+        self.cancel_button.setText(self.tr("Hủy"))
+        for i in range(self.module_combo.count()):
+            how = self.module_combo.itemData(i, TEXT_ROLE)
+            if how:
+                self.module_combo.setItemText(i, self._item_text(how))
+        for row in range(self.cert_model.rowCount()):
+            item = self.cert_model.item(row)
+            how = item.data(TEXT_ROLE)
+            if how:
+                item.setText(self._item_text(how))
+        self.cert_status.setText(self._cert_status_text())
+        self.error_label.setText(self._error_text())
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def _item_text(self, how: tuple) -> str:
+        """The text of a list item, from what TEXT_ROLE says it shows."""
+        kind = how[0]
+        if kind == "searching":
+            return self.tr("Đang tìm phần mềm token…")
+        if kind == "missing":
+            return self.tr("%1 (không tìm thấy tệp)").replace("%1", how[1])
+        if kind == "none_found":
+            return self.tr("Không tìm thấy phần mềm token nào")
+        if kind == "failed":
+            return self.tr("Không tìm được phần mềm token")
+        if kind == "first":
+            return self.tr("Chứng thư số đầu tiên dùng được")
+        if kind == "keep":
+            return self.tr("Giữ nguyên: %1").replace("%1", how[1])
+        if kind == "cert":
+            cert, token_label = how[1], how[2]
+            text = self.tr("%1 — token %2, hết hạn %3").replace("%1", cert.common_name or cert.label) \
+                .replace("%2", token_label).replace("%3", cert.not_after.strftime("%d/%m/%Y"))
+            return text if cert.usable else text + " (" + self.unusable_reason(cert) + ")"
+        raise ValueError(kind)
+
+    def _add_module_item(self, how: tuple, path: str | None) -> None:
+        self.module_combo.addItem(self._item_text(how), path)
+        self.module_combo.setItemData(self.module_combo.count() - 1, how, TEXT_ROLE)
+
+    def _text_item(self, how: tuple) -> QStandardItem:
+        item = QStandardItem(self._item_text(how))
+        item.setData(how, TEXT_ROLE)
+        return item
 
     # -- modules and certificates -------------------------------------------------
     def _find_modules(self, explicit: list[str] | None) -> None:
@@ -239,10 +338,10 @@ class SettingsDialog(QDialog):
         for m in modules:
             self.module_combo.addItem(f"{m.vendor} — {m.path}", str(m.path))
         if configured and configured not in paths:
-            self.module_combo.addItem(self.tr("%1 (không tìm thấy tệp)").replace("%1", configured), configured)
+            self._add_module_item(("missing", configured), configured)
             paths.append(configured)
         if not paths:
-            self.module_combo.addItem(self.tr("Không tìm thấy phần mềm token nào"), None)
+            self._add_module_item(("none_found",), None)
         self.module_combo.setEnabled(bool(paths))
         if configured in paths:
             self.module_combo.setCurrentIndex(paths.index(configured))
@@ -252,8 +351,8 @@ class SettingsDialog(QDialog):
 
     def _modules_failed(self, exc) -> None:
         self.module_combo.clear()
-        self.module_combo.addItem(self.tr("Không tìm được phần mềm token"), None)
-        self._set_cert_placeholder(getattr(exc, "message", None) or str(exc))
+        self._add_module_item(("failed",), None)
+        self._set_cert_placeholder(lambda: getattr(exc, "message", None) or str(exc))
         self.modulesLoaded.emit(0)
 
     def _browse_module(self) -> None:
@@ -282,9 +381,9 @@ class SettingsDialog(QDialog):
         self._cert_generation += 1
         generation = self._cert_generation
         if not path:
-            self._set_cert_placeholder(self.tr("Chọn phần mềm token trước."))
+            self._set_cert_placeholder(lambda: self.tr("Chọn phần mềm token trước."))
             return
-        self._set_cert_placeholder(self.tr("Đang đọc token…"))
+        self._set_cert_placeholder(lambda: self.tr("Đang đọc token…"))
 
         def done(tokens):
             if generation == self._cert_generation:
@@ -292,22 +391,27 @@ class SettingsDialog(QDialog):
 
         def failed(exc):
             if generation == self._cert_generation:
-                self._set_cert_placeholder(getattr(exc, "message", None) or str(exc), error=True)
+                self._set_cert_placeholder(lambda: getattr(exc, "message", None) or str(exc), error=True)
                 self.certificatesLoaded.emit(0)
 
         run_in_background(lambda: read_tokens(path), done, failed, parent=self)
 
-    def _set_cert_placeholder(self, text: str, error: bool = False) -> None:
+    def _show_cert_status(self, text) -> None:
+        """``text()``: the line under the certificate list (made again on a change of language)."""
+        self._cert_status_text = text
+        self.cert_status.setText(text())
+
+    def _set_cert_placeholder(self, text, error: bool = False) -> None:
         self.cert_model.clear()
-        item = QStandardItem(self.tr("Chứng thư số đầu tiên dùng được"))
+        item = self._text_item(("first",))
         item.setData(None, PATH_ROLE)
         self.cert_model.appendRow(item)
         if self._wanted_cert:
-            kept = QStandardItem(self.tr("Giữ nguyên: %1").replace("%1", self._wanted_cert))
+            kept = self._text_item(("keep", self._wanted_cert))
             kept.setData(self._wanted_cert, PATH_ROLE)
             self.cert_model.appendRow(kept)
             self.cert_combo.setCurrentIndex(1)
-        self.cert_status.setText(text)
+        self._show_cert_status(text)
         self.cert_status.setStyleSheet("color: #c62828;" if error else "color: #666;")
 
     def unusable_reason(self, cert: CertificateInfo) -> str:
@@ -322,7 +426,7 @@ class SettingsDialog(QDialog):
 
     def _show_certificates(self, tokens: list[TokenInfo]) -> None:
         self.cert_model.clear()
-        first = QStandardItem(self.tr("Chứng thư số đầu tiên dùng được"))
+        first = self._text_item(("first",))
         first.setData(None, PATH_ROLE)
         self.cert_model.appendRow(first)
         chosen = 0
@@ -331,25 +435,22 @@ class SettingsDialog(QDialog):
             for cert in token.certificates:
                 if not cert.key_id:     # a CA certificate of the chain: no key to sign with
                     continue
-                text = self.tr("%1 — token %2, hết hạn %3").replace("%1", cert.common_name or cert.label) \
-                    .replace("%2", token.label).replace("%3", cert.not_after.strftime("%d/%m/%Y"))
-                item = QStandardItem(text)
+                item = self._text_item(("cert", cert, token.label))
                 item.setData(certificate_value(cert), PATH_ROLE)
                 item.setToolTip(cert.subject)
                 if not cert.usable:
                     item.setEnabled(False)
-                    item.setText(text + " (" + self.unusable_reason(cert) + ")")
                 self.cert_model.appendRow(item)
                 count += 1
                 if item.isEnabled() and cert_matches(cert, self._wanted_cert):
                     chosen = self.cert_model.rowCount() - 1
         self.cert_combo.setCurrentIndex(chosen)
         if not tokens:
-            self.cert_status.setText(self.tr("Không có token nào đang cắm vào máy với phần mềm này."))
+            self._show_cert_status(lambda: self.tr("Không có token nào đang cắm vào máy với phần mềm này."))
         elif count == 0:
-            self.cert_status.setText(self.tr("Token không có chứng thư số nào."))
+            self._show_cert_status(lambda: self.tr("Token không có chứng thư số nào."))
         else:
-            self.cert_status.setText(self.tr("Chứng thư số mờ là chứng thư không dùng được để ký."))
+            self._show_cert_status(lambda: self.tr("Chứng thư số mờ là chứng thư không dùng được để ký."))
         self.cert_status.setStyleSheet("color: #666;")
         self.certificatesLoaded.emit(count)
 
@@ -403,18 +504,24 @@ class SettingsDialog(QDialog):
                 out.append(self.tr("%1: không có tệp “%2”").replace("%1", label).replace("%2", path))
         return out
 
+    def _show_error(self, text) -> None:
+        self._error_text = text
+        self.error_label.setText(text())
+        self.error_label.setVisible(True)
+
     def accept(self) -> None:
         new = self.values()
-        problems = self.problems(new)
-        if problems:
-            self.error_label.setText("\n".join(problems))
-            self.error_label.setVisible(True)
+        if self.problems(new):
+            self._show_error(lambda: "\n".join(self.problems(new)))
             return
         try:
             settings_mod.save(new)
         except OSError as exc:
-            self.error_label.setText(self.tr("Không lưu được cài đặt: %1").replace("%1", str(exc)))
-            self.error_label.setVisible(True)
+            self._show_error(lambda exc=exc: self.tr("Không lưu được cài đặt: %1").replace("%1", str(exc)))
             return
         self.saved = new
         super().accept()
+        if i18n.normalise(new.language) != i18n.normalise(self.original.language):
+            # the running application switches now: Qt sends LanguageChange to
+            # every window, and each retranslates itself (retranslate_ui)
+            i18n.install_translator(QCoreApplication.instance(), new.language)

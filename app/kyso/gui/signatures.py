@@ -1,7 +1,9 @@
 """The signatures panel: every signature's verdict and the document's metadata.
 
 The verdicts come from :func:`kyso.core.verify.verify_file` (run in the
-background); the reasons are the core's Vietnamese sentences.
+background). A report keeps message codes, not sentences: the reasons and the
+coverage are put into words when shown (``SignatureReport.reasons()``), so a
+change of language re-renders the last report without verifying again.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QRect, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (QHeaderView, QLabel, QStyledItemDelegate, QStyleOptionViewItem,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
@@ -67,7 +69,7 @@ def read_info(path: Path) -> dict[str, str]:
 def modification_text(mod: str) -> str:
     return {
         "none": "Không có thay đổi sau khi ký",
-        "form_filling": "Chỉ điền số, ngày (thay đổi được phép)",
+        "form_filling": "Chỉ ký thêm hoặc điền số, ngày (thay đổi được phép)",
         "suspicious": "Có thay đổi đáng ngờ sau khi ký",
     }.get(mod, mod)
 
@@ -106,8 +108,13 @@ class SignaturePanel(QWidget):
         self.info: dict[str, str] = {}
         self._generation = 0
         self.trust_roots: list = []
+        # what the summary says: "idle", "checking", "failed" (with _failure) or "report"
+        self._state = "idle"
+        self._failure = ""
+        self._path: Path | None = None
+        self._roots: list = []
 
-        self.summary = QLabel(self.tr("Chưa kiểm tra chữ ký."))
+        self.summary = QLabel()
         self.summary.setWordWrap(True)
         f = self.summary.font()
         f.setBold(True)
@@ -115,7 +122,6 @@ class SignaturePanel(QWidget):
 
         self.tree = QTreeWidget()
         self.tree.setColumnCount(2)
-        self.tree.setHeaderLabels([self.tr("Chữ ký"), self.tr("Chi tiết")])
         # Both columns share the panel's width: a long signer name (an agency's
         # full name) must not push the details out of sight; it wraps instead.
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -124,11 +130,9 @@ class SignaturePanel(QWidget):
         self.tree.setUniformRowHeights(False)
         self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.tree.setItemDelegate(WrappingDelegate(self.tree))
-        self.tree.setAccessibleName(self.tr("Danh sách chữ ký"))
 
         self.meta = QTreeWidget()
         self.meta.setColumnCount(2)
-        self.meta.setHeaderLabels([self.tr("Thông tin văn bản"), self.tr("Giá trị")])
         self.meta.setRootIsDecorated(False)
         self.meta.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.meta.setWordWrap(True)
@@ -140,6 +144,36 @@ class SignaturePanel(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.tree, 3)
         layout.addWidget(self.meta, 2)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        """Headers, and the summary and verdicts of the last report, in the current language."""
+        self.tree.setHeaderLabels([self.tr("Chữ ký"), self.tr("Chi tiết")])
+        self.tree.setAccessibleName(self.tr("Danh sách chữ ký"))
+        self.meta.setHeaderLabels([self.tr("Thông tin văn bản"), self.tr("Giá trị")])
+        if self._state == "report" and self.report is not None:
+            if self.report.error and self._path is not None:
+                # the core's sentence for an unreadable file is made with its details
+                # when verifying: ask again (background) in the new language
+                self.load(self._path, self._roots)
+            else:
+                self._render()
+        else:
+            self._show_summary()
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def _show_summary(self) -> None:
+        if self._state == "checking":
+            self.summary.setText(self.tr("Đang kiểm tra chữ ký…"))
+        elif self._state == "failed":
+            self.summary.setText(self.tr("Không kiểm tra được: %1").replace("%1", self._failure))
+        else:
+            self.summary.setText(self.tr("Chưa kiểm tra chữ ký."))
+            self.summary.setStyleSheet("")
 
     def clear(self) -> None:
         self._generation += 1
@@ -147,8 +181,8 @@ class SignaturePanel(QWidget):
         self.info = {}
         self.tree.clear()
         self.meta.clear()
-        self.summary.setText(self.tr("Chưa kiểm tra chữ ký."))
-        self.summary.setStyleSheet("")
+        self._state = "idle"
+        self._show_summary()
 
     def load(self, path: Path | str, trust_roots: Iterable | None = None) -> None:
         """Verify ``path`` in the background and show the verdicts."""
@@ -156,7 +190,9 @@ class SignaturePanel(QWidget):
         gen = self._generation
         path = Path(path)
         roots = list(trust_roots if trust_roots is not None else self.trust_roots)
-        self.summary.setText(self.tr("Đang kiểm tra chữ ký…"))
+        self._path, self._roots = path, roots
+        self._state = "checking"
+        self._show_summary()
 
         def work():
             from ..core.verify import verify_file
@@ -171,13 +207,21 @@ class SignaturePanel(QWidget):
 
         def failed(exc: BaseException) -> None:
             if gen == self._generation:
-                self.summary.setText(self.tr("Không kiểm tra được: %1").replace("%1", str(exc)))
+                self._state, self._failure = "failed", str(exc)
+                self._show_summary()
 
         run_in_background(work, done, failed, parent=self)
 
     # -- display --
     def show_report(self, report: DocumentReport, info: dict[str, str]) -> None:
         self.report, self.info = report, info
+        self._state = "report"
+        self._render()
+        self.loaded.emit(report)
+
+    def _render(self) -> None:
+        """The summary, the tree and the metadata of ``self.report`` (current language)."""
+        report, info = self.report, self.info
         self.tree.clear()
         n = len(report.signatures)
         if report.error:
@@ -197,7 +241,6 @@ class SignaturePanel(QWidget):
             self.tree.addTopLevelItem(self._item(sig))
         self.tree.expandAll()
         self._fill_meta(info)
-        self.loaded.emit(report)
 
     def _item(self, sig: SignatureReport) -> QTreeWidgetItem:
         mark = "✔" if sig.valid else "✘"
@@ -213,7 +256,7 @@ class SignaturePanel(QWidget):
         rows = [
             (self.tr("Thời điểm ký"), when),
             (self.tr("Phạm vi ký"), sig.covers()),
-            (self.tr("Sau khi ký"), modification_text(sig.modification)),
+            (self.tr("Sau khi ký"), self.tr(modification_text(sig.modification))),
             (self.tr("Trường chữ ký"), sig.field),
             (self.tr("Chủ thể chứng thư"), sig.signer_subject),
         ]
@@ -234,7 +277,7 @@ class SignaturePanel(QWidget):
         shown = set()
         for key, label in INFO_LABELS:
             if key in info and info[key] != "":
-                self.meta.addTopLevelItem(QTreeWidgetItem([label, info[key]]))
+                self.meta.addTopLevelItem(QTreeWidgetItem([self.tr(label), info[key]]))
                 shown.add(key)
         for key in sorted(k for k in info if k not in shown):
             if info[key]:

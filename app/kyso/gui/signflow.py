@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from typing import TYPE_CHECKING
@@ -92,7 +92,17 @@ class StampPreview:
     box: Box
     page_size: tuple[float, float]   # the page as displayed
     found: bool = True               # False: placement could not find the spot
-    message: str = ""
+    reason: KysoError | None = None  # why it could not, when the core said
+
+    @property
+    def message(self) -> str:
+        """What to tell the person when the spot was not found, in the current
+        language (made when shown, so a change of language applies)."""
+        if self.found:
+            return ""
+        msg = QCoreApplication.translate(
+            "SigningFlow", "Không tìm được vị trí đặt chữ ký tự động. Hãy kéo khung đến chỗ cần ký.")
+        return f"{self.reason.message} {msg}" if self.reason is not None else msg
 
 
 def preview_placement(path: Path, role: str, main_number: str = "") -> StampPreview:
@@ -120,11 +130,9 @@ def preview_placement(path: Path, role: str, main_number: str = "") -> StampPrev
             page = 0 if role in ("attachment", "copy") else count - 1
             pw, ph = doc.geometry(page).display_size
             box = Box(max(0.0, pw * 0.6 - w / 2), max(0.0, ph * 0.2), w, h)
-            reason = exc.message if isinstance(exc, KysoError) else ""
             if not isinstance(exc, PlacementNotFound) and isinstance(exc, KysoError):
                 raise                     # not a placement problem (no leader signature…)
-            msg = "Không tìm được vị trí đặt chữ ký tự động. Hãy kéo khung đến chỗ cần ký."
-            return StampPreview(page, box, (pw, ph), False, (reason + " " + msg).strip() if reason else msg)
+            return StampPreview(page, box, (pw, ph), False, exc if isinstance(exc, KysoError) else None)
 
 
 def _style_size(role: str) -> tuple[float, float]:

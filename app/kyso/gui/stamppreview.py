@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -191,9 +191,9 @@ class StampPreview(QWidget):
         self.initial_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.initial_label.setStyleSheet("background: white; border: 1px solid #bbb;")
         self.initial_label.setMinimumWidth(150)
-        self.main_caption = QLabel(self.tr("Chữ ký của lãnh đạo và dấu của cơ quan (đúng tỷ lệ trên trang)"))
+        self.main_caption = QLabel()
         self.main_caption.setWordWrap(True)
-        self.initial_caption = QLabel(self.tr("Chữ ký nháy (phóng to gấp đôi)"))
+        self.initial_caption = QLabel()
         self.initial_caption.setWordWrap(True)
         self.error_label = QLabel()
         self.error_label.setStyleSheet("color: #c62828;")
@@ -217,6 +217,20 @@ class StampPreview(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(120)   # typing a diameter: one render after the last key
         self._timer.timeout.connect(self._render)
+        self._error = None          # the last render's exception, while it is shown
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.main_caption.setText(self.tr("Chữ ký của lãnh đạo và dấu của cơ quan (đúng tỷ lệ trên trang)"))
+        self.initial_caption.setText(self.tr("Chữ ký nháy (phóng to gấp đôi)"))
+        if self._error is not None:
+            msg = getattr(self._error, "message", None) or str(self._error)
+            self.error_label.setText(self.tr("Không vẽ được mẫu chữ ký: %1").replace("%1", msg))
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
     def update_request(self, req: PreviewRequest) -> None:
         self.request = req
@@ -235,12 +249,13 @@ class StampPreview(QWidget):
         self.main_image = main
         self._fit()
         self.initial_label.setPixmap(QPixmap.fromImage(small))
+        self._error = None
         self.error_label.setVisible(False)
         self._done()
 
     def _failed(self, exc) -> None:
-        msg = getattr(exc, "message", None) or str(exc)
-        self.error_label.setText(self.tr("Không vẽ được mẫu chữ ký: %1").replace("%1", msg))
+        self._error = exc
+        self.retranslate_ui()
         self.error_label.setVisible(True)
         self._done()
 

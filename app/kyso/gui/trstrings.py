@@ -6,22 +6,16 @@ are translated at run time with ``self.tr(label)``, so their source text must
 be listed somewhere lupdate can read it, under the context (the class name)
 that will look it up. That is this module: nothing imports it at run time.
 
-Two groups:
-
-- *used now*: the code already calls ``self.tr(variable)`` in that class;
-- *awaiting integration*: the code shows the literal without ``tr()`` yet
-  (``DocumentTableModel`` headers and action labels, ``BatchDialog`` role verbs,
-  ``SignaturePanel`` modification texts and info labels). The translations are
-  ready; the owning file must look them up under the context named here, e.g.
-  ``QCoreApplication.translate("DocumentTableModel", HEADERS[section])``.
+Every table here is looked up at display time, under the context named
+(``self.tr(label)`` in that class, or e.g.
+``QCoreApplication.translate("DocumentTableModel", HEADERS[section])``), so a
+change of language shows at once.
 
 Keep each text identical to the table it mirrors; ``tests/gui/test_i18n.py``
 checks that every one of those tables is covered here.
 """
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
-
-# -- used now ------------------------------------------------------------------
 
 # mainwindow.ROLE_ACTIONS (toolbar, self.tr(label) in MainWindow)
 MAIN_WINDOW_ROLE_ACTIONS = (
@@ -52,8 +46,6 @@ PIN_DIALOG_TEXTS = (
                                    "Hãy tắt bộ gõ rồi nhập lại mã PIN."),
 )
 
-# -- awaiting integration (the owning file does not call tr() on these yet) ----
-
 # documents.HEADERS
 DOCUMENT_HEADERS = (
     QT_TRANSLATE_NOOP("DocumentTableModel", "Số, ký hiệu"),
@@ -66,7 +58,7 @@ DOCUMENT_HEADERS = (
     QT_TRANSLATE_NOOP("DocumentTableModel", "Việc chờ tôi"),
 )
 
-# documents.ACTION_LABELS and the statuses FolderSource writes
+# documents.ACTION_LABELS and the statuses FolderSource writes (translate_status)
 DOCUMENT_ACTIONS = (
     QT_TRANSLATE_NOOP("DocumentTableModel", "Chờ ký nháy"),
     QT_TRANSLATE_NOOP("DocumentTableModel", "Chờ ký số"),
@@ -79,7 +71,7 @@ DOCUMENT_ACTIONS = (
     QT_TRANSLATE_NOOP("DocumentTableModel", "Thường"),
 )
 
-# batch.ROLE_VERBS
+# batch.ROLE_VERBS (the batch dialog's title)
 BATCH_ROLE_VERBS = (
     QT_TRANSLATE_NOOP("BatchDialog", "Ký nháy"),
     QT_TRANSLATE_NOOP("BatchDialog", "Ký số"),
@@ -91,7 +83,7 @@ BATCH_ROLE_VERBS = (
 # signatures.modification_text and signatures.INFO_LABELS
 SIGNATURE_PANEL_TEXTS = (
     QT_TRANSLATE_NOOP("SignaturePanel", "Không có thay đổi sau khi ký"),
-    QT_TRANSLATE_NOOP("SignaturePanel", "Chỉ điền số, ngày (thay đổi được phép)"),
+    QT_TRANSLATE_NOOP("SignaturePanel", "Chỉ ký thêm hoặc điền số, ngày (thay đổi được phép)"),
     QT_TRANSLATE_NOOP("SignaturePanel", "Có thay đổi đáng ngờ sau khi ký"),
     QT_TRANSLATE_NOOP("SignaturePanel", "Trích yếu (Title)"),
     QT_TRANSLATE_NOOP("SignaturePanel", "Chủ đề (Subject)"),

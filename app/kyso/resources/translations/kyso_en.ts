@@ -4,22 +4,22 @@
 <context>
     <name>BatchDialog</name>
     <message>
-        <location filename="../../gui/batch.py" line="+30"/>
+        <location filename="../../gui/batch.py" line="+80"/>
         <source>%1 hàng loạt</source>
         <translation>Batch: %1</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+32"/>
         <source>Đang chờ mã PIN…</source>
         <translation>Waiting for the PIN…</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-30"/>
         <source>%v/%m văn bản</source>
         <translation>%v/%m documents</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>Văn bản</source>
         <translation>Document</translation>
     </message>
@@ -29,13 +29,12 @@
         <translation>Result</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <location line="+50"/>
+        <location line="+15"/>
         <source>Đang chờ</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location line="-43"/>
+        <location line="-12"/>
         <source>Dừng</source>
         <translation>Stop</translation>
     </message>
@@ -45,24 +44,23 @@
         <translation>Close</translation>
     </message>
     <message>
-        <location line="+22"/>
-        <location line="+2"/>
-        <location line="+19"/>
+        <location line="+13"/>
+        <location line="+14"/>
         <source>Đang ký…</source>
         <translation>Signing…</translation>
     </message>
     <message>
-        <location line="-14"/>
+        <location line="+3"/>
         <source>Đã xử lý %1/%2 văn bản</source>
         <translation>Processed %1/%2 documents</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-15"/>
         <source>✔ Đã ký</source>
         <translation>✔ Signed</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+22"/>
         <source>Hoàn tất: %1 văn bản đã ký, %2 lỗi.</source>
         <translation>Done: %1 documents signed, %2 errors.</translation>
     </message>
@@ -72,12 +70,12 @@
         <translation>… and %1 more documents</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+9"/>
         <source>Không ký được.</source>
         <translation>Could not sign.</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="-18"/>
         <source>Đang dừng sau văn bản hiện tại…</source>
         <translation>Stopping after the current document…</translation>
     </message>
@@ -198,12 +196,12 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../gui/firstrun.py" line="+305"/>
+        <location filename="../../gui/firstrun.py" line="+378"/>
         <source>Chào mừng đến với Kyso</source>
         <translation>Welcome to Kyso</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+2"/>
         <source>&lt; Quay lại</source>
         <translation>&lt; Back</translation>
     </message>
@@ -226,12 +224,12 @@
 <context>
     <name>ImagePicker</name>
     <message>
-        <location filename="../../gui/settingsdialog.py" line="+67"/>
+        <location filename="../../gui/settingsdialog.py" line="+83"/>
         <source>Ảnh mẫu của Kyso</source>
         <translation>Kyso&apos;s sample image</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Chọn tệp…</source>
         <translation>Choose file…</translation>
     </message>
@@ -244,7 +242,7 @@
 <context>
     <name>ImagesPage</name>
     <message>
-        <location filename="../../gui/firstrun.py" line="-58"/>
+        <location filename="../../gui/firstrun.py" line="-44"/>
         <source>Chữ ký và con dấu</source>
         <translation>Signature and seal</translation>
     </message>
@@ -269,12 +267,12 @@
         <translation>Choose the initial image</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+1"/>
         <source>Ảnh chữ ký:</source>
         <translation>Signature image:</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Ảnh con dấu:</source>
         <translation>Seal image:</translation>
     </message>
@@ -284,7 +282,7 @@
         <translation>Seal diameter:</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Ảnh chữ ký nháy:</source>
         <translation>Initial image:</translation>
     </message>
@@ -292,17 +290,17 @@
 <context>
     <name>IssueDialog</name>
     <message>
-        <location filename="../../gui/mainwindow.py" line="+86"/>
+        <location filename="../../gui/mainwindow.py" line="+129"/>
         <source>Cấp số và ngày ban hành</source>
         <translation>Number and date of issue</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>ví dụ 607</source>
         <translation>e.g. 607</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>Số văn bản:</source>
         <translation>Document number:</translation>
     </message>
@@ -312,7 +310,7 @@
         <translation>Date of issue:</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+13"/>
         <source>Để trống số nếu chỉ đóng dấu.</source>
         <translation>Leave the number empty to seal only.</translation>
     </message>
@@ -324,7 +322,7 @@ hãy cấp số từng văn bản một.</source>
 number them one at a time.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="-7"/>
         <source>Số lấy từ sổ đăng ký: %1</source>
         <translation>Number from the register: %1</translation>
     </message>
@@ -336,7 +334,7 @@ Có thể để trống số (chỉ đóng dấu) hoặc thử lại khi có m�
 You can leave the number empty (seal only) or try again when the network is back.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Đồng ý</source>
         <translation>OK</translation>
     </message>
@@ -349,13 +347,13 @@ You can leave the number empty (seal only) or try again when the network is back
 <context>
     <name>LoginDialog</name>
     <message>
-        <location line="-64"/>
+        <location line="-74"/>
         <source>Đăng nhập máy chủ văn bản</source>
         <extracomment>toolbar actions: (role, label, shortcut) background sync interval bounds (seconds)</extracomment>
         <translation>Log in to the document server</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>Máy chủ:</source>
         <translation>Server:</translation>
     </message>
@@ -365,12 +363,12 @@ You can leave the number empty (seal only) or try again when the network is back
         <translation>User name:</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>Mật khẩu:</source>
         <translation>Password:</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+1"/>
         <source>Đăng nhập</source>
         <translation>Log in</translation>
     </message>
@@ -383,89 +381,91 @@ You can leave the number empty (seal only) or try again when the network is back
 <context>
     <name>MainWindow</name>
     <message>
-        <location line="+85"/>
+        <location line="+293"/>
         <source>Kyso — Ký số văn bản</source>
-        <extracomment>show the stamp on the page before signing one document</extracomment>
         <translation>Kyso — Document signing</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="-34"/>
         <source>Tìm theo trích yếu, số, nơi gửi…</source>
+        <extracomment>show the stamp on the page before signing one document</extracomment>
         <translation>Search by summary, number, sender…</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+4"/>
         <source>Thao tác</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>Mở tệp PDF…</source>
         <translation>Open PDF file…</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>Mở thư mục…</source>
         <translation>Open folder…</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+3"/>
         <source>Trả lại</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>Làm mới</source>
         <translation>Refresh</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>Đồng bộ</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Gửi văn bản đã ký và nhận văn bản mới (F9)</source>
         <translation>Send signed documents and fetch new ones (F9)</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>Cài đặt…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Đang tìm token…</source>
         <translation>Looking for tokens…</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <location line="+49"/>
+        <location line="+97"/>
+        <location line="+11"/>
+        <location filename="../../gui/syncsource.py" line="+396"/>
         <source>Đồng bộ: chưa kết nối</source>
+        <extracomment>sync engine action → the GUI&apos;s role action Outbox status a person discarded (&quot;Dùng bản trên máy chủ&quot;); kept, never sent.</extracomment>
         <translation>Sync: not connected</translation>
     </message>
     <message>
-        <location line="-48"/>
+        <location line="-10"/>
         <source>Mở bằng --server và --user để đồng bộ với máy chủ văn bản.</source>
         <translation>Start with --server and --user to sync with the document server.</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="-64"/>
         <source>Chưa có mô-đun định vị tự động: chữ ký đặt ở vị trí mặc định.</source>
         <translation>No automatic placement module: signatures go to the default position.</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+76"/>
         <source> · đang đồng bộ…</source>
         <translation> · syncing…</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="-5"/>
         <source>Máy chủ: %1</source>
         <translation>Server: %1</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+24"/>
         <source>Đã đăng nhập %1</source>
         <translation>Logged in to %1</translation>
     </message>
@@ -516,12 +516,12 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
         <translation>Showing the copy you signed (not sent to the server).</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="-160"/>
         <source>Kyso — %1</source>
         <translation>Kyso — %1</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+251"/>
         <source>Mở văn bản PDF</source>
         <translation>Open PDF document</translation>
     </message>
@@ -583,7 +583,7 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
         <translation>Signed %1/%2 documents.</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>Trả lại văn bản</source>
         <translation>Return document</translation>
     </message>
@@ -593,7 +593,7 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
         <translation>Reason for returning:</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+45"/>
         <source>⚠ Chưa cắm token</source>
         <translation>⚠ No token plugged in</translation>
     </message>
@@ -682,36 +682,66 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
         <source>Xung đột</source>
         <translation>Conflicts</translation>
     </message>
+    <message>
+        <location filename="../../gui/syncsource.py" line="+3"/>
+        <source>⚠ Cần đăng nhập lại</source>
+        <translation>⚠ Log in again</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>● Trực tuyến</source>
+        <translation>● Online</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>○ Ngoại tuyến</source>
+        <translation>○ Offline</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>đồng bộ lúc %1</source>
+        <translation>synced %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>chờ gửi: %1</source>
+        <translation>waiting to send: %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>xung đột: %1</source>
+        <translation>conflicts: %1</translation>
+    </message>
 </context>
 <context>
     <name>PdfView</name>
     <message>
-        <location filename="../../gui/pdfview.py" line="+152"/>
+        <location filename="../../gui/pdfview.py" line="+231"/>
         <source>Trang trước</source>
         <translation>Previous page</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Trang sau</source>
         <translation>Next page</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Số trang</source>
         <translation>Page number</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+24"/>
         <source>/ 0</source>
         <translation>/ 0</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-28"/>
         <source>Thu nhỏ</source>
         <translation>Zoom out</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Phóng to</source>
         <translation>Zoom in</translation>
     </message>
@@ -721,19 +751,19 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
         <translation>Fit width</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+18"/>
         <source>Chưa mở văn bản nào.
 Kéo thả tệp PDF vào đây hoặc chọn một văn bản trong danh sách.</source>
         <translation>No document open.
 Drop a PDF file here or choose a document in the list.</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="-13"/>
         <source>Ký tại vị trí này</source>
         <translation>Sign here</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Vị trí tự động</source>
         <translation>Automatic position</translation>
     </message>
@@ -743,7 +773,7 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Cancel</translation>
     </message>
     <message numerus="yes">
-        <location line="+55"/>
+        <location line="+22"/>
         <source>/ %n trang</source>
         <translation>
             <numerusform>/ %n page</numerusform>
@@ -751,17 +781,17 @@ Drop a PDF file here or choose a document in the list.</translation>
         </translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+47"/>
         <source>Không mở được tệp PDF: %1</source>
         <translation>Cannot open the PDF file: %1</translation>
     </message>
     <message>
-        <location line="+114"/>
+        <location line="+115"/>
         <source>Không hiển thị được trang: %1</source>
         <translation>Cannot display the page: %1</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+38"/>
         <source>Khung xanh là chỗ đặt chữ ký. Kéo để di chuyển, kéo góc để đổi kích thước.</source>
         <translation>The blue frame is where the signature goes. Drag to move it, drag its corner to resize it.</translation>
     </message>
@@ -769,12 +799,12 @@ Drop a PDF file here or choose a document in the list.</translation>
 <context>
     <name>PinDialog</name>
     <message>
-        <location filename="../../gui/pindialog.py" line="+106"/>
+        <location filename="../../gui/pindialog.py" line="+172"/>
         <source>Nhập mã PIN</source>
         <translation>Enter PIN</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+1"/>
         <source>Mở khóa token để ký số.</source>
         <translation>Unlock the token to sign.</translation>
     </message>
@@ -784,28 +814,28 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>One PIN entry to sign %1 documents.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+1"/>
         <source>Token:</source>
         <translation>Token:</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+1"/>
         <source>Chủ chứng thư số:</source>
         <translation>Certificate holder:</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Hiệu lực đến:</source>
         <translation>Valid until:</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+1"/>
         <location line="+1"/>
         <source>Mã PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+2"/>
         <source>Ký</source>
         <translation>Sign</translation>
     </message>
@@ -815,7 +845,7 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+30"/>
         <source>Còn %1 lần thử trước khi token bị khóa.</source>
         <translation>%1 tries left before the token locks.</translation>
     </message>
@@ -848,7 +878,7 @@ Drop a PDF file here or choose a document in the list.</translation>
 <context>
     <name>ServerPage</name>
     <message>
-        <location filename="../../gui/firstrun.py" line="-218"/>
+        <location filename="../../gui/firstrun.py" line="-252"/>
         <source>Máy chủ văn bản</source>
         <translation>Document server</translation>
     </message>
@@ -858,12 +888,12 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Kyso receives the documents to sign from your agency&apos;s document management server and sends the signed documents back.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>ví dụ https://vanban.example.gov.vn</source>
         <translation>e.g. https://vanban.example.gov.vn</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>tên đăng nhập trên máy chủ</source>
         <translation>your user name on the server</translation>
     </message>
@@ -878,12 +908,12 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Sign PDF files on this computer; a server can be added later in Settings.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Bộ phận công nghệ thông tin của cơ quan cho biết địa chỉ máy chủ.</source>
         <translation>Your agency&apos;s IT department can tell you the server address.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>Địa chỉ máy chủ:</source>
         <translation>Server address:</translation>
     </message>
@@ -896,27 +926,27 @@ Drop a PDF file here or choose a document in the list.</translation>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../gui/settingsdialog.py" line="+15"/>
+        <location filename="../../gui/settingsdialog.py" line="+143"/>
         <source>Cài đặt Kyso</source>
         <translation>Kyso settings</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+22"/>
         <source>ví dụ https://vanban.example.gov.vn</source>
         <translation>e.g. https://vanban.example.gov.vn</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>tên đăng nhập trên máy chủ</source>
         <translation>your user name on the server</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-5"/>
         <source>Máy chủ văn bản</source>
         <translation>Document server</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-16"/>
         <source>Địa chỉ máy chủ:</source>
         <translation>Server address:</translation>
     </message>
@@ -931,22 +961,22 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Leave empty to work without a server.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+49"/>
         <source>Đang tìm phần mềm token…</source>
         <translation>Looking for token software…</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-29"/>
         <source>Chọn tệp…</source>
         <translation>Choose file…</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="-5"/>
         <source>Token ký số</source>
         <translation>Signing token</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-14"/>
         <source>Phần mềm token (PKCS#11):</source>
         <translation>Token software (PKCS#11):</translation>
     </message>
@@ -956,28 +986,23 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Default certificate:</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+142"/>
+        <location line="-88"/>
+        <location line="+224"/>
         <source>Chọn phần mềm token trước.</source>
         <translation>Choose the token software first.</translation>
     </message>
     <message>
-        <location line="-138"/>
+        <location line="-117"/>
         <source>để trống nếu không dùng dấu thời gian</source>
         <translation>leave empty to sign without a timestamp</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>Ngôn ngữ mới có hiệu lực khi mở lại Kyso.</source>
-        <translation>A new language takes effect when Kyso is restarted.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="-5"/>
         <source>Khác</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-13"/>
         <source>Máy chủ dấu thời gian (TSA):</source>
         <translation>Timestamp server (TSA):</translation>
     </message>
@@ -987,7 +1012,7 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Language:</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+18"/>
         <source>Chọn ảnh chữ ký</source>
         <translation>Choose the signature image</translation>
     </message>
@@ -1002,22 +1027,22 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Choose the initial image</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+1"/>
         <source>mặc định: tên tổ chức trong chứng thư số</source>
         <translation>default: the organisation in the certificate</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-8"/>
         <source>Chữ ký và con dấu</source>
         <translation>Signature and seal</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-12"/>
         <source>Ảnh PNG nền trong suốt: chữ ký màu xanh, con dấu màu đỏ.</source>
         <translation>PNG images with a transparent background: the signature in blue, the seal in red.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>Ảnh chữ ký:</source>
         <translation>Signature image:</translation>
     </message>
@@ -1042,32 +1067,32 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Agency name:</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+16"/>
         <source>Lưu</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Hủy</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+24"/>
         <source>%1 (không tìm thấy tệp)</source>
         <translation>%1 (file not found)</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Không tìm thấy phần mềm token nào</source>
         <translation>No token software found</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+2"/>
         <source>Không tìm được phần mềm token</source>
         <translation>Could not look for token software</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+58"/>
         <source>Chọn phần mềm token (PKCS#11)</source>
         <translation>Choose the token software (PKCS#11)</translation>
     </message>
@@ -1082,18 +1107,17 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Reading the token…</translation>
     </message>
     <message>
-        <location line="+15"/>
-        <location line="+23"/>
+        <location line="-83"/>
         <source>Chứng thư số đầu tiên dùng được</source>
         <translation>The first usable certificate</translation>
     </message>
     <message>
-        <location line="-19"/>
+        <location line="+2"/>
         <source>Giữ nguyên: %1</source>
         <translation>Keep: %1</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+115"/>
         <source>đã hết hạn ngày %1</source>
         <translation>expired on %1</translation>
     </message>
@@ -1108,12 +1132,12 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>not for signing</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="-116"/>
         <source>%1 — token %2, hết hạn %3</source>
         <translation>%1 — token %2, expires %3</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+141"/>
         <source>Không có token nào đang cắm vào máy với phần mềm này.</source>
         <translation>No token for this software is plugged in.</translation>
     </message>
@@ -1163,7 +1187,7 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>%1: there is no file “%2”</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+16"/>
         <source>Không lưu được cài đặt: %1</source>
         <translation>Could not save the settings: %1</translation>
     </message>
@@ -1171,15 +1195,14 @@ Drop a PDF file here or choose a document in the list.</translation>
 <context>
     <name>SignaturePanel</name>
     <message>
-        <location filename="../../gui/signatures.py" line="+85"/>
-        <location line="+34"/>
+        <location filename="../../gui/signatures.py" line="+147"/>
         <source>Chưa kiểm tra chữ ký.</source>
-        <extracomment>Info-dictionary keys shown first, with their Vietnamese labels.</extracomment>
         <translation>Signatures not checked yet.</translation>
     </message>
     <message>
-        <location line="-26"/>
+        <location line="-24"/>
         <source>Chữ ký</source>
+        <extracomment>Info-dictionary keys shown first, with their Vietnamese labels.</extracomment>
         <translation>Signature</translation>
     </message>
     <message>
@@ -1188,12 +1211,12 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Details</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+1"/>
         <source>Danh sách chữ ký</source>
         <translation>Signature list</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
         <source>Thông tin văn bản</source>
         <translation>Document information</translation>
     </message>
@@ -1203,17 +1226,17 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Value</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+18"/>
         <source>Đang kiểm tra chữ ký…</source>
         <translation>Checking signatures…</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+2"/>
         <source>Không kiểm tra được: %1</source>
         <translation>Could not check: %1</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+58"/>
         <source>Văn bản chưa có chữ ký số.</source>
         <translation>The document has no digital signature.</translation>
     </message>
@@ -1228,7 +1251,7 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>✘ %1/%2 signatures are not valid.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
         <source>Hợp lệ</source>
         <translation>Valid</translation>
     </message>
@@ -1285,8 +1308,8 @@ Drop a PDF file here or choose a document in the list.</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Chỉ điền số, ngày (thay đổi được phép)</source>
-        <translation>Number and date filled in only (allowed change)</translation>
+        <source>Chỉ ký thêm hoặc điền số, ngày (thay đổi được phép)</source>
+        <translation>Only further signatures or number and date filled in (allowed changes)</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1347,16 +1370,22 @@ Drop a PDF file here or choose a document in the list.</translation>
 <context>
     <name>SigningFlow</name>
     <message>
-        <location filename="../../gui/signflow.py" line="+337"/>
+        <location filename="../../gui/signflow.py" line="+103"/>
+        <source>Không tìm được vị trí đặt chữ ký tự động. Hãy kéo khung đến chỗ cần ký.</source>
+        <extracomment>modules the signing path needs; :func:`warm_up` loads them off the GUI thread</extracomment>
+        <translation>The place for the signature could not be found automatically. Drag the frame to where it should go.</translation>
+    </message>
+    <message>
+        <location line="+242"/>
         <source>Đã hủy nhập mã PIN.</source>
-        <extracomment>modules the signing path needs; :func:`warm_up` loads them off the GUI thread signs one job itself and returns the signed file (the sync store signs into its outbox); None: ``sign_batch`` writes each job&apos;s ``dst``.</extracomment>
+        <extracomment>signs one job itself and returns the signed file (the sync store signs into its outbox); None: ``sign_batch`` writes each job&apos;s ``dst``.</extracomment>
         <translation>PIN entry cancelled.</translation>
     </message>
 </context>
 <context>
     <name>StampBox</name>
     <message>
-        <location filename="../../gui/pdfview.py" line="-324"/>
+        <location filename="../../gui/pdfview.py" line="-374"/>
         <source>Kéo để di chuyển; kéo góc dưới bên phải để đổi kích thước</source>
         <extracomment>PDFium keeps global state; every call into it goes through this lock.</extracomment>
         <translation>Drag to move; drag the bottom right corner to resize</translation>
@@ -1365,18 +1394,18 @@ Drop a PDF file here or choose a document in the list.</translation>
 <context>
     <name>StampPreview</name>
     <message>
-        <location filename="../../gui/stamppreview.py" line="+194"/>
+        <location filename="../../gui/stamppreview.py" line="+224"/>
         <source>Chữ ký của lãnh đạo và dấu của cơ quan (đúng tỷ lệ trên trang)</source>
         <extracomment>pixels per point of the preview (about 4.3 px per mm: a 36 mm seal is ~150 px)</extracomment>
         <translation>The leader&apos;s signature and the agency&apos;s seal (to scale, as on the page)</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Chữ ký nháy (phóng to gấp đôi)</source>
         <translation>Initial (twice the size)</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+3"/>
         <source>Không vẽ được mẫu chữ ký: %1</source>
         <translation>Cannot draw the stamp preview: %1</translation>
     </message>
@@ -1384,7 +1413,7 @@ Drop a PDF file here or choose a document in the list.</translation>
 <context>
     <name>TokenPage</name>
     <message>
-        <location filename="../../gui/firstrun.py" line="+32"/>
+        <location filename="../../gui/firstrun.py" line="+57"/>
         <source>Token ký số</source>
         <translation>Signing token</translation>
     </message>
@@ -1394,7 +1423,7 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Plug in your token. Kyso looks for the token&apos;s software and the certificates on it.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+1"/>
         <source>Token và chứng thư số</source>
         <translation>Tokens and certificates</translation>
     </message>
@@ -1404,12 +1433,12 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Valid until</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+2"/>
         <source>Tìm lại</source>
         <translation>Search again</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+26"/>
         <source>&lt;p&gt;&lt;b&gt;Chưa tìm thấy token nào trên máy này.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Để ký số, máy cần có phần mềm của token do nhà cung cấp chứng thư số (CA) cấp, ví dụ Ban Cơ yếu Chính phủ, VNPT-CA, Viettel-CA, BKAV-CA hoặc FPT-CA:&lt;/p&gt;&lt;ol&gt;&lt;li&gt;Cắm token vào cổng USB của máy.&lt;/li&gt;&lt;li&gt;Cài phần mềm đi kèm token. Phần mềm thường có sẵn trong token (mở ổ đĩa mới xuất hiện khi cắm token) hoặc tải từ trang hỗ trợ của nhà cung cấp chứng thư số.&lt;/li&gt;&lt;li&gt;Rút token ra, cắm lại, rồi bấm &lt;b&gt;Tìm lại&lt;/b&gt;.&lt;/li&gt;&lt;/ol&gt;&lt;p&gt;Nếu vẫn không thấy, hãy gọi bộ phận công nghệ thông tin của cơ quan hoặc tổng đài hỗ trợ của nhà cung cấp chứng thư số. Có thể bỏ qua bước này và chọn token sau trong &lt;b&gt;Cài đặt&lt;/b&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;No token was found on this computer.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;To sign, this computer needs the token software from your certificate authority (CA), for example the Government Cipher Committee, VNPT-CA, Viettel-CA, BKAV-CA or FPT-CA:&lt;/p&gt;&lt;ol&gt;&lt;li&gt;Plug the token into a USB port.&lt;/li&gt;&lt;li&gt;Install the software that comes with the token. It is often on the token itself (open the new drive that appears when the token is plugged in) or on the CA&apos;s support website.&lt;/li&gt;&lt;li&gt;Unplug the token, plug it in again, then click &lt;b&gt;Search again&lt;/b&gt;.&lt;/li&gt;&lt;/ol&gt;&lt;p&gt;If it is still not found, call your agency&apos;s IT department or the CA&apos;s support line. You can skip this step and choose the token later in &lt;b&gt;Settings&lt;/b&gt;.&lt;/p&gt;</translation>
     </message>
@@ -1424,12 +1453,12 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Reading the tokens of %1…</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="-49"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+90"/>
         <source>Token không có chứng thư số nào dùng được để ký. Hãy liên hệ nhà cung cấp chứng thư số.</source>
         <translation>The token holds no certificate usable for signing. Contact your certificate authority.</translation>
     </message>
