@@ -108,9 +108,39 @@
     </message>
 </context>
 <context>
+    <name>DesktopHabits</name>
+    <message>
+        <location filename="../../gui/desktop.py" line="+439"/>
+        <location line="+39"/>
+        <source>Mở thư mục chứa tệp</source>
+        <translation>Open containing folder</translation>
+    </message>
+    <message>
+        <location line="-37"/>
+        <source>Mở thư mục chứa văn bản đang xem</source>
+        <translation>Open the folder containing the document shown</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>Đóng</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Đã lưu bản đã ký “%1” trong thư mục %2</source>
+        <translation>Saved the signed copy “%1” in the folder %2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Mở tệp đã ký</source>
+        <translation>Open signed file</translation>
+    </message>
+</context>
+<context>
     <name>DocumentTableModel</name>
     <message>
-        <location line="-29"/>
+        <location filename="../../gui/trstrings.py" line="-29"/>
         <source>Số, ký hiệu</source>
         <translation>Number, symbol</translation>
     </message>
@@ -198,7 +228,7 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../gui/firstrun.py" line="+305"/>
+        <location filename="../../gui/firstrun.py" line="+306"/>
         <source>Chào mừng đến với Kyso</source>
         <translation>Welcome to Kyso</translation>
     </message>
@@ -292,7 +322,7 @@
 <context>
     <name>IssueDialog</name>
     <message>
-        <location filename="../../gui/mainwindow.py" line="+86"/>
+        <location filename="../../gui/mainwindow.py" line="+88"/>
         <source>Cấp số và ngày ban hành</source>
         <translation>Number and date of issue</translation>
     </message>
@@ -394,7 +424,7 @@ You can leave the number empty (seal only) or try again when the network is back
         <translation>Search by summary, number, sender…</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+46"/>
         <source>Thao tác</source>
         <translation>Actions</translation>
     </message>
@@ -440,17 +470,17 @@ You can leave the number empty (seal only) or try again when the network is back
     </message>
     <message>
         <location line="+7"/>
-        <location line="+49"/>
+        <location line="+52"/>
         <source>Đồng bộ: chưa kết nối</source>
         <translation>Sync: not connected</translation>
     </message>
     <message>
-        <location line="-48"/>
+        <location line="-51"/>
         <source>Mở bằng --server và --user để đồng bộ với máy chủ văn bản.</source>
         <translation>Start with --server and --user to sync with the document server.</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+40"/>
         <source>Chưa có mô-đun định vị tự động: chữ ký đặt ở vị trí mặc định.</source>
         <translation>No automatic placement module: signatures go to the default position.</translation>
     </message>
@@ -460,7 +490,7 @@ You can leave the number empty (seal only) or try again when the network is back
         <translation> · syncing…</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+33"/>
         <source>Máy chủ: %1</source>
         <translation>Server: %1</translation>
     </message>
@@ -516,7 +546,7 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
         <translation>Showing the copy you signed (not sent to the server).</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+85"/>
         <source>Kyso — %1</source>
         <translation>Kyso — %1</translation>
     </message>
@@ -541,7 +571,7 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
         <translation>Plug in a token to sign.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <location line="+123"/>
         <source>Chưa có token nào được cắm.</source>
         <translation>No token is plugged in.</translation>
@@ -568,7 +598,7 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
         <translation>Number and symbol of the main document:</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+37"/>
         <source>Đang ký…</source>
         <translation>Signing…</translation>
     </message>
@@ -578,7 +608,7 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
         <translation>Signed: %1</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>Đã ký %1/%2 văn bản.</source>
         <translation>Signed %1/%2 documents.</translation>
     </message>
@@ -681,6 +711,40 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
         <location line="+1"/>
         <source>Xung đột</source>
         <translation>Conflicts</translation>
+    </message>
+</context>
+<context>
+    <name>NewDocumentNotifier</name>
+    <message numerus="yes">
+        <location filename="../../gui/desktop.py" line="-276"/>
+        <source>Có %n văn bản mới cần xử lý</source>
+        <translation>
+            <numerusform>%n new document needs your action</numerusform>
+            <numerusform>%n new documents need your action</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>và %n văn bản khác</source>
+        <translation>
+            <numerusform>and %n other</numerusform>
+            <numerusform>and %n others</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Xem văn bản mới</source>
+        <translation>Show new documents</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Kyso — văn bản mới</source>
+        <translation>Kyso — new documents</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Kyso — Ký số văn bản</source>
+        <translation>Kyso — Document signing</translation>
     </message>
 </context>
 <context>
@@ -1172,13 +1236,13 @@ Drop a PDF file here or choose a document in the list.</translation>
     <name>SignaturePanel</name>
     <message>
         <location filename="../../gui/signatures.py" line="+85"/>
-        <location line="+34"/>
+        <location line="+37"/>
         <source>Chưa kiểm tra chữ ký.</source>
         <extracomment>Info-dictionary keys shown first, with their Vietnamese labels.</extracomment>
         <translation>Signatures not checked yet.</translation>
     </message>
     <message>
-        <location line="-26"/>
+        <location line="-29"/>
         <source>Chữ ký</source>
         <translation>Signature</translation>
     </message>
@@ -1188,7 +1252,7 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Details</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+9"/>
         <source>Danh sách chữ ký</source>
         <translation>Signature list</translation>
     </message>
