@@ -102,16 +102,12 @@ class InfoBar(QFrame):
         self.close_button.setAutoRaise(True)
         self.close_button.setText("✕")
         self.close_button.clicked.connect(self.dismiss)
-        top = QHBoxLayout()
-        top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(self.label, 1)
-        top.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
-        box = QVBoxLayout(self)
-        box.setContentsMargins(8, 6, 6, 6)
-        box.setSpacing(4)
-        box.addLayout(top)
-        box.addLayout(self.buttons_row)
-        self.buttons_row.addStretch(1)
+        row = QHBoxLayout(self)        # message, its buttons, ✕: one line while there is room
+        row.setContentsMargins(8, 4, 4, 4)
+        row.setSpacing(6)
+        row.addWidget(self.label, 1)
+        row.addLayout(self.buttons_row)
+        row.addWidget(self.close_button)
         self.buttons: list[QPushButton] = []
         self.hide()
 
@@ -319,6 +315,7 @@ class WindowLayout:
     def restore(self) -> bool:
         """Apply the saved layout; anything missing or unreadable keeps the default."""
         if not layout_path().is_file():
+            self.fit_first_open()
             return False
         win = self.window
         s = self._settings()
@@ -349,6 +346,20 @@ class WindowLayout:
         if isinstance(key, str) and key in win.filter_buttons:
             win.set_quick_filter(key)
         return True
+
+    def fit_first_open(self) -> None:
+        """No saved layout: a default size larger than the screen (a laptop at 150 %)
+        opens maximized, and its normal size fits the screen too."""
+        win = self.window
+        screen = win.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        if win.width() <= area.width() and win.height() <= area.height():
+            return
+        win.resize(min(win.width(), area.width() * 9 // 10), min(win.height(), area.height() * 9 // 10))
+        win.move(area.center() - win.rect().center())
+        win.setWindowState(win.windowState() | Qt.WindowState.WindowMaximized)
 
     def keep_on_screen(self) -> None:
         """A window saved on a screen that is gone comes back on the primary one,

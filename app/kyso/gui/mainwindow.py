@@ -95,7 +95,7 @@ class IssueDialog(QDialog):
         form.addRow(self.tr("Số văn bản:"), self.number)
         form.addRow(self.tr("Ngày ban hành:"), self.date)
         note = QLabel(self.tr("Để trống số nếu chỉ đóng dấu.") if count == 1 else
-                      self.tr("Đóng dấu %1 văn bản: mỗi văn bản cần số riêng, nên ở đây chỉ đóng dấu;\n"
+                      self.tr("Đóng dấu %1 văn bản: mỗi văn bản cần số riêng, nên ở đây chỉ đóng dấu; "
                               "hãy cấp số từng văn bản một.").replace("%1", str(count)))
         if count > 1:
             self.number.setEnabled(False)

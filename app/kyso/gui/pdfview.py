@@ -172,6 +172,7 @@ class PdfView(QWidget):
             bar.addWidget(w)
 
         self.page_label = QLabel(self.tr("Chưa mở văn bản nào.\nKéo thả tệp PDF vào đây hoặc chọn một văn bản trong danh sách."))
+        self.page_label.setWordWrap(True)      # narrow windows: the hint wraps, not cut
         self.page_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.page_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.scroll = QScrollArea()

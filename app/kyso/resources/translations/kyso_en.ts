@@ -348,10 +348,8 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>Đóng dấu %1 văn bản: mỗi văn bản cần số riêng, nên ở đây chỉ đóng dấu;
-hãy cấp số từng văn bản một.</source>
-        <translation>Sealing %1 documents: each document needs its own number, so here they are only sealed;
-number them one at a time.</translation>
+        <source>Đóng dấu %1 văn bản: mỗi văn bản cần số riêng, nên ở đây chỉ đóng dấu; hãy cấp số từng văn bản một.</source>
+        <translation>Sealing %1 documents: each document needs its own number, so here they are only sealed; number them one at a time.</translation>
     </message>
     <message>
         <location line="+13"/>
