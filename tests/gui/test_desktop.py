@@ -192,6 +192,8 @@ def test_loose_file_signed_offers_its_folder_and_is_not_announced(qtbot, make_wi
     w.open_pdf(folder / "qd.pdf")                               # opened as a file, not from the list
     assert w.desktop.show_in_folder_action.isEnabled()
     qtbot.waitUntil(lambda: w.role_actions["leader"].isEnabled(), timeout=10000)
+    assert w.role_actions["leader"].toolTip() == "Ký số (Ctrl+Shift+K)"
+    assert w.role_actions["initial"].toolTip() == "Ký nháy (Ctrl+Shift+N)"
     w.role_actions["leader"].trigger()
     with qtbot.waitSignal(w.signingFinished, timeout=60000) as sig:
         answer_pin(qtbot, wait_pin_dialog(qtbot, w))
