@@ -95,6 +95,7 @@ class InfoBar(QFrame):
         self.label = QLabel()
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setStyleSheet("color: #1b2a3a;")   # readable on the light bar in a dark theme too
         self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.buttons_row = QHBoxLayout()
         self.buttons_row.setSpacing(6)
