@@ -50,6 +50,8 @@ def module_path(softhsm):
 @pytest.fixture
 def make_window(qtbot, module_path, trust_roots):
     """A main window over a source, watching only the SoftHSM2 module."""
+    from PySide6.QtCore import Qt
+
     from kyso.gui.mainwindow import MainWindow
 
     windows = []
@@ -57,6 +59,10 @@ def make_window(qtbot, module_path, trust_roots):
     def make(source=None, token="KYSO-LEADER", poll_ms=500):
         w = MainWindow(source, modules=[module_path], trust_roots=trust_roots, poll_ms=poll_ms)
         qtbot.addWidget(w)
+        # the size these tests were written for; the offscreen screen (800×800) is smaller
+        # than that, so a first open would be maximized to it (kyso.gui.desktop.WindowLayout)
+        w.setWindowState(Qt.WindowState.WindowNoState)
+        w.resize(1360, 860)
         w.show()
         qtbot.waitUntil(lambda: bool(w.tokens), timeout=15000)
         if source is not None:

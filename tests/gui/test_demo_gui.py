@@ -16,7 +16,12 @@ CHECK = Path(__file__).with_name("demo_gui_check.py")
 
 
 def test_role_switcher_swaps_sources_and_tokens(tmp_path):
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    # a Full HD screen, as a demo machine has (offscreen's own is 800×800: the
+    # window would open maximized there and the demo's toolbar overflow)
+    screen = tmp_path / "screen.json"
+    screen.write_text(json.dumps({"screens": [{"name": "FullHD", "x": 0, "y": 0, "width": 1920,
+                                               "height": 1080, "logicalDpi": 96, "dpr": 1}]}))
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screen}")
     env.pop("SOFTHSM2_CONF", None)       # the demo sets its own
     env.pop("KYSO_HOME", None)
     proc = subprocess.run([sys.executable, str(CHECK), str(tmp_path / "demo")], env=env,

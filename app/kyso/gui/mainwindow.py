@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from ..core.signing import Placement
     from ..core.tokens import TokenInfo
 from .batch import ROLE_VERBS, BatchDialog
+from .desktop import DesktopHabits
+from .flowlayout import FlowLayout
 from .i18n import named_buttons
 from .documents import (ATTACHMENT, COPY, INITIAL, ISSUE, QUICK_FILTERS, ROW_ROLE, SIGN,
                         DocumentFilterProxy, DocumentRow, DocumentSource, DocumentTableModel,
@@ -146,7 +148,7 @@ class IssueDialog(QDialog):
                               .replace("%1", self.reserve_error))
         else:
             self.note.setText(self.tr("Để trống số nếu chỉ đóng dấu.") if self.count == 1 else
-                              self.tr("Đóng dấu %1 văn bản: mỗi văn bản cần số riêng, nên ở đây chỉ đóng dấu;\n"
+                              self.tr("Đóng dấu %1 văn bản: mỗi văn bản cần số riêng, nên ở đây chỉ đóng dấu; "
                                       "hãy cấp số từng văn bản một.").replace("%1", str(self.count)))
         self.ok_button.setText(self.tr("Đồng ý"))
         self.cancel_button.setText(self.tr("Hủy"))
@@ -218,8 +220,7 @@ class MainWindow(QMainWindow):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.proxy.set_search)
 
-        filters = QHBoxLayout()
-        filters.setSpacing(2)
+        filters = FlowLayout(spacing=2)   # wraps when the list is narrow
         self.filter_buttons: dict[str, QToolButton] = {}
         group = QButtonGroup(self)
         group.setExclusive(True)
@@ -232,7 +233,6 @@ class MainWindow(QMainWindow):
             filters.addWidget(b)
             self.filter_buttons[key] = b
         self.filter_buttons["all"].setChecked(True)
-        filters.addStretch(1)
 
         left = QWidget()
         lv = QVBoxLayout(left)
@@ -325,7 +325,10 @@ class MainWindow(QMainWindow):
         self.sync_timer.setInterval(int(max(SYNC_INTERVAL_MIN, min(sync_interval_s, SYNC_INTERVAL_MAX)) * 1000))
         self.sync_timer.timeout.connect(self.sync_now)
 
+        # new-document notices, saved layout, "open containing folder" (desktop.py)
+        self.desktop = DesktopHabits(self)
         self.retranslate_ui()
+        self.desktop.layout.restore()
         if source is not None:
             self.reload_documents()
         self._setup_sync()
@@ -353,6 +356,7 @@ class MainWindow(QMainWindow):
         self.sync_action.setText(self.tr("Đồng bộ"))
         self.sync_action.setToolTip(self.tr("Gửi văn bản đã ký và nhận văn bản mới (F9)"))
         self.settings_action.setText(self.tr("Cài đặt…"))
+        self.desktop.retranslate_ui()
         self.model.retranslate()
         self._fit_headers()
         if self._tokens_known:
@@ -555,6 +559,7 @@ class MainWindow(QMainWindow):
     # -- documents --
     def set_source(self, source: DocumentSource) -> None:
         self.source = source
+        self.desktop.notifier.reset()
         self.reload_documents()
         self._setup_sync()
 
@@ -571,11 +576,9 @@ class MainWindow(QMainWindow):
         def done(loaded) -> None:
             rows, texts = loaded
             self.model.set_rows(rows, texts)
-            self.table.resizeColumnsToContents()
-            # the subject (trích yếu) is long: a readable width, the rest in its tooltip
-            self.table.setColumnWidth(1, min(self.table.columnWidth(1), 300))
             self._reselect(selected)
             self._update_actions()
+            self.desktop.documents_loaded(source, rows)
             self.documentsLoaded.emit(len(rows))
 
         run_in_background(load, done, self._show_error, parent=self)
@@ -675,6 +678,7 @@ class MainWindow(QMainWindow):
             act.setToolTip(self.tr(act.text()) if have_token else self.tr("Hãy cắm token để ký."))
         self.return_action.setEnabled(bool(targets) and all(r.action for r in targets) and not busy
                                       and hasattr(self.source, "return_document"))
+        self.desktop.update_actions()
 
     def sign_selected(self, role: str, placement: Placement | None = None) -> None:
         token = self.current_token()
@@ -823,6 +827,7 @@ class MainWindow(QMainWindow):
         flow = SigningFlow(token, role, jobs, options, store=store, sign_one=sign_one, parent_widget=self)
         self.flow = flow
         flow.finished.connect(self._flow_finished)
+        self.desktop.signing_started(jobs)
         flow.failed.connect(self._flow_failed)
         if len(jobs) > 1:
             self.batch_dialog = BatchDialog(flow, self)
@@ -846,6 +851,8 @@ class MainWindow(QMainWindow):
                 name = (self.current_doc.subject if self.current_doc is not None and self.current_doc.subject
                         else Path(shown).name)
                 self._show_status(lambda: self.tr("Đã ký: %1").replace("%1", name), 10000)
+                if self.current_doc is None:
+                    self.desktop.loose_file_signed(r.output)   # a copy next to the opened file
                 self.open_pdf(shown, keep_doc=self.current_doc is not None)
             else:
                 self._show_error(r.error.message if r.error else "")
@@ -946,6 +953,7 @@ class MainWindow(QMainWindow):
         self.last_error = msg
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        self.desktop.save_layout()
         self.sync_timer.stop()
         if self.watcher is not None:
             self.watcher.stop()

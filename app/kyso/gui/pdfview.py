@@ -182,6 +182,7 @@ class PdfView(QWidget):
             bar.addWidget(w)
 
         self.page_label = QLabel()
+        self.page_label.setWordWrap(True)      # narrow windows: the hint wraps, not cut
         self.page_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.page_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.scroll = QScrollArea()

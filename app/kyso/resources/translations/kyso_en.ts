@@ -80,7 +80,7 @@
         <translation>Stopping after the current document…</translation>
     </message>
     <message>
-        <location filename="../../gui/trstrings.py" line="+84"/>
+        <location filename="../../gui/trstrings.py" line="+76"/>
         <source>Ký nháy</source>
         <translation>Initial</translation>
     </message>
@@ -106,9 +106,39 @@
     </message>
 </context>
 <context>
+    <name>DesktopHabits</name>
+    <message>
+        <location filename="../../gui/desktop.py" line="+451"/>
+        <location line="+41"/>
+        <source>Mở thư mục chứa tệp</source>
+        <translation>Open containing folder</translation>
+    </message>
+    <message>
+        <location line="-39"/>
+        <source>Mở thư mục chứa văn bản đang xem</source>
+        <translation>Open the folder containing the document shown</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>Đóng</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Đã lưu bản đã ký “%1” trong thư mục %2</source>
+        <translation>Saved the signed copy “%1” in the folder %2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Mở tệp đã ký</source>
+        <translation>Open signed file</translation>
+    </message>
+</context>
+<context>
     <name>DocumentTableModel</name>
     <message>
-        <location line="-29"/>
+        <location filename="../../gui/trstrings.py" line="-29"/>
         <source>Số, ký hiệu</source>
         <translation>Number, symbol</translation>
     </message>
@@ -224,7 +254,7 @@
 <context>
     <name>ImagePicker</name>
     <message>
-        <location filename="../../gui/settingsdialog.py" line="+83"/>
+        <location filename="../../gui/settingsdialog.py" line="+84"/>
         <source>Ảnh mẫu của Kyso</source>
         <translation>Kyso&apos;s sample image</translation>
     </message>
@@ -290,7 +320,7 @@
 <context>
     <name>IssueDialog</name>
     <message>
-        <location filename="../../gui/mainwindow.py" line="+129"/>
+        <location filename="../../gui/mainwindow.py" line="+134"/>
         <source>Cấp số và ngày ban hành</source>
         <translation>Number and date of issue</translation>
     </message>
@@ -316,10 +346,8 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>Đóng dấu %1 văn bản: mỗi văn bản cần số riêng, nên ở đây chỉ đóng dấu;
-hãy cấp số từng văn bản một.</source>
-        <translation>Sealing %1 documents: each document needs its own number, so here they are only sealed;
-number them one at a time.</translation>
+        <source>Đóng dấu %1 văn bản: mỗi văn bản cần số riêng, nên ở đây chỉ đóng dấu; hãy cấp số từng văn bản một.</source>
+        <translation>Sealing %1 documents: each document needs its own number, so here they are only sealed; number them one at a time.</translation>
     </message>
     <message>
         <location line="-7"/>
@@ -347,7 +375,7 @@ You can leave the number empty (seal only) or try again when the network is back
 <context>
     <name>LoginDialog</name>
     <message>
-        <location line="-74"/>
+        <location line="-75"/>
         <source>Đăng nhập máy chủ văn bản</source>
         <extracomment>toolbar actions: (role, label, shortcut) background sync interval bounds (seconds)</extracomment>
         <translation>Log in to the document server</translation>
@@ -381,12 +409,12 @@ You can leave the number empty (seal only) or try again when the network is back
 <context>
     <name>MainWindow</name>
     <message>
-        <location line="+293"/>
+        <location line="+307"/>
         <source>Kyso — Ký số văn bản</source>
         <translation>Kyso — Document signing</translation>
     </message>
     <message>
-        <location line="-34"/>
+        <location line="-46"/>
         <source>Tìm theo trích yếu, số, nơi gửi…</source>
         <extracomment>show the stamp on the page before signing one document</extracomment>
         <translation>Search by summary, number, sender…</translation>
@@ -432,12 +460,12 @@ You can leave the number empty (seal only) or try again when the network is back
         <translation>Settings…</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>Đang tìm token…</source>
         <translation>Looking for tokens…</translation>
     </message>
     <message>
-        <location line="+97"/>
+        <location line="+107"/>
         <location line="+11"/>
         <location filename="../../gui/syncsource.py" line="+396"/>
         <source>Đồng bộ: chưa kết nối</source>
@@ -521,7 +549,7 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
         <translation>Kyso — %1</translation>
     </message>
     <message>
-        <location line="+251"/>
+        <location line="+250"/>
         <source>Mở văn bản PDF</source>
         <translation>Open PDF document</translation>
     </message>
@@ -541,7 +569,7 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
         <translation>Plug in a token to sign.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <location line="+123"/>
         <source>Chưa có token nào được cắm.</source>
         <translation>No token is plugged in.</translation>
@@ -558,7 +586,7 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
     </message>
     <message>
         <location line="+36"/>
-        <location filename="../../gui/trstrings.py" line="-48"/>
+        <location filename="../../gui/trstrings.py" line="-46"/>
         <source>Ký phụ lục</source>
         <translation>Sign attachment</translation>
     </message>
@@ -568,7 +596,7 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
         <translation>Number and symbol of the main document:</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+37"/>
         <source>Đang ký…</source>
         <translation>Signing…</translation>
     </message>
@@ -578,7 +606,7 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
         <translation>Signed: %1</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>Đã ký %1/%2 văn bản.</source>
         <translation>Signed %1/%2 documents.</translation>
     </message>
@@ -714,9 +742,43 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
     </message>
 </context>
 <context>
+    <name>NewDocumentNotifier</name>
+    <message numerus="yes">
+        <location filename="../../gui/desktop.py" line="-293"/>
+        <source>Có %n văn bản mới cần xử lý</source>
+        <translation>
+            <numerusform>%n new document needs your action</numerusform>
+            <numerusform>%n new documents need your action</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>và %n văn bản khác</source>
+        <translation>
+            <numerusform>and %n other</numerusform>
+            <numerusform>and %n others</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Xem văn bản mới</source>
+        <translation>Show new documents</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Kyso — văn bản mới</source>
+        <translation>Kyso — new documents</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Kyso — Ký số văn bản</source>
+        <translation>Kyso — Document signing</translation>
+    </message>
+</context>
+<context>
     <name>PdfView</name>
     <message>
-        <location filename="../../gui/pdfview.py" line="+231"/>
+        <location filename="../../gui/pdfview.py" line="+232"/>
         <source>Trang trước</source>
         <translation>Previous page</translation>
     </message>
@@ -926,7 +988,7 @@ Drop a PDF file here or choose a document in the list.</translation>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../gui/settingsdialog.py" line="+143"/>
+        <location filename="../../gui/settingsdialog.py" line="+142"/>
         <source>Cài đặt Kyso</source>
         <translation>Kyso settings</translation>
     </message>
@@ -986,8 +1048,8 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Default certificate:</translation>
     </message>
     <message>
-        <location line="-88"/>
-        <location line="+224"/>
+        <location line="-87"/>
+        <location line="+223"/>
         <source>Chọn phần mềm token trước.</source>
         <translation>Choose the token software first.</translation>
     </message>
@@ -1195,7 +1257,7 @@ Drop a PDF file here or choose a document in the list.</translation>
 <context>
     <name>SignaturePanel</name>
     <message>
-        <location filename="../../gui/signatures.py" line="+147"/>
+        <location filename="../../gui/signatures.py" line="+175"/>
         <source>Chưa kiểm tra chữ ký.</source>
         <translation>Signatures not checked yet.</translation>
     </message>
@@ -1302,7 +1364,7 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../gui/trstrings.py" line="+42"/>
+        <location filename="../../gui/trstrings.py" line="+40"/>
         <source>Không có thay đổi sau khi ký</source>
         <translation>No change after signing</translation>
     </message>
@@ -1385,7 +1447,7 @@ Drop a PDF file here or choose a document in the list.</translation>
 <context>
     <name>StampBox</name>
     <message>
-        <location filename="../../gui/pdfview.py" line="-374"/>
+        <location filename="../../gui/pdfview.py" line="-375"/>
         <source>Kéo để di chuyển; kéo góc dưới bên phải để đổi kích thước</source>
         <extracomment>PDFium keeps global state; every call into it goes through this lock.</extracomment>
         <translation>Drag to move; drag the bottom right corner to resize</translation>
