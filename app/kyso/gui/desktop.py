@@ -54,6 +54,7 @@ def with_shortcut(text: str, action: QAction) -> str:
     """``text`` followed by the action's shortcut as the platform writes it: "Ký số (Ctrl+Shift+K)"."""
     keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
     text = text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+    text = text.removesuffix("…").removesuffix("...")   # "Mở tệp PDF…" is a menu text; a tooltip has no ellipsis
     if not keys or f"({keys})" in text:
         return text
     return f"{text} ({keys})"
