@@ -452,7 +452,6 @@ class MainWindow(QMainWindow):
         if self.source is None:
             return
         source = self.source
-        selected = {r.doc_id for r in self.selected_rows()}
 
         def load():
             rows = source.list_documents()
@@ -460,6 +459,8 @@ class MainWindow(QMainWindow):
 
         def done(loaded) -> None:
             rows, texts = loaded
+            # the selection as it is now: a row clicked while the list loaded stays selected
+            selected = {r.doc_id for r in self.selected_rows()}
             self.model.set_rows(rows, texts)
             self.table.resizeColumnsToContents()
             # the subject (trích yếu) is long: a readable width, the rest in its tooltip
