@@ -14,13 +14,18 @@ trusted), poppler's ``pdfsig`` and ``qpdf --check``. Prints one JSON line
     python tests/gui/demo_walk_check.py WORK_DIR [--shots DIR]
 
 With ``--shots DIR`` it also saves one PNG per step as DIR/demo-step-N-....png
-(the whole window; a dialog is drawn over it where it opened, with its title).
-This is how docs/screenshots/demo-step-*.png are made (``KYSO_FONT=bundled``).
+(the whole window, 1440x880; a dialog is drawn over it where it opened, with
+its title: neither offscreen nor a bare Xvfb has a window manager to frame it).
+docs/screenshots/demo-step-*.png were made under Xvfb with:
+
+    KYSO_FONT=bundled QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1600x1000x24" \
+        .venv/bin/python tests/gui/demo_walk_check.py /tmp/kyso-walk --shots docs/screenshots
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 import time
@@ -45,10 +50,24 @@ class Step(Exception):
     """A step of the walk did not happen: the JSON line says which."""
 
 
+def _small_png(path: Path) -> None:
+    """256 colours, no dithering: a window shot stays sharp at a third of the size."""
+    try:
+        from PIL import Image
+    except ImportError:
+        return
+    with Image.open(path) as im:
+        small = im.convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    small.save(path, optimize=True)
+
+
 def main(argv: list[str]) -> int:
     work = Path(argv[0])
     shots = Path(argv[argv.index("--shots") + 1]) if "--shots" in argv else None
     t0 = time.monotonic()
+    # like ``kyso demo`` (kyso.cli.setup_logging): warnings are not for the terminal; pyHanko warns
+    # with a traceback when the pre-signing check meets earlier signatures without trust roots
+    logging.basicConfig(level=logging.ERROR)
 
     from kyso.demo.gui import PASSWORD, PIN, ROLES, build_gui_demo
 
@@ -84,6 +103,7 @@ def main(argv: list[str]) -> int:
         shots.mkdir(parents=True, exist_ok=True)
         path = shots / f"demo-step-{step_no[0]}-{slug}.png"
         image.save(str(path))
+        _small_png(path)
         seen["shots"].append(path.name)
 
     def _draw_dialog(image, dialog) -> None:
@@ -155,10 +175,11 @@ def main(argv: list[str]) -> int:
             click(w.view.fit_button)
         wait_until(app, rendered, 10)
 
-    def zoom_on(*boxes) -> None:
+    def zoom_on(*boxes, down_to: float | None = None) -> None:
         """"+" up to 100 %, then scroll the stamps (displayed points) to the middle of the
         height, the page to the middle of the width. Again if the page was reopened meanwhile
-        (the list reloads after a sync)."""
+        (the list reloads after a sync). ``down_to``: also keep the page from this many points
+        below its top edge in sight (the number and date lines of the header)."""
         v = w.view
         for _ in range(5):
             while v.zoom < 1.0 - 1e-3:
@@ -176,6 +197,8 @@ def main(argv: list[str]) -> int:
             scale = size.width() / pw
             xs = [b.x for b in boxes] + [b.x + b.w for b in boxes]
             ys = [b.y for b in boxes] + [b.y + b.h for b in boxes]
+            if down_to is not None:
+                ys.append(ph - down_to)
             cy = rect.top() + (ph - (min(ys) + max(ys)) / 2) * scale
             vp = v.scroll.viewport()
             v.scroll.ensureVisible(rect.center().x(), int(cy), vp.width() // 2, vp.height() // 2)
@@ -293,8 +316,9 @@ def main(argv: list[str]) -> int:
         fit()
         shot("leader-inbox")
         seen["leader"] = sign_as("chutich", SIGN, doc_id, {})
-        click(w.filter_buttons["all"])
-        ok = wait_until(app, lambda: shown_signatures(2), 30)
+        click(w.filter_buttons["all"])                    # "Tất cả", the plan selected again
+        click_row(doc_id)
+        ok = wait_until(app, lambda: shown_signatures(2) and bool(w.selected_rows()), 30)
         check("chutich: two valid signatures shown", ok and w.signatures.report.valid)
         zoom_on(*placed(INITIAL, SIGN))
         shot("leader-signed")
@@ -313,7 +337,7 @@ def main(argv: list[str]) -> int:
         check("vanthu: three valid signatures shown", ok and w.signatures.report.valid,
               verdicts=[w.signatures.tree.topLevelItem(i).text(0)
                         for i in range(w.signatures.tree.topLevelItemCount())])
-        zoom_on(*placed(INITIAL, SIGN, ISSUE))
+        zoom_on(*placed(INITIAL, SIGN, ISSUE), down_to=95)     # and "Số: 607/UBND-VP", the date
         shot("issued")
 
         # the server's final PDF, by three verifiers
