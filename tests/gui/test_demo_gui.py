@@ -42,3 +42,40 @@ def test_role_switcher_swaps_sources_and_tokens(tmp_path):
     assert any(subject.startswith("Kế hoạch") and action == "initial" for subject, action in reviewer["rows"])
     assert seen["users"]["chutich"]["waiting_initial"] == 0
     assert seen["back_to_reviewer"]
+
+
+WALK = Path(__file__).with_name("demo_walk_check.py")
+
+
+def test_the_whole_path_is_walked_inside_the_demo(tmp_path):
+    """chanhvp initials, chutich signs, vanthu issues with the register's number,
+    each through the demo window's widgets and synced up; the server's final PDF
+    has three valid signatures for Kyso, pdfsig and qpdf (demo_walk_check.py)."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("SOFTHSM2_CONF", None)
+    env.pop("KYSO_HOME", None)
+    proc = subprocess.run([sys.executable, str(WALK), str(tmp_path / "demo")], env=env,
+                          capture_output=True, text=True, timeout=300)
+    line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("DEMO-WALK ")), None)
+    assert proc.returncode == 0 and line, proc.stdout[-3000:] + proc.stderr[-3000:]
+    seen = json.loads(line.removeprefix("DEMO-WALK "))
+    failed = [s for s in seen["steps"] if not s["ok"]]
+    assert seen["done"] and not failed, (failed, seen["steps"][-3:])
+
+    doc = seen["document"]
+    assert doc["type"] == "Kế hoạch" and doc["subject"].startswith("Kế hoạch")
+    assert doc["server_before"] == {"state": "submitted", "number": None, "versions": 1}
+    # each signature reached the server as a new version, moving the plan on
+    assert seen["initial"]["server"] == {"state": "initialled", "number": None, "versions": 2}
+    assert seen["leader"]["server"] == {"state": "signed", "number": None, "versions": 3}
+    reserved = seen["issue"]["reserved"]
+    assert reserved["read_only"] and reserved["number"].isdigit()       # from the register, not typed
+    assert reserved["note"] == f"Số lấy từ sổ đăng ký: {reserved['number']}/UBND-VP"
+    assert seen["issue"]["server"] == {"state": "issued", "number": int(reserved["number"]), "versions": 4}
+    assert seen["number_in_text"]
+
+    assert seen["verify"]["valid"] and seen["verify"]["count"] == 3, seen["verify"]
+    assert [f.rstrip("0123456789") for f in seen["verify"]["fields"]] == ["KysoInitial", "KysoLeader", "KysoAgency"]
+    assert seen["pdfsig"] == {"rc": 0, "signatures": 3, "valid": 3}
+    assert seen["qpdf"] == {"rc": 0, "clean": True}
+    assert seen["total_s"] < 90, seen["total_s"]

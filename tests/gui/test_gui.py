@@ -292,3 +292,19 @@ def test_quick_filters_and_search(qtbot, make_window, tmp_path):
     # with diacritics, as an IME commits it
     w.search.setText(word)
     assert [r.doc_id for r in visible()] == ["b.pdf"]
+
+
+def test_a_row_clicked_while_the_list_reloads_stays_selected(qtbot, make_window, tmp_path):
+    """A sync ends with a reload in the background; the row the person clicks
+    meanwhile must still be selected when the new list arrives."""
+    folder = tmp_path / "two"
+    generate_batch(folder, 2)
+    w = make_window(FolderSource(folder))
+    qtbot.waitUntil(lambda: w.model.rowCount() == 2, timeout=15000)
+    w.table.clearSelection()
+    doc_id = w.model.row(1).doc_id
+    with qtbot.waitSignal(w.documentsLoaded, timeout=15000):
+        w.reload_documents()                      # the list loads on a pool thread…
+        w.select_rows([doc_id])                   # …while the person clicks a row
+    assert [r.doc_id for r in w.selected_rows()] == [doc_id]
+    assert w.role_actions["leader"].isEnabled()

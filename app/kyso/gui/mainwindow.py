@@ -567,7 +567,6 @@ class MainWindow(QMainWindow):
         if self.source is None:
             return
         source = self.source
-        selected = {r.doc_id for r in self.selected_rows()}
 
         def load():
             rows = source.list_documents()
@@ -575,6 +574,8 @@ class MainWindow(QMainWindow):
 
         def done(loaded) -> None:
             rows, texts = loaded
+            # the selection as it is now: a row clicked while the list loaded stays selected
+            selected = {r.doc_id for r in self.selected_rows()}
             self.model.set_rows(rows, texts)
             self._reselect(selected)
             self._update_actions()
