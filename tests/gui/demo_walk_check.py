@@ -76,7 +76,7 @@ def main(argv: list[str]) -> int:
     from PySide6.QtCore import QPoint, QRect, Qt
     from PySide6.QtGui import QColor, QFont, QPainter, QPen
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QToolBar
+    from PySide6.QtWidgets import QApplication, QLabel, QToolBar
 
     from kyso.core.verify import load_certificates, verify_file
     from kyso.gui.documents import INITIAL, ISSUE, SIGN
@@ -252,8 +252,7 @@ def main(argv: list[str]) -> int:
             check(f"{user}: number reserved from the register", reserved["number"].isdigit()
                   and reserved["read_only"] and "Số lấy từ sổ đăng ký" in reserved["note"], **reserved)
             shot(slugs["issue"], dlg)
-            box = dlg.findChild(QDialogButtonBox)
-            click(box.button(QDialogButtonBox.StandardButton.Ok))
+            click(dlg.ok_button)
         ok = wait_until(app, lambda: w.flow is not None and w.flow.dialog is not None
                         and w.flow.dialog.isVisible(), 30)
         check(f"{user}: PIN dialog shown", ok)
