@@ -76,6 +76,24 @@ def main(argv: list[str]) -> int:
                     seen["initial_enabled"] = w.role_actions[INITIAL].isEnabled()
                 shot.parent.mkdir(parents=True, exist_ok=True)
                 w.grab().save(str(shot))
+        # the demo's own row follows a language switch like the rest of the window
+        from PySide6.QtWidgets import QLabel, QToolBar
+
+        from kyso.gui.i18n import install_translator
+
+        bar = w.findChild(QToolBar, "demo")
+
+        def bar_texts() -> list[str]:
+            return ([bar.windowTitle(), demo.banner.text()]
+                    + [lab.text() for lab in bar.findChildren(QLabel)]
+                    + [demo.switcher.itemText(i) for i in range(demo.switcher.count())])
+
+        install_translator(app, "en")
+        app.processEvents()
+        seen["english"] = bar_texts()
+        install_translator(app, "vi")
+        app.processEvents()
+        seen["vietnamese_again"] = bar_texts()
         demo.switcher.setCurrentIndex(0)
         seen["back_to_reviewer"] = wait_until(
             app, lambda: w.source is demo.sources["chanhvp"] and w.current_token().label == "KYSO-DEMO-REVIEWER")

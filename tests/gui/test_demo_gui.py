@@ -42,6 +42,13 @@ def test_role_switcher_swaps_sources_and_tokens(tmp_path):
     assert any(subject.startswith("Kế hoạch") and action == "initial" for subject, action in reviewer["rows"])
     assert seen["users"]["chutich"]["waiting_initial"] == 0
     assert seen["back_to_reviewer"]
+    # switching the running demo to English translates its own row, and back again
+    from .test_i18n import is_vietnamese
+
+    english = seen["english"]
+    assert "Demo mode — PIN: 123456. Choose a role above: initial → sign → issue." in english
+    assert not [t for t in english if is_vietnamese(t)], english
+    assert BANNER in seen["vietnamese_again"]
 
 
 WALK = Path(__file__).with_name("demo_walk_check.py")

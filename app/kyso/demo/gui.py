@@ -31,6 +31,8 @@ from kyso.sync.credentials import MemoryKeyring
 
 PIN = "123456"
 PASSWORD = "demo"
+# The demo's texts are Vietnamese sources, translated under the "GuiDemo"
+# context of kyso_en.ts (_noop_for_lupdate lists them for pyside6-lupdate).
 BANNER = "Chế độ thử nghiệm — PIN: 123456. Chọn vai trò ở trên: ký nháy → ký số → cấp số."
 
 #: (server user, what the switcher shows, token label, test PKI identity)
@@ -88,7 +90,7 @@ class GuiDemo:
         if w.source is not self.sources[user]:
             w.set_source(self.sources[user])
         self._choose_wanted_token()
-        w.statusBar().showMessage(f"Đang làm việc với vai trò: {ROLES[i][1]}", 6000)
+        w.statusBar().showMessage(_tr("Đang làm việc với vai trò: %1").replace("%1", _tr(ROLES[i][1])), 6000)
 
     def _choose_wanted_token(self, *_args) -> None:
         if self.wanted_token is None:
@@ -110,26 +112,63 @@ class GuiDemo:
             self.server.stop()
 
 
+def _tr(text: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate("GuiDemo", text)
+
+
+def _noop_for_lupdate() -> None:   # never called: lists the demo's texts for pyside6-lupdate
+    from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+    QT_TRANSLATE_NOOP("GuiDemo", "Chế độ thử nghiệm — PIN: 123456. Chọn vai trò ở trên: ký nháy → ký số → cấp số.")
+    QT_TRANSLATE_NOOP("GuiDemo", "Lãnh đạo Văn phòng (ký nháy) — chanhvp")
+    QT_TRANSLATE_NOOP("GuiDemo", "Phó Chủ tịch (ký số) — chutich")
+    QT_TRANSLATE_NOOP("GuiDemo", "Văn thư (cấp số, đóng dấu) — vanthu")
+    QT_TRANSLATE_NOOP("GuiDemo", "Chế độ thử nghiệm")
+    QT_TRANSLATE_NOOP("GuiDemo", " Vai trò: ")
+    QT_TRANSLATE_NOOP("GuiDemo", "Đang làm việc với vai trò: %1")
+    QT_TRANSLATE_NOOP("GuiDemo", "Kyso — chế độ thử nghiệm")
+
+
 def _add_demo_controls(demo: GuiDemo) -> None:
     """A toolbar row of the demo's own above the window's actions: the switcher and the hint."""
+    from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QToolBar
 
+    class DemoBar(QToolBar):
+        """Its texts follow a language change like the rest of the window."""
+
+        def retranslate_ui(self) -> None:
+            self.setWindowTitle(_tr("Chế độ thử nghiệm"))
+            role_label.setText(_tr(" Vai trò: "))
+            for i, (_, text, _, _) in enumerate(ROLES):
+                combo.setItemText(i, _tr(text))
+            banner.setText(_tr(BANNER))
+
+        def changeEvent(self, event) -> None:  # noqa: N802
+            if event.type() == QEvent.Type.LanguageChange:
+                self.retranslate_ui()
+            super().changeEvent(event)
+
     w = demo.window
-    bar = QToolBar("Chế độ thử nghiệm", w)
+    bar = DemoBar(w)
     bar.setObjectName("demo")
     bar.setMovable(False)
-    bar.addWidget(QLabel(" Vai trò: "))
+    role_label = QLabel()
+    bar.addWidget(role_label)
     combo = QComboBox()
-    for _, text, _, _ in ROLES:
-        combo.addItem(text)
+    for _ in ROLES:
+        combo.addItem("")
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
     bar.addWidget(combo)
-    banner = QLabel(BANNER)
+    banner = QLabel()
     banner.setObjectName("demoBanner")
     banner.setStyleSheet("QLabel#demoBanner { background: #fff3cd; color: #6b4e00; border: 1px solid #e0c36a;"
                          " border-radius: 3px; padding: 3px 8px; margin-left: 10px; font-weight: bold; }")
     banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
     bar.addWidget(banner)
+    bar.retranslate_ui()
     actions_bar = w.findChild(QToolBar, "roles")
     if actions_bar is not None:
         w.insertToolBar(actions_bar, bar)
@@ -190,7 +229,7 @@ def build_gui_demo(work: Path, *, sync_interval_s: float = 30) -> GuiDemo:
         make_application()
         window = MainWindow(None, modules=[str(hsm.module_path)], trust_roots=trust_roots_from_config(),
                             sync_interval_s=sync_interval_s)
-        window.setWindowTitle("Kyso — chế độ thử nghiệm")
+        window.setWindowTitle(_tr("Kyso — chế độ thử nghiệm"))
         demo = GuiDemo(work, server, window, None, None, hsm.module_path, sources)
         _add_demo_controls(demo)
         if window.watcher is not None:

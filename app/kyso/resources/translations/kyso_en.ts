@@ -108,7 +108,7 @@
 <context>
     <name>DesktopHabits</name>
     <message>
-        <location filename="../../gui/desktop.py" line="+451"/>
+        <location filename="../../gui/desktop.py" line="+452"/>
         <location line="+41"/>
         <source>Mở thư mục chứa tệp</source>
         <translation>Open containing folder</translation>
@@ -249,6 +249,50 @@
         <location line="+1"/>
         <source>Hủy</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>GuiDemo</name>
+    <message>
+        <location filename="../../demo/gui.py" line="+124"/>
+        <source>Chế độ thử nghiệm — PIN: 123456. Chọn vai trò ở trên: ký nháy → ký số → cấp số.</source>
+        <extracomment>(server user, what the switcher shows, token label, test PKI identity)</extracomment>
+        <translation>Demo mode — PIN: 123456. Choose a role above: initial → sign → issue.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lãnh đạo Văn phòng (ký nháy) — chanhvp</source>
+        <translation>Office head (initials) — chanhvp</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Phó Chủ tịch (ký số) — chutich</source>
+        <translation>Vice Chairman (signs) — chutich</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Văn thư (cấp số, đóng dấu) — vanthu</source>
+        <translation>Records clerk (number and seal) — vanthu</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chế độ thử nghiệm</source>
+        <translation>Demo mode</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> Vai trò: </source>
+        <translation> Role: </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Đang làm việc với vai trò: %1</source>
+        <translation>Working as: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Kyso — chế độ thử nghiệm</source>
+        <translation>Kyso — demo mode</translation>
     </message>
 </context>
 <context>
@@ -549,7 +593,7 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
         <translation>Kyso — %1</translation>
     </message>
     <message>
-        <location line="+250"/>
+        <location line="+251"/>
         <source>Mở văn bản PDF</source>
         <translation>Open PDF document</translation>
     </message>
