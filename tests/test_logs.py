@@ -18,10 +18,14 @@ def test_log_file_in_the_log_folder_keeps_vietnamese(kyso_home):
         logging.getLogger("kyso.test").info("Đã ký văn bản số 607/UBND-VP")
         logging.getLogger("kyso.test").debug("not in the file")
         for h in root.handlers:
-            h.flush()
+            if h not in before:
+                h.flush()
         text = path.read_text(encoding="utf-8")
         assert "INFO kyso.test: Đã ký văn bản số 607/UBND-VP" in text
         assert "not in the file" not in text
+        # called again (the CLI run twice in one process): replaced, not stacked
+        setup_logging("kyso-app.log", logging.CRITICAL)
+        assert len([h for h in root.handlers if h not in before]) == 2
     finally:
         for h in list(root.handlers):
             if h not in before:

@@ -16,6 +16,8 @@ from . import paths
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 MAX_BYTES, BACKUPS = 2_000_000, 3
 
+_installed: list[logging.Handler] = []
+
 
 def setup_logging(filename: str = "kyso.log", console_level: int = logging.CRITICAL) -> Path | None:
     """INFO and above to ``<log dir>/filename`` (rotated), ``console_level`` to stderr.
@@ -25,6 +27,10 @@ def setup_logging(filename: str = "kyso.log", console_level: int = logging.CRITI
     """
     root = logging.getLogger()
     root.setLevel(logging.DEBUG)
+    while _installed:                       # a second call replaces, never stacks, our handlers
+        old = _installed.pop()
+        root.removeHandler(old)
+        old.close()
     path: Path | None = None
     try:
         folder = paths.log_dir()
@@ -35,10 +41,12 @@ def setup_logging(filename: str = "kyso.log", console_level: int = logging.CRITI
         fh.setLevel(logging.INFO)
         fh.setFormatter(logging.Formatter(FORMAT))
         root.addHandler(fh)
+        _installed.append(fh)
     except OSError:
         path = None
     err = logging.StreamHandler(sys.stderr)
     err.setLevel(console_level)
     err.setFormatter(logging.Formatter(FORMAT))
     root.addHandler(err)
+    _installed.append(err)
     return path
