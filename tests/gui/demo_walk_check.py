@@ -32,14 +32,7 @@ import time
 from pathlib import Path
 
 
-def wait_until(app, cond, timeout=30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        app.processEvents()
-        if cond():
-            return True
-        time.sleep(0.02)
-    return bool(cond())
+from demo_gui_check import wait_until     # the script's folder is on sys.path
 
 
 def settle(app, seconds: float) -> None:

@@ -15,20 +15,26 @@ from kyso.demo.gui import BANNER, ROLES
 CHECK = Path(__file__).with_name("demo_gui_check.py")
 
 
+def run_check(script: Path, tmp_path: Path, prefix: str, platform: str) -> dict:
+    """Run a demo check script in a fresh interpreter and return the JSON it
+    printed after ``prefix`` (the demo sets its own SoftHSM2 and KYSO_HOME)."""
+    env = dict(os.environ, QT_QPA_PLATFORM=platform)
+    env.pop("SOFTHSM2_CONF", None)
+    env.pop("KYSO_HOME", None)
+    proc = subprocess.run([sys.executable, str(script), str(tmp_path / "demo")], env=env,
+                          capture_output=True, text=True, timeout=300)
+    line = next((ln for ln in proc.stdout.splitlines() if ln.startswith(prefix)), None)
+    assert proc.returncode == 0 and line, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return json.loads(line.removeprefix(prefix))
+
+
 def test_role_switcher_swaps_sources_and_tokens(tmp_path):
     # a Full HD screen, as a demo machine has (offscreen's own is 800×800: the
     # window would open maximized there and the demo's toolbar overflow)
     screen = tmp_path / "screen.json"
     screen.write_text(json.dumps({"screens": [{"name": "FullHD", "x": 0, "y": 0, "width": 1920,
                                                "height": 1080, "logicalDpi": 96, "dpr": 1}]}))
-    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={screen}")
-    env.pop("SOFTHSM2_CONF", None)       # the demo sets its own
-    env.pop("KYSO_HOME", None)
-    proc = subprocess.run([sys.executable, str(CHECK), str(tmp_path / "demo")], env=env,
-                          capture_output=True, text=True, timeout=300)
-    line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("DEMO-RESULT ")), None)
-    assert proc.returncode == 0 and line, proc.stdout[-3000:] + proc.stderr[-3000:]
-    seen = json.loads(line.removeprefix("DEMO-RESULT "))
+    seen = run_check(CHECK, tmp_path, "DEMO-RESULT ", f"offscreen:configfile={screen}")
 
     assert seen["banner"] and "PIN: 123456" in BANNER
     assert seen["items"] == [text for _, text, _, _ in ROLES]
@@ -58,14 +64,7 @@ def test_the_whole_path_is_walked_inside_the_demo(tmp_path):
     """chanhvp initials, chutich signs, vanthu issues with the register's number,
     each through the demo window's widgets and synced up; the server's final PDF
     has three valid signatures for Kyso, pdfsig and qpdf (demo_walk_check.py)."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    env.pop("SOFTHSM2_CONF", None)
-    env.pop("KYSO_HOME", None)
-    proc = subprocess.run([sys.executable, str(WALK), str(tmp_path / "demo")], env=env,
-                          capture_output=True, text=True, timeout=300)
-    line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("DEMO-WALK ")), None)
-    assert proc.returncode == 0 and line, proc.stdout[-3000:] + proc.stderr[-3000:]
-    seen = json.loads(line.removeprefix("DEMO-WALK "))
+    seen = run_check(WALK, tmp_path, "DEMO-WALK ", "offscreen")
     failed = [s for s in seen["steps"] if not s["ok"]]
     assert seen["done"] and not failed, (failed, seen["steps"][-3:])
 
