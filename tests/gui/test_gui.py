@@ -308,3 +308,26 @@ def test_a_row_clicked_while_the_list_reloads_stays_selected(qtbot, make_window,
         w.select_rows([doc_id])                   # …while the person clicks a row
     assert [r.doc_id for r in w.selected_rows()] == [doc_id]
     assert w.role_actions["leader"].isEnabled()
+
+
+def test_a_reload_during_the_stamp_preview_keeps_it_and_the_open_page(qtbot, make_window, one_doc):
+    """A background sync reloads the list and selects the same document again:
+    that is not a new choice. The stamp preview being prepared (or shown) stays,
+    and the unchanged page is neither reopened nor verified again."""
+    w = make_window(FolderSource(one_doc, actions={"cv.pdf": "leader"}))
+    w.select_rows(["cv.pdf"])
+    qtbot.waitUntil(lambda: w.view.page_count == 1 and w.signatures.report is not None, timeout=15000)
+    verified: list = []
+    w.signatures.loaded.connect(verified.append)
+
+    w.role_actions["leader"].trigger()              # the preview is prepared in the background…
+    with qtbot.waitSignal(w.documentsLoaded, timeout=15000):
+        w.reload_documents()                        # …while a sync reloads the list
+    qtbot.waitUntil(lambda: w.view.stamp_preview_active and w.view.stamp_box.isVisible(), timeout=15000)
+    with qtbot.waitSignal(w.documentsLoaded, timeout=15000):
+        w.reload_documents()                        # and again while it is on screen
+    assert w.view.stamp_preview_active and w.view.stamp_box.isVisible()
+    assert [r.doc_id for r in w.selected_rows()] == ["cv.pdf"]
+    qtbot.wait(300)
+    assert verified == []                           # the same file: no second verification
+    qtbot.mouseClick(w.view.stamp_cancel_button, Qt.MouseButton.LeftButton)

@@ -184,6 +184,7 @@ class MainWindow(QMainWindow):
         self.trust_roots = list(trust_roots or [])
         self.tokens: list[TokenInfo] = []
         self.current_path: Path | None = None
+        self._opened_state: tuple | None = None    # (path, mtime, size) when it was opened
         self.current_doc: DocumentRow | None = None
         self.flow: SigningFlow | None = None
         self.batch_dialog: BatchDialog | None = None
@@ -609,9 +610,13 @@ class MainWindow(QMainWindow):
     def _selection_changed(self, *_args) -> None:
         rows = self.selected_rows()
         if len(rows) == 1 and self.source is not None:
-            row = rows[0]
+            row, before = rows[0], self.current_doc
+            # A reload (each background sync) selects the same document again: that
+            # is not a new choice. It keeps a stamp preview being prepared, and the
+            # page is opened and verified again only if the file itself changed.
+            same = before is not None and before.doc_id == row.doc_id
             self.current_doc = row
-            if self._preview_pending is not None:
+            if not same:
                 self._preview_pending = None
             try:
                 path = self.source.pdf_path(row.doc_id)
@@ -619,11 +624,23 @@ class MainWindow(QMainWindow):
                 self.view.close_document()
                 self.view.show_message(lambda exc=exc: getattr(exc, "message", None) or str(exc))
                 path = None
-            if path is not None:
+            if path is not None and not (same and self._showing(path)):
                 self.open_pdf(path, keep_doc=True)
-            if row.conflict and hasattr(self.source, "conflict_copies"):
+            if row.conflict and hasattr(self.source, "conflict_copies") and not (same and before.conflict):
                 self._offer_conflict(row)
         self._update_actions()
+
+    def _file_state(self, path: Path) -> tuple | None:
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        return (path, st.st_mtime_ns, st.st_size)
+
+    def _showing(self, path: Path | str) -> bool:
+        """``path`` is the file on screen, unchanged since it was opened."""
+        path = Path(path)
+        return path == self.current_path and self._opened_state == self._file_state(path)
 
     def open_pdf(self, path: Path | str, keep_doc: bool = False) -> None:
         """Show ``path`` and verify its signatures (both in the background)."""
@@ -631,6 +648,7 @@ class MainWindow(QMainWindow):
             self.current_doc = None
             self.table.clearSelection()
         self.current_path = Path(path)
+        self._opened_state = self._file_state(self.current_path)
         self.view.open(self.current_path)
         self.signatures.load(self.current_path, self.trust_roots)
         self._update_title()
