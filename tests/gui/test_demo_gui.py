@@ -86,3 +86,37 @@ def test_the_whole_path_is_walked_inside_the_demo(tmp_path):
     assert seen["qpdf"] == {"rc": 0, "clean": True}
     # how long the walk took is reported, not asserted (timed assertions do not belong in tests)
     print(f"demo walk, three roles through the widgets: {seen['total_s']:.1f} s")
+
+
+def test_ctrl_c_closes_the_demo_and_removes_its_files(tmp_path):
+    """``kyso demo`` started from a terminal: Ctrl+C (SIGINT) ends it like closing
+    the window — exit 0, the server stopped, the throwaway folder removed."""
+    import signal
+    import time
+
+    from kyso.demo.gui import READY
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TMPDIR=str(tmp_path))
+    env.pop("SOFTHSM2_CONF", None)
+    env.pop("KYSO_HOME", None)
+    proc = subprocess.Popen([sys.executable, "-m", "kyso.cli", "demo"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        lines = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if line.strip() == READY:
+                break
+        assert lines and lines[-1].strip() == READY, "".join(lines) + proc.stderr.read()[-3000:]
+        assert [p.name for p in tmp_path.glob("kyso-demo-*")], "the demo works in a folder of its own"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err[-3000:]
+    assert not list(tmp_path.glob("kyso-demo-*")), "the demo folder is removed"

@@ -243,16 +243,45 @@ def build_gui_demo(work: Path, *, sync_interval_s: float = 30) -> GuiDemo:
         raise
 
 
+READY = "Kyso đang chạy. Đóng cửa sổ (hoặc nhấn Ctrl+C ở đây) để kết thúc và dọn các tệp demo."
+
+
+def _quit_on_signals(app) -> dict:
+    """Ctrl+C in the terminal (SIGINT) or a SIGTERM closes the app as the window's
+    close button does, so the cleanup below still runs. Python only sees a signal
+    when it runs, hence the idle timer. Returns the handlers it replaced."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    previous = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        previous[sig] = signal.signal(sig, lambda *_a: app.quit())
+    tick = QTimer(app)
+    tick.timeout.connect(lambda: None)
+    tick.start(250)
+    return previous
+
+
 def run_gui_demo(work: Path, keep: bool) -> int:
-    """Open the app on the demo; on exit stop the server and remove ``work`` unless ``keep``."""
+    """Open the app on the demo; on exit (the window closed, Ctrl+C, SIGTERM) stop
+    the server and remove ``work`` unless ``keep``."""
+    import signal
+
     demo = None
+    previous: dict = {}
     try:
         print("Đang chuẩn bị chế độ thử nghiệm (PKI, token mềm, máy chủ văn bản)…", flush=True)
         demo = build_gui_demo(work)
         from PySide6.QtWidgets import QApplication
 
-        return QApplication.instance().exec()
+        app = QApplication.instance()
+        previous = _quit_on_signals(app)
+        print(READY, flush=True)
+        return app.exec()
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         if demo is not None:
             demo.close()
         if keep:

@@ -42,7 +42,8 @@ def make_application(argv: list[str] | None = None):
     QCoreApplication.setOrganizationName("Kyso")
     QCoreApplication.setApplicationName("Kyso")
     app = QApplication(argv if argv is not None else sys.argv)
-    app.setApplicationDisplayName("Kyso")
+    # No applicationDisplayName: the window titles already begin with "Kyso — ",
+    # and Qt would append " — Kyso" to each of them on X11.
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     families = set(QFontDatabase.families())
     for family in UI_FONTS:
