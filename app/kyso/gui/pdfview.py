@@ -15,7 +15,6 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
-import pypdfium2 as pdfium
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy,
@@ -39,6 +38,8 @@ class PdfDocumentHandle:
     def __init__(self, path: Path, password: str | None = None):
         self.path = Path(path)
         self._closed = False
+        import pypdfium2 as pdfium   # here, on a pool thread: not on the GUI's start-up path
+
         with PDFIUM_LOCK:
             self._pdf = pdfium.PdfDocument(str(self.path), password=password)
             # Must come before any page is loaded, or widgets are not drawn.
