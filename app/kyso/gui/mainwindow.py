@@ -978,4 +978,5 @@ class MainWindow(QMainWindow):
             self.watcher.stop()
         if self.flow is not None:
             self.flow.cancel()
+        self.view.close_document()          # PDFium's handle is released, not left to exit
         super().closeEvent(event)
