@@ -231,7 +231,8 @@ class SignaturePanel(QWidget):
             self.summary.setText(self.tr("Văn bản chưa có chữ ký số."))
             self.summary.setStyleSheet("")
         elif report.valid:
-            self.summary.setText(self.tr("✔ Tất cả %1 chữ ký hợp lệ.").replace("%1", str(n)))
+            self.summary.setText(self.tr("✔ Chữ ký hợp lệ.") if n == 1 else
+                                 self.tr("✔ Cả %1 chữ ký đều hợp lệ.").replace("%1", str(n)))
             self.summary.setStyleSheet(f"color: {GREEN.name()}")
         else:
             bad = sum(1 for s in report.signatures if not s.valid)

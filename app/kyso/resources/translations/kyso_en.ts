@@ -453,7 +453,7 @@ You can leave the number empty (seal only) or try again when the network is back
 <context>
     <name>MainWindow</name>
     <message>
-        <location line="+307"/>
+        <location line="+308"/>
         <source>Kyso — Ký số văn bản</source>
         <translation>Kyso — Document signing</translation>
     </message>
@@ -593,7 +593,7 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
         <translation>Kyso — %1</translation>
     </message>
     <message>
-        <location line="+251"/>
+        <location line="+268"/>
         <source>Mở văn bản PDF</source>
         <translation>Open PDF document</translation>
     </message>
@@ -822,7 +822,7 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
 <context>
     <name>PdfView</name>
     <message>
-        <location filename="../../gui/pdfview.py" line="+232"/>
+        <location filename="../../gui/pdfview.py" line="+233"/>
         <source>Trang trước</source>
         <translation>Previous page</translation>
     </message>
@@ -1348,7 +1348,12 @@ Drop a PDF file here or choose a document in the list.</translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>✔ Tất cả %1 chữ ký hợp lệ.</source>
+        <source>✔ Chữ ký hợp lệ.</source>
+        <translation>✔ The signature is valid.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>✔ Cả %1 chữ ký đều hợp lệ.</source>
         <translation>✔ All %1 signatures are valid.</translation>
     </message>
     <message>
