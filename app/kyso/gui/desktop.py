@@ -191,6 +191,8 @@ class NewDocumentNotifier(QObject):
             return []
         new = [r for r in rows if r.action and r.doc_id not in self._waiting and not self._quiet(source, r, now)]
         self._waiting = waiting
+        if self.banner.isVisible() and not new and not waiting & set(self.new_ids):
+            self.banner.hide()      # what it announced has been handled (or left): old news
         if new:
             self._announce(new)
         return new
