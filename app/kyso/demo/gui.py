@@ -133,10 +133,11 @@ def _noop_for_lupdate() -> None:   # never called: lists the demo's texts for py
 
 def _add_demo_controls(demo: GuiDemo) -> None:
     """A toolbar row of the demo's own above the window's actions: the switcher and the hint."""
-    from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QToolBar
 
-    class DemoBar(QToolBar):
+    from kyso.gui.i18n import Retranslating
+
+    class DemoBar(Retranslating, QToolBar):
         """Its texts follow a language change like the rest of the window."""
 
         def retranslate_ui(self) -> None:
@@ -146,10 +147,6 @@ def _add_demo_controls(demo: GuiDemo) -> None:
                 combo.setItemText(i, _tr(text))
             banner.setText(_tr(BANNER))
 
-        def changeEvent(self, event) -> None:  # noqa: N802
-            if event.type() == QEvent.Type.LanguageChange:
-                self.retranslate_ui()
-            super().changeEvent(event)
 
     w = demo.window
     bar = DemoBar(w)

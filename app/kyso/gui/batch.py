@@ -7,12 +7,13 @@ the end, a summary with each failure's reason in Vietnamese.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel,
                                QProgressBar, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from typing import TYPE_CHECKING
+
+from .i18n import Retranslating
 
 if TYPE_CHECKING:
     from ..core.signing import SignResult
@@ -22,7 +23,7 @@ ROLE_VERBS = {"initial": "Ký nháy", "leader": "Ký số", "agency": "Cấp s�
               "attachment": "Ký phụ lục", "copy": "Sao y"}
 
 
-class BatchDialog(QDialog):
+class BatchDialog(Retranslating, QDialog):
     def __init__(self, flow: SigningFlow, parent: QWidget | None = None):
         super().__init__(parent)
         self.flow = flow
@@ -87,10 +88,6 @@ class BatchDialog(QDialog):
         self.close_button.setText(self.tr("Đóng"))
         self._show_phase()
 
-    def changeEvent(self, event) -> None:  # noqa: N802
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def _show_row(self, i: int) -> None:
         state, item = self._rows[i], self.table.item(i, 1)

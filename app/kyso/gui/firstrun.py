@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QProgressBar, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget, QWizard, QWizardPage)
 
+from .i18n import Retranslating
 from ..core import settings as settings_mod
 from ..core.tokens import CertificateInfo, ModuleInfo, TokenInfo, find_modules, load_module
 from .settingsdialog import DEFAULT_SEAL_MM, ImagePicker, certificate_value
@@ -28,15 +29,6 @@ log = logging.getLogger(__name__)
 CERT_ROLE = Qt.ItemDataRole.UserRole + 1
 # what a tree item shows, to make its text again in another language
 SHOWS_ROLE = Qt.ItemDataRole.UserRole + 2
-
-
-class Retranslating:
-    """``changeEvent`` → ``retranslate_ui()`` on a change of language (mixed into pages)."""
-
-    def changeEvent(self, event) -> None:  # noqa: N802
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
 
 def needs_first_run() -> bool:

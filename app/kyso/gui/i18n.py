@@ -23,7 +23,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
 
 from ..core import messages, paths
 
@@ -136,6 +136,16 @@ def install_translator(app, language: str | None) -> list[QTranslator]:
                        if language == "en" else
                        QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     return installed
+
+
+class Retranslating:
+    """Mixed into a widget class (before the Qt base) that has ``retranslate_ui()``:
+    Qt's ``LanguageChange`` event calls it, so the widget's texts follow a switch."""
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
 
 def named_buttons(box):

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import date
 from pathlib import Path
 from typing import Iterable
 
-from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QDateEdit, QDialog,
-                               QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
+                               QDialogButtonBox, QFileDialog, QFormLayout,
                                QHeaderView, QInputDialog, QLabel, QLineEdit, QMainWindow,
                                QMessageBox, QSplitter, QTableView, QToolBar, QToolButton,
                                QVBoxLayout, QWidget)
@@ -21,10 +20,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..core.signing import Placement
     from ..core.tokens import TokenInfo
-from .batch import ROLE_VERBS, BatchDialog
+from .batch import BatchDialog
 from .desktop import DesktopHabits
 from .flowlayout import FlowLayout
-from .i18n import named_buttons
+from .i18n import Retranslating, named_buttons
 from .documents import (ATTACHMENT, COPY, INITIAL, ISSUE, QUICK_FILTERS, ROW_ROLE, SIGN,
                         DocumentFilterProxy, DocumentRow, DocumentSource, DocumentTableModel,
                         search_texts)
@@ -50,7 +49,7 @@ EXPIRY_WARNING_DAYS = 30
 SYNC_INTERVAL_MIN, SYNC_INTERVAL_MAX = 10, 3600
 
 
-class LoginDialog(QDialog):
+class LoginDialog(Retranslating, QDialog):
     """Password for the document server (only the token is kept, in the keyring)."""
 
     def __init__(self, server: str, user: str, parent=None, error: str | None = None):
@@ -83,10 +82,6 @@ class LoginDialog(QDialog):
         self.ok_button.setText(self.tr("Đăng nhập"))
         self.cancel_button.setText(self.tr("Làm việc ngoại tuyến"))
 
-    def changeEvent(self, event) -> None:  # noqa: N802
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def take_password(self) -> str:
         pw = self.password.text()
@@ -94,7 +89,7 @@ class LoginDialog(QDialog):
         return pw
 
 
-class IssueDialog(QDialog):
+class IssueDialog(Retranslating, QDialog):
     """Number and date for issuance (cấp số, ngày ban hành)."""
 
     def __init__(self, count: int, parent=None, reserved: dict | None = None,
@@ -153,13 +148,9 @@ class IssueDialog(QDialog):
         self.ok_button.setText(self.tr("Đồng ý"))
         self.cancel_button.setText(self.tr("Hủy"))
 
-    def changeEvent(self, event) -> None:  # noqa: N802
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(Retranslating, QMainWindow):
     signingFinished = Signal(object)   # list[SignResult]
     documentsLoaded = Signal(int)
     syncFinished = Signal(object)      # SyncStatus
@@ -370,10 +361,6 @@ class MainWindow(QMainWindow):
             left = 0 if not self._status_until else max(1, int((self._status_until - time.monotonic()) * 1000))
             self._show_status(self._status_text, left)
 
-    def changeEvent(self, event) -> None:  # noqa: N802
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def _fit_headers(self) -> None:
         """Widen a column whose header (now in another language) no longer fits;

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..core.stamp import Box
 
+from .i18n import Retranslating
 from .worker import run_in_background
 
 #: PDFium keeps global state; every call into it goes through this lock.
@@ -68,7 +69,7 @@ class PdfDocumentHandle:
             self._pdf.close()
 
 
-class StampBox(QWidget):
+class StampBox(Retranslating, QWidget):
     """The stamp's place as a translucent rectangle: drag to move, drag the
     lower-right corner to resize. Lives on the page label; geometry in pixels."""
 
@@ -88,10 +89,6 @@ class StampBox(QWidget):
     def retranslate_ui(self) -> None:
         self.setToolTip(self.tr("Kéo để di chuyển; kéo góc dưới bên phải để đổi kích thước"))
 
-    def changeEvent(self, event) -> None:  # noqa: N802
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def paintEvent(self, event) -> None:  # noqa: N802
         p = QPainter(self)
@@ -136,7 +133,7 @@ class StampBox(QWidget):
             self.moved.emit()
 
 
-class PdfView(QWidget):
+class PdfView(Retranslating, QWidget):
     """Page view with navigation and zoom; one page at a time, scrolled."""
 
     documentLoaded = Signal(int)       # page count
@@ -244,10 +241,6 @@ class PdfView(QWidget):
         if self._message is not None:
             self.page_label.setText(self._message())
 
-    def changeEvent(self, event) -> None:  # noqa: N802
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def _no_document_text(self) -> str:
         return self.tr("Chưa mở văn bản nào.\nKéo thả tệp PDF vào đây hoặc chọn một văn bản trong danh sách.")

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, Q
 
 from ..core import messages
 from ..core.tokens import CertificateInfo, PinStatus, TokenInfo
-from .i18n import named_buttons
+from .i18n import Retranslating, named_buttons
 
 PIN_HINTS = (Qt.InputMethodHint.ImhHiddenText | Qt.InputMethodHint.ImhSensitiveData
              | Qt.InputMethodHint.ImhNoPredictiveText | Qt.InputMethodHint.ImhNoAutoUppercase)
@@ -92,7 +92,7 @@ class PinLineEdit(QLineEdit):
         super().insert("".join(ch for ch in text if ch.isascii()))
 
 
-class PinDialog(QDialog):
+class PinDialog(Retranslating, QDialog):
     """Ask for the PIN of ``token`` to sign with ``certificate``.
 
     ``error`` is the previous attempt's message (wrong PIN...), shown in red.
@@ -184,10 +184,6 @@ class PinDialog(QDialog):
             self._ime_warning()
         self._apply_state()            # tries left, the final-try warning, "Tiếp tục" on a PIN pad
 
-    def changeEvent(self, event) -> None:  # noqa: N802
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     # -- state --
     @property

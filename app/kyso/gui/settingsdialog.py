@@ -14,7 +14,7 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog,
                                QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
@@ -24,7 +24,7 @@ from ..core import settings as settings_mod
 from ..core.settings import Settings
 from ..core.tokens import CertificateInfo, ModuleInfo, TokenInfo, Usability, find_modules, load_module
 from . import i18n
-from .i18n import named_buttons
+from .i18n import Retranslating, named_buttons
 from .stamppreview import PreviewRequest, StampPreview
 from .worker import run_in_background
 
@@ -61,7 +61,7 @@ def cert_matches(cert: CertificateInfo, value: str | None) -> bool:
     return bool(value) and value in (cert.key_id, cert.label)
 
 
-class ImagePicker(QWidget):
+class ImagePicker(Retranslating, QWidget):
     """A PNG path with "Chọn tệp…" beside it."""
 
     changed = Signal()
@@ -84,10 +84,6 @@ class ImagePicker(QWidget):
         self.edit.setPlaceholderText(self.tr("Ảnh mẫu của Kyso"))
         self.button.setText(self.tr("Chọn tệp…"))
 
-    def changeEvent(self, event) -> None:  # noqa: N802
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def path(self) -> str | None:
         return self.edit.text().strip() or None
@@ -102,7 +98,7 @@ class ImagePicker(QWidget):
             self.set_path(path)
 
 
-class SettingsDialog(QDialog):
+class SettingsDialog(Retranslating, QDialog):
     """Edit the user's settings. ``modules``: offer these module paths instead
     of searching the computer (tests, or an administrator's fixed list)."""
 
@@ -283,10 +279,6 @@ class SettingsDialog(QDialog):
         self.cert_status.setText(self._cert_status_text())
         self.error_label.setText(self._error_text())
 
-    def changeEvent(self, event) -> None:  # noqa: N802
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def _item_text(self, how: tuple) -> str:
         """The text of a list item, from what TEXT_ROLE says it shows."""

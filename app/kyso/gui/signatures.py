@@ -11,13 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from PySide6.QtCore import QEvent, QRect, Qt, Signal
+from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (QHeaderView, QLabel, QStyledItemDelegate, QStyleOptionViewItem,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from typing import TYPE_CHECKING
 
+from .i18n import Retranslating
 from .worker import run_in_background
 
 if TYPE_CHECKING:   # imported when first used, in the background (pyHanko is slow to load)
@@ -97,7 +98,7 @@ class WrappingDelegate(QStyledItemDelegate):
         return super().sizeHint(opt, index)
 
 
-class SignaturePanel(QWidget):
+class SignaturePanel(Retranslating, QWidget):
     """Lists each signature (✔/✘, signer, time, coverage, changes, reasons)."""
 
     loaded = Signal(object)   # DocumentReport
@@ -161,10 +162,6 @@ class SignaturePanel(QWidget):
         else:
             self._show_summary()
 
-    def changeEvent(self, event) -> None:  # noqa: N802
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def _show_summary(self) -> None:
         if self._state == "checking":

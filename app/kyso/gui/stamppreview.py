@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from .i18n import Retranslating
 from ..core import appearance as ap
 from ..core.fonts import RESOURCES
 from ..core.placement import agency_seal_box
@@ -172,7 +173,7 @@ def render_preview(req: PreviewRequest, when: datetime | None = None) -> tuple[Q
     return main, small
 
 
-class StampPreview(QWidget):
+class StampPreview(Retranslating, QWidget):
     """Shows :func:`render_preview` for the current choices; call :meth:`update_request`."""
 
     def __init__(self, parent: QWidget | None = None):
@@ -227,10 +228,6 @@ class StampPreview(QWidget):
             msg = getattr(self._error, "message", None) or str(self._error)
             self.error_label.setText(self.tr("Không vẽ được mẫu chữ ký: %1").replace("%1", msg))
 
-    def changeEvent(self, event) -> None:  # noqa: N802
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def update_request(self, req: PreviewRequest) -> None:
         self.request = req
