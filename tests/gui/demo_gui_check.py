@@ -12,18 +12,10 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 
 
-def wait_until(app, cond, timeout=30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        app.processEvents()
-        if cond():
-            return True
-        time.sleep(0.02)
-    return bool(cond())
+from eventloop import wait_until     # beside this script, on sys.path when it runs
 
 
 def main(argv: list[str]) -> int:

@@ -32,11 +32,7 @@ import time
 from pathlib import Path
 
 
-from demo_gui_check import wait_until     # the script's folder is on sys.path
-
-
-def settle(app, seconds: float) -> None:
-    wait_until(app, lambda: False, seconds)
+from eventloop import settle, wait_until     # the script's folder is on sys.path
 
 
 class Step(Exception):

@@ -25,19 +25,17 @@ import json
 import os
 import sys
 import tempfile
-import time
 from dataclasses import replace
 from pathlib import Path
 
+import eventloop     # beside this script, on sys.path when it runs
+from eventloop import wait_for
+
 BOUND = (1280, 720)          # a 1920×1080 screen at 150 %
-SCREEN = {"screens": [{"name": "FullHD-150", "x": 0, "y": 0, "width": 1920, "height": 1080,
-                       "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}
 
 
 def configure_environment(work: Path, lang: str) -> None:
-    conf = work / "screen.json"
-    conf.write_text(json.dumps(SCREEN))
-    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={conf}"
+    os.environ["QT_QPA_PLATFORM"] = eventloop.offscreen_full_hd(work)
     os.environ["QT_SCALE_FACTOR"] = "1.5"
     os.environ["KYSO_HOME"] = str(work / "home")
     os.environ["KYSO_FONT"] = "bundled"
@@ -156,19 +154,10 @@ def main(out: Path, module: str, root_cert: str, lang: str = "vi") -> dict:
     shots: list[str] = []
 
     def wait(pred, timeout=60.0, what=""):
-        end = time.time() + timeout
-        while time.time() < end:
-            app.processEvents()
-            if pred():
-                return
-            time.sleep(0.01)
-        raise TimeoutError(what)
+        wait_for(app, pred, timeout, what)
 
     def settle(ms=150):
-        end = time.time() + ms / 1000
-        while time.time() < end:
-            app.processEvents()
-            time.sleep(0.01)
+        eventloop.settle(app, ms / 1000)
 
     def check(name: str, top, shot: bool = True) -> None:
         settle()

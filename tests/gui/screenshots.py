@@ -16,9 +16,14 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import eventloop     # beside this script, on sys.path when it runs
+from eventloop import wait_for
+
 
 def main(out: Path, suffix: str = "") -> None:
     work = Path(tempfile.mkdtemp(prefix="kyso-shots-"))
+    if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":   # not under Xvfb (xcb)
+        os.environ["QT_QPA_PLATFORM"] = eventloop.offscreen_full_hd(work)
     os.environ["KYSO_HOME"] = str(work / "home")
     os.environ["KYSO_FONT"] = "bundled"
     from kyso.demo.pki import build_test_pki
@@ -29,7 +34,6 @@ def main(out: Path, suffix: str = "") -> None:
                                   "123456", "12345678", ca_certs=[pki.intermediate_cert_der])
     os.environ.update(setup.env)
 
-    from PySide6.QtWidgets import QApplication
 
     from kyso.core.signing import sign_document
     from kyso.core.tokens import open_token
@@ -44,13 +48,7 @@ def main(out: Path, suffix: str = "") -> None:
     app = make_application(["kyso-screenshots"])
 
     def wait(pred, timeout=30.0):
-        end = time.time() + timeout
-        while time.time() < end:
-            app.processEvents()
-            if pred():
-                return True
-            time.sleep(0.01)
-        raise TimeoutError
+        wait_for(app, pred, timeout)
 
     docs = work / "docs"
     generate_sample("cong_van", docs / "cong-van-phu-ly.pdf")
@@ -90,7 +88,14 @@ def main(out: Path, suffix: str = "") -> None:
     w.select_rows(["cong-van-dong-da.pdf"])
     wait(lambda: w.role_actions["leader"].isEnabled())
     w.role_actions["leader"].trigger()
-    wait(lambda: w.flow is not None and w.flow.dialog is not None and w.flow.dialog.isVisible())
+
+    def pin_dialog_shown() -> bool:      # one document: its stamp preview first, accepted as placed
+        if w.view.stamp_preview_active and w.view.stamp_box.isVisible():
+            w.view.stamp_confirm_button.click()
+            return False
+        return w.flow is not None and w.flow.dialog is not None and w.flow.dialog.isVisible()
+
+    wait(pin_dialog_shown)
     dlg = w.flow.dialog
     dlg.pin_edit.setText("1234")
     app.processEvents()

@@ -11,12 +11,16 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+import eventloop     # beside this script, on sys.path when it runs
+from eventloop import wait_for
 
 
 def main(out: Path) -> None:
     work = Path(tempfile.mkdtemp(prefix="kyso-shots-sync-"))
+    if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":   # not under Xvfb (xcb)
+        os.environ["QT_QPA_PLATFORM"] = eventloop.offscreen_full_hd(work)
     os.environ["KYSO_HOME"] = str(work / "home")
     os.environ["KYSO_FONT"] = "bundled"
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # tests/ (sync.conftest)
@@ -43,19 +47,10 @@ def main(out: Path) -> None:
     app = make_application(["kyso-screenshots"])
 
     def wait(pred, timeout=60.0):
-        end = time.time() + timeout
-        while time.time() < end:
-            app.processEvents()
-            if pred():
-                return True
-            time.sleep(0.01)
-        raise TimeoutError(pred)
+        wait_for(app, pred, timeout)
 
     def settle(seconds=0.4):
-        end = time.time() + seconds
-        while time.time() < end:
-            app.processEvents()
-            time.sleep(0.01)
+        eventloop.settle(app, seconds)
 
     srv = LiveServer(work / "server", pdf_factory=server_pdf_factory)
     srv.start()

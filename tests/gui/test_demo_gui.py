@@ -12,6 +12,8 @@ from pathlib import Path
 
 from kyso.demo.gui import BANNER, ROLES
 
+from .eventloop import offscreen_full_hd
+
 CHECK = Path(__file__).with_name("demo_gui_check.py")
 
 
@@ -29,12 +31,8 @@ def run_check(script: Path, tmp_path: Path, prefix: str, platform: str) -> dict:
 
 
 def test_role_switcher_swaps_sources_and_tokens(tmp_path):
-    # a Full HD screen, as a demo machine has (offscreen's own is 800×800: the
-    # window would open maximized there and the demo's toolbar overflow)
-    screen = tmp_path / "screen.json"
-    screen.write_text(json.dumps({"screens": [{"name": "FullHD", "x": 0, "y": 0, "width": 1920,
-                                               "height": 1080, "logicalDpi": 96, "dpr": 1}]}))
-    seen = run_check(CHECK, tmp_path, "DEMO-RESULT ", f"offscreen:configfile={screen}")
+    # a Full HD screen, as a demo machine has (see eventloop.FULL_HD)
+    seen = run_check(CHECK, tmp_path, "DEMO-RESULT ", offscreen_full_hd(tmp_path))
 
     assert seen["banner"] and "PIN: 123456" in BANNER
     assert seen["items"] == [text for _, text, _, _ in ROLES]
