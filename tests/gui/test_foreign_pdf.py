@@ -116,7 +116,7 @@ def drop_file(qtbot, window, path: Path):
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
     centre = target.rect().center()
-    enter = QDragEnterEvent(QPointF(centre), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+    enter = QDragEnterEvent(centre, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                             Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(target, enter)
     assert enter.isAccepted(), "the window refused to take a PDF"

@@ -58,6 +58,9 @@ def make_application(argv: list[str] | None = None):
     from .i18n import install_translator
 
     install_translator(app, os.environ.get("KYSO_LANG") or settings.load().language)
+    from .qtcheck import warn_about_broken_bindings
+
+    warn_about_broken_bindings()
     return app
 
 
