@@ -20,7 +20,7 @@ import threading
 from typing import Any, Callable
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +40,15 @@ class Operation(QObject):
                  failure: Callable[[BaseException], None] | None = None,
                  progress: Callable[[int, int, Any], None] | None = None,
                  context: QObject | None = None):
-        # No Qt parent: a parent's deletion would delete this object under the
-        # pool thread's feet. ``context`` only decides whether callbacks still run.
-        super().__init__()
+        # Owned by the application object, never by Python: the pool thread keeps
+        # a Python reference to this object until its runnable is deleted, and
+        # if that were the last one Python would delete this GUI-thread QObject
+        # from the pool thread, possibly while the GUI thread is still inside
+        # its slot (a crash seen in CI). ``_finish`` deletes it on the GUI thread
+        # with ``deleteLater``. A widget parent is not used either: its deletion
+        # would delete this object under the pool thread's feet. ``context``
+        # only decides whether callbacks still run.
+        super().__init__(QCoreApplication.instance())
         self._fn = fn
         self._context = context
         self._success = success
@@ -124,6 +130,7 @@ class Operation(QObject):
         self.done = True
         self.finished.emit()
         _running.discard(self)
+        self.deleteLater()
 
 
 class _Runnable(QRunnable):
