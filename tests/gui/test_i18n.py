@@ -348,9 +348,17 @@ def test_switching_language_while_running_retranslates_every_window(qtbot, langu
     wizard = FirstRunWizard(w, modules=[module_path])
     wizard.show()
     settle(qtbot, lambda: settings_dialog.cert_model.rowCount() > 2)
+    # the bars a person may still have on screen: a loose file just signed, new documents
+    from kyso.gui.documents import DocumentRow
+
+    w.desktop.loose_file_signed(tmp_path / "cv.signed.pdf")
+    w.desktop.notifier._announce([DocumentRow("a.pdf", subject="Kế hoạch phòng chống thiên tai"),
+                                  DocumentRow("b.pdf", subject="Báo cáo")])
+    bars = (w.desktop.saved_file_bar, w.desktop.new_documents_bar)
+    assert all(bar.isVisible() for bar in bars)
 
     # names that stay as they are in any language: people, agencies, "Tiếng Việt" in the language list
-    data = ["cv.pdf", "Tiếng Việt"]
+    data = ["cv.pdf", "Tiếng Việt", "cv.signed.pdf", str(tmp_path), "Kế hoạch phòng chống thiên tai"]
     for t in w.tokens:
         data += [t.label, t.module.vendor]
         data += [x for c in t.certificates for x in (c.common_name, c.organisation, c.label, c.subject)]
@@ -370,6 +378,8 @@ def test_switching_language_while_running_retranslates_every_window(qtbot, langu
     assert any("Not valid" in line for line in w.signatures.signature_texts())
     assert settings_dialog.windowTitle() != "Cài đặt Kyso"
     assert "Không" not in batch.table.item(0, 1).text()      # the core's reason, in English too
+    assert [b.text() for b in w.desktop.saved_file_bar.buttons] == ["Open containing folder", "Open signed file"]
+    assert w.desktop.new_documents_bar.label.text().startswith("2 new documents")
 
     # and back: exactly the Vietnamese texts of before
     language("vi")

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePo
                                QStyle, QSystemTrayIcon, QToolBar, QToolButton, QVBoxLayout, QWidget)
 
 from ..core import paths
+from .i18n import Retranslating
 
 if TYPE_CHECKING:
     from .documents import DocumentRow
@@ -82,8 +83,19 @@ def open_file(path: Path | str) -> bool:
 # -- the information bar ----------------------------------------------------------
 
 
-class InfoBar(QFrame):
-    """A non-modal message above the document list, with buttons and a close button."""
+Text = str | Callable[[], str]
+
+
+def _text(text: Text) -> str:
+    return text() if callable(text) else text
+
+
+class InfoBar(Retranslating, QFrame):
+    """A non-modal message above the document list, with buttons and a close button.
+
+    The message and the button labels may be given as callables returning the
+    text: the bar calls them again when the language changes, so a bar shown
+    before a switch reads in the new language."""
 
     closed = Signal()
 
@@ -111,20 +123,30 @@ class InfoBar(QFrame):
         row.addLayout(self.buttons_row)
         row.addWidget(self.close_button)
         self.buttons: list[QPushButton] = []
+        self._text: Text = ""
+        self._labels: list[Text] = []
         self.hide()
 
-    def show_message(self, text: str, actions: Iterable[tuple[str, Callable[[], None]]] = ()) -> None:
+    def show_message(self, text: Text, actions: Iterable[tuple[Text, Callable[[], None]]] = ()) -> None:
         for b in self.buttons:
             self.buttons_row.removeWidget(b)
             b.deleteLater()
         self.buttons = []
-        self.label.setText(text)
+        self._text = text
+        self._labels = []
         for label, slot in actions:
-            b = QPushButton(label)
+            b = QPushButton()
             b.clicked.connect(slot)
             self.buttons_row.insertWidget(len(self.buttons), b)
             self.buttons.append(b)
+            self._labels.append(label)
+        self.retranslate_ui()
         self.show()
+
+    def retranslate_ui(self) -> None:
+        self.label.setText(_text(self._text))
+        for b, label in zip(self.buttons, self._labels):
+            b.setText(_text(label))
 
     def dismiss(self) -> None:
         self.hide()
@@ -212,13 +234,13 @@ class NewDocumentNotifier(QObject):
     def _announce(self, rows: list[DocumentRow]) -> None:
         self.new_ids = [r.doc_id for r in rows]
         text = self.message(rows)
-        self.banner.show_message(text, [(self.tr("Xem văn bản mới"), self.select_new)])
+        self.banner.show_message(lambda: self.message(rows), [(lambda: self.tr("Xem văn bản mới"), self.select_new)])
         win = self.window
         if QSystemTrayIcon.isSystemTrayAvailable() and not win.isActiveWindow():
             tray = self._tray()
             tray.showMessage(self.tr("Kyso — văn bản mới"), text, QSystemTrayIcon.MessageIcon.Information, 15000)
         else:
-            win.statusBar().showMessage(text, 15000)
+            win.show_status(lambda: self.message(rows), 15000)
         self.newDocumentsArrived.emit(rows)
 
     def _tray(self) -> QSystemTrayIcon:
@@ -491,9 +513,10 @@ class DesktopHabits(QObject):
         self.saved_file = Path(output)
         out = self.saved_file
         self.saved_file_bar.show_message(
-            self.tr("Đã lưu bản đã ký “%1” trong thư mục %2").replace("%1", out.name).replace("%2", str(out.parent)),
-            [(self.tr("Mở thư mục chứa tệp"), lambda: open_containing_folder(out)),
-             (self.tr("Mở tệp đã ký"), lambda: open_file(out))])
+            lambda: self.tr("Đã lưu bản đã ký “%1” trong thư mục %2").replace("%1", out.name)
+                                                                     .replace("%2", str(out.parent)),
+            [(lambda: self.tr("Mở thư mục chứa tệp"), lambda: open_containing_folder(out)),
+             (lambda: self.tr("Mở tệp đã ký"), lambda: open_file(out))])
 
     def show_current_in_folder(self) -> None:
         if self.window.current_path is not None:

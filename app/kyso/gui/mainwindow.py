@@ -359,7 +359,7 @@ class MainWindow(Retranslating, QMainWindow):
         self._show_sync_label()
         if self._status_text is not None and self.statusBar().currentMessage() == self._status_shown:
             left = 0 if not self._status_until else max(1, int((self._status_until - time.monotonic()) * 1000))
-            self._show_status(self._status_text, left)
+            self.show_status(self._status_text, left)
 
 
     def _fit_headers(self) -> None:
@@ -378,7 +378,7 @@ class MainWindow(Retranslating, QMainWindow):
         else:
             self.setWindowTitle(self.tr("Kyso — Ký số văn bản"))
 
-    def _show_status(self, text, timeout: int = 0) -> None:
+    def show_status(self, text, timeout: int = 0) -> None:
         """A status-bar message; ``text()`` makes it again when the language changes."""
         self._status_text = text
         self._status_shown = text()
@@ -393,7 +393,7 @@ class MainWindow(Retranslating, QMainWindow):
     def _warmed(self, roles_ok: bool) -> None:
         """The signing core is loaded (background, after the window showed)."""
         if not roles_ok:
-            self._show_status(
+            self.show_status(
                 lambda: self.tr("Chưa có mô-đun định vị tự động: chữ ký đặt ở vị trí mặc định."), 8000)
 
     # -- sync --
@@ -441,7 +441,7 @@ class MainWindow(Retranslating, QMainWindow):
             self._sync_op = None
             self.sync_action.setEnabled(True)
             log.warning("sync failed: %s", exc)
-            self._show_status(lambda: getattr(exc, "message", None) or str(exc), 10000)
+            self.show_status(lambda: getattr(exc, "message", None) or str(exc), 10000)
             if source is self.source:
                 self.set_sync_status(source.status)
                 self.syncFinished.emit(source.status)
@@ -489,7 +489,7 @@ class MainWindow(Retranslating, QMainWindow):
                 return
 
             def ok(_saved) -> None:
-                self._show_status(lambda: self.tr("Đã đăng nhập %1").replace("%1", source.username), 5000)
+                self.show_status(lambda: self.tr("Đã đăng nhập %1").replace("%1", source.username), 5000)
                 self.sync_now()
 
             def bad(exc) -> None:
@@ -525,7 +525,7 @@ class MainWindow(Retranslating, QMainWindow):
                 def done(status) -> None:
                     self.set_sync_status(status)
                     self.reload_documents()
-                    self._show_status(lambda: self.tr("Đã dùng bản trên máy chủ."), 8000)
+                    self.show_status(lambda: self.tr("Đã dùng bản trên máy chủ."), 8000)
                     self.syncFinished.emit(status)
                 run_in_background(lambda: source.use_server_version(row.doc_id), done, self._show_error,
                                   parent=self)
@@ -534,7 +534,7 @@ class MainWindow(Retranslating, QMainWindow):
                     mine = copies[0]
                     if mine is not None:
                         self.open_pdf(mine, keep_doc=True)
-                        self._show_status(lambda: self.tr("Đang xem bản anh/chị đã ký (không gửi lên máy chủ)."),
+                        self.show_status(lambda: self.tr("Đang xem bản anh/chị đã ký (không gửi lên máy chủ)."),
                                           10000)
                 run_in_background(lambda: source.conflict_copies(row.doc_id), opened, self._show_error, parent=self)
 
@@ -723,7 +723,7 @@ class MainWindow(Retranslating, QMainWindow):
         job = jobs[0]
         self._preview_pending = (role, jobs)
         self._update_actions()
-        self._show_status(lambda: self.tr("Đang tìm vị trí đặt chữ ký…"))
+        self.show_status(lambda: self.tr("Đang tìm vị trí đặt chữ ký…"))
 
         def shown(pv: StampPreview) -> None:
             if self._preview_pending != (role, jobs):
@@ -765,7 +765,7 @@ class MainWindow(Retranslating, QMainWindow):
         if role == ISSUE and len(jobs) == 1 and jobs[0].doc_id is not None \
                 and hasattr(self.source, "reserve_number"):
             source, doc_id = self.source, jobs[0].doc_id
-            self._show_status(lambda: self.tr("Đang lấy số từ sổ đăng ký…"))
+            self.show_status(lambda: self.tr("Đang lấy số từ sổ đăng ký…"))
 
             def got(answer) -> None:
                 self.statusBar().clearMessage()
@@ -839,7 +839,7 @@ class MainWindow(Retranslating, QMainWindow):
             self.batch_dialog = BatchDialog(flow, self)
             flow.loggedIn.connect(self.batch_dialog.open)
         else:
-            flow.loggedIn.connect(lambda: self._show_status(lambda: self.tr("Đang ký…")))
+            flow.loggedIn.connect(lambda: self.show_status(lambda: self.tr("Đang ký…")))
         self._update_actions()
         flow.start()
         return flow
@@ -856,14 +856,14 @@ class MainWindow(Retranslating, QMainWindow):
                          if self.current_doc is not None and self.source is not None else r.output)
                 name = (self.current_doc.subject if self.current_doc is not None and self.current_doc.subject
                         else Path(shown).name)
-                self._show_status(lambda: self.tr("Đã ký: %1").replace("%1", name), 10000)
+                self.show_status(lambda: self.tr("Đã ký: %1").replace("%1", name), 10000)
                 if self.current_doc is None:
                     self.desktop.loose_file_signed(r.output)   # a copy next to the opened file
                 self.open_pdf(shown, keep_doc=self.current_doc is not None)
             else:
                 self._show_error(r.error.message if r.error else "")
         else:
-            self._show_status(lambda: self.tr("Đã ký %1/%2 văn bản.").replace("%1", str(len(ok)))
+            self.show_status(lambda: self.tr("Đã ký %1/%2 văn bản.").replace("%1", str(len(ok)))
                               .replace("%2", str(len(results))), 10000)
         self.reload_documents()
         if any(r.ok for r in results) and self.syncing_enabled:
@@ -874,7 +874,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.flow = None
         self._update_actions()
         if self.batch_dialog is None or not self.batch_dialog.isVisible():
-            self._show_status(lambda: message, 10000)
+            self.show_status(lambda: message, 10000)
         self.signingFinished.emit([])
 
     def return_selected(self) -> None:
