@@ -63,3 +63,8 @@ for ts in app/kyso/resources/translations/*.ts; do
     .venv/bin/pyside6-lrelease -silent "$ts" -qm "$qm"
   fi
 done
+
+# Bytecode for Kyso's own modules, as an installed package has it. Without it
+# every start compiles them again when PYTHONDONTWRITEBYTECODE is set (as on
+# some machines): about 80 ms of a 450 ms start. Only changed files are redone.
+.venv/bin/python -m compileall -q -j 0 app >/dev/null
