@@ -331,7 +331,12 @@ def test_switching_language_while_running_retranslates_every_window(qtbot, langu
     token = w.current_token()
     settings_dialog = SettingsDialog(w, modules=[module_path])
     settings_dialog.show()
-    pin = PinDialog(token, token.certificates[0], count=2, parent=w)
+    # each with the error of a previous attempt, made by the core in the language of the moment
+    from kyso.core.errors import PinIncorrect
+    from kyso.sync.errors import AuthError, NetworkError
+
+    wrong_pin = PinIncorrect("token.pin_incorrect_tries", tries_left=2, tries=2)
+    pin = PinDialog(token, token.certificates[0], count=2, parent=w, error=lambda: wrong_pin.message)
     pin.show()
     flow = SigningFlow(token, "leader", [Job(folder / "cv.pdf", tmp_path / "a.pdf", "a.pdf"),
                                          Job(folder / "cv.pdf", tmp_path / "b.pdf", "b.pdf")], None,
@@ -341,9 +346,11 @@ def test_switching_language_while_running_retranslates_every_window(qtbot, langu
     batch._logged_in()
     batch.on_progress(1, 2, SimpleNamespace(ok=False, source=tmp_path / "a.pdf",
                                             error=DocumentError("doc.corrupt", path="a.pdf")))
-    login = LoginDialog("https://vanban.example.gov.vn", "nvan", w)
+    login = LoginDialog("https://vanban.example.gov.vn", "nvan", w,
+                        lambda: AuthError("sync.auth_required", server="https://vanban.example.gov.vn").message)
     login.show()
-    issue = IssueDialog(3, w)
+    issue = IssueDialog(1, w, reserve_error=lambda: NetworkError(
+        "sync.network_down", server="https://vanban.example.gov.vn").message)
     issue.show()
     wizard = FirstRunWizard(w, modules=[module_path])
     wizard.show()
@@ -380,6 +387,8 @@ def test_switching_language_while_running_retranslates_every_window(qtbot, langu
     assert "Không" not in batch.table.item(0, 1).text()      # the core's reason, in English too
     assert [b.text() for b in w.desktop.saved_file_bar.buttons] == ["Open containing folder", "Open signed file"]
     assert w.desktop.new_documents_bar.label.text().startswith("2 new documents")
+    assert pin.error_label.text() == wrong_pin.message_in("en")
+    assert "Không" not in issue.note.text() and "Không" not in login.error_label.text()
 
     # and back: exactly the Vietnamese texts of before
     language("vi")

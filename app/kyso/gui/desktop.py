@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePo
                                QStyle, QSystemTrayIcon, QToolBar, QToolButton, QVBoxLayout, QWidget)
 
 from ..core import paths
-from .i18n import Retranslating
+from .i18n import LiveText, Retranslating, live
 
 if TYPE_CHECKING:
     from .documents import DocumentRow
@@ -83,13 +83,6 @@ def open_file(path: Path | str) -> bool:
 # -- the information bar ----------------------------------------------------------
 
 
-Text = str | Callable[[], str]
-
-
-def _text(text: Text) -> str:
-    return text() if callable(text) else text
-
-
 class InfoBar(Retranslating, QFrame):
     """A non-modal message above the document list, with buttons and a close button.
 
@@ -123,11 +116,11 @@ class InfoBar(Retranslating, QFrame):
         row.addLayout(self.buttons_row)
         row.addWidget(self.close_button)
         self.buttons: list[QPushButton] = []
-        self._text: Text = ""
-        self._labels: list[Text] = []
+        self._text: LiveText = ""
+        self._labels: list[LiveText] = []
         self.hide()
 
-    def show_message(self, text: Text, actions: Iterable[tuple[Text, Callable[[], None]]] = ()) -> None:
+    def show_message(self, text: LiveText, actions: Iterable[tuple[LiveText, Callable[[], None]]] = ()) -> None:
         for b in self.buttons:
             self.buttons_row.removeWidget(b)
             b.deleteLater()
@@ -144,9 +137,9 @@ class InfoBar(Retranslating, QFrame):
         self.show()
 
     def retranslate_ui(self) -> None:
-        self.label.setText(_text(self._text))
+        self.label.setText(live(self._text))
         for b, label in zip(self.buttons, self._labels):
-            b.setText(_text(label))
+            b.setText(live(label))
 
     def dismiss(self) -> None:
         self.hide()

@@ -17,6 +17,7 @@ models get no such event: their owner's ``retranslate_ui`` tells them.
 from __future__ import annotations
 
 import logging
+from typing import Callable, Union
 import os
 import shutil
 import subprocess
@@ -136,6 +137,18 @@ def install_translator(app, language: str | None) -> list[QTranslator]:
                        if language == "en" else
                        QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     return installed
+
+
+#: A text for the person: a string, or a callable that makes it in the current
+#: language (a widget keeping the callable words it again after a switch).
+LiveText = Union[str, Callable[[], str]]
+
+
+def live(text: LiveText | None) -> str:
+    """The words of a :data:`LiveText` now ("" for None)."""
+    if text is None:
+        return ""
+    return text() if callable(text) else text
 
 
 class Retranslating:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 from .batch import BatchDialog
 from .desktop import DesktopHabits
 from .flowlayout import FlowLayout
-from .i18n import Retranslating, named_buttons
+from .i18n import LiveText, Retranslating, live, named_buttons
 from .documents import (ATTACHMENT, COPY, INITIAL, ISSUE, QUICK_FILTERS, ROW_ROLE, SIGN,
                         DocumentFilterProxy, DocumentRow, DocumentSource, DocumentTableModel,
                         search_texts)
@@ -52,8 +52,9 @@ SYNC_INTERVAL_MIN, SYNC_INTERVAL_MAX = 10, 3600
 class LoginDialog(Retranslating, QDialog):
     """Password for the document server (only the token is kept, in the keyring)."""
 
-    def __init__(self, server: str, user: str, parent=None, error: str | None = None):
+    def __init__(self, server: str, user: str, parent=None, error: LiveText | None = None):
         super().__init__(parent)
+        self._error = error
         self.setMinimumWidth(420)
         form = QFormLayout(self)
         self.server_caption, self.user_caption, self.password_caption = QLabel(), QLabel(), QLabel()
@@ -62,7 +63,7 @@ class LoginDialog(Retranslating, QDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow(self.password_caption, self.password)
-        self.error_label = QLabel(error or "")
+        self.error_label = QLabel()
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #c62828; font-weight: bold;")
         self.error_label.setVisible(bool(error))
@@ -81,6 +82,7 @@ class LoginDialog(Retranslating, QDialog):
         self.password_caption.setText(self.tr("Mật khẩu:"))
         self.ok_button.setText(self.tr("Đăng nhập"))
         self.cancel_button.setText(self.tr("Làm việc ngoại tuyến"))
+        self.error_label.setText(live(self._error))
 
 
     def take_password(self) -> str:
@@ -93,7 +95,7 @@ class IssueDialog(Retranslating, QDialog):
     """Number and date for issuance (cấp số, ngày ban hành)."""
 
     def __init__(self, count: int, parent=None, reserved: dict | None = None,
-                 reserve_error: str | None = None):
+                 reserve_error: LiveText | None = None):
         super().__init__(parent)
         self.count = count
         self.reserved = reserved
@@ -140,7 +142,7 @@ class IssueDialog(Retranslating, QDialog):
         elif self.reserve_error:
             self.note.setText(self.tr("Không lấy được số từ sổ đăng ký: %1\n"
                                       "Có thể để trống số (chỉ đóng dấu) hoặc thử lại khi có mạng.")
-                              .replace("%1", self.reserve_error))
+                              .replace("%1", live(self.reserve_error)))
         else:
             self.note.setText(self.tr("Để trống số nếu chỉ đóng dấu.") if self.count == 1 else
                               self.tr("Đóng dấu %1 văn bản: mỗi văn bản cần số riêng, nên ở đây chỉ đóng dấu; "
@@ -473,7 +475,7 @@ class MainWindow(Retranslating, QMainWindow):
             text = text.split(" · ")[0] + self.tr(" · đang đồng bộ…")
         self.sync_label.setText(text)
 
-    def ask_login(self, error: str | None = None) -> None:
+    def ask_login(self, error: LiveText | None = None) -> None:
         """The password dialog (non-blocking); a good login syncs at once."""
         if not self.syncing_enabled or self.login_dialog is not None:
             return
@@ -493,7 +495,7 @@ class MainWindow(Retranslating, QMainWindow):
                 self.sync_now()
 
             def bad(exc) -> None:
-                self.ask_login(getattr(exc, "message", None) or str(exc))
+                self.ask_login(lambda: getattr(exc, "message", None) or str(exc))
 
             run_in_background(lambda: source.login(password), ok, bad, parent=self)
 
@@ -773,14 +775,14 @@ class MainWindow(Retranslating, QMainWindow):
 
             def offline(exc) -> None:
                 self.statusBar().clearMessage()
-                self._ask_issue(role, jobs, placement, None, getattr(exc, "message", None) or str(exc))
+                self._ask_issue(role, jobs, placement, None, lambda: getattr(exc, "message", None) or str(exc))
 
             run_in_background(lambda: source.reserve_number(doc_id), got, offline, parent=self)
             return
         self._ask_issue(role, jobs, placement, None, None)
 
     def _ask_issue(self, role: str, jobs: list[Job], placement, reserved: dict | None,
-                   reserve_error: str | None) -> None:
+                   reserve_error: LiveText | None) -> None:
         if role == ISSUE:
             dlg = IssueDialog(len(jobs), self, reserved=reserved, reserve_error=reserve_error)
             self.issue_dialog = dlg

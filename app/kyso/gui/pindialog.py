@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, Q
 
 from ..core import messages
 from ..core.tokens import CertificateInfo, PinStatus, TokenInfo
-from .i18n import Retranslating, named_buttons
+from .i18n import LiveText, Retranslating, live, named_buttons
 
 PIN_HINTS = (Qt.InputMethodHint.ImhHiddenText | Qt.InputMethodHint.ImhSensitiveData
              | Qt.InputMethodHint.ImhNoPredictiveText | Qt.InputMethodHint.ImhNoAutoUppercase)
@@ -95,17 +95,19 @@ class PinLineEdit(QLineEdit):
 class PinDialog(Retranslating, QDialog):
     """Ask for the PIN of ``token`` to sign with ``certificate``.
 
-    ``error`` is the previous attempt's message (wrong PIN...), shown in red.
+    ``error`` is the previous attempt's message (wrong PIN...), shown in red: a
+    :data:`~kyso.gui.i18n.LiveText`, so it follows a language switch.
     ``count`` > 1 says one PIN signs the whole batch.
     """
 
     def __init__(self, token: TokenInfo, certificate: CertificateInfo | None = None, *,
-                 error: str | None = None, count: int = 1, parent: QWidget | None = None):
+                 error: LiveText | None = None, count: int = 1, parent: QWidget | None = None):
         super().__init__(parent)
         self.token = token
         self.certificate = certificate
         self.count = count
         self._ime_warned = False
+        self._error = error
         self.setModal(True)
         self.setMinimumWidth(460)
 
@@ -131,7 +133,7 @@ class PinDialog(Retranslating, QDialog):
             form.addRow(self.expiry_caption, QLabel(certificate.not_after.strftime("%d/%m/%Y")))
         layout.addLayout(form)
 
-        self.error_label = QLabel(error or "")
+        self.error_label = QLabel()
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet(RED_STYLE)
         self.error_label.setVisible(bool(error))
@@ -180,6 +182,7 @@ class PinDialog(Retranslating, QDialog):
         self.pad_label.setText(self.tr(PIN_PAD_TEXT))
         self.ok_button.setText(self.tr("Ký"))
         self.cancel_button.setText(self.tr("Hủy"))
+        self.error_label.setText(live(self._error))
         if self._ime_warned:
             self._ime_warning()
         self._apply_state()            # tries left, the final-try warning, "Tiếp tục" on a PIN pad

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from ..core.signing import Placement, SignOptions, SignResult
     from ..core.stamp import Box
     from ..core.tokens import TokenInfo, TokenSession
+    from .i18n import LiveText
 
 #: modules the signing path needs; :func:`warm_up` loads them off the GUI thread
 HEAVY_MODULES = ("kyso.core.signing", "kyso.core.roles", "kyso.core.placement", "kyso.core.verify",
@@ -312,7 +313,7 @@ class SigningFlow(QObject):
         self.results: list[SignResult] = []
 
     # -- 1. fresh PIN state, certificate --
-    def start(self, error: str | None = None) -> None:
+    def start(self, error: LiveText | None = None) -> None:
         def prepare():
             from ..core.tokens import TokenSession, load_module
 
@@ -331,7 +332,7 @@ class SigningFlow(QObject):
         run_in_background(prepare, ready, self._fail, parent=self)
 
     # -- 2. the PIN dialog --
-    def _ask_pin(self, error: str | None) -> None:
+    def _ask_pin(self, error: LiveText | None) -> None:
         from .pindialog import PinDialog
 
         dlg = PinDialog(self.token, self.cert, error=error, count=len(self.jobs),
@@ -374,9 +375,9 @@ class SigningFlow(QObject):
         def wrong(exc: BaseException) -> None:
             holder.clear()
             if isinstance(exc, PinError) and not isinstance(exc, PinLocked) and exc.code != "token.pin_cancelled":
-                self.start(error=exc.message)   # fresh tries-left, then ask again
+                self.start(error=lambda: exc.message)   # fresh tries-left, then ask again
             elif isinstance(exc, PinLocked):
-                self.start(error=exc.message)   # the dialog shows the locked state
+                self.start(error=lambda: exc.message)   # the dialog shows the locked state
             else:
                 self._fail(exc)
 
