@@ -144,6 +144,19 @@ def test_offline_signing_is_queued_then_sent_once(qtbot, make_window, server, so
     assert w.sync_status.waiting_upload == 1
     assert "Ngoại tuyến" in w.sync_label.text() and "chờ gửi: 1" in w.sync_label.text()
     assert "Không kết nối được máy chủ" in w.sync_label.toolTip()
+    # the reason follows a language switch: the status keeps the error, not its words
+    from kyso.core import messages
+    from kyso.gui import i18n
+
+    try:
+        i18n.install_translator(None, "en")
+        qtbot.waitUntil(lambda: "Offline" in w.sync_label.text(), timeout=5000)
+        assert "Cannot reach the server" in w.sync_label.toolTip()
+    finally:
+        i18n.install_translator(None, "vi")
+        messages.set_language("vi")
+    qtbot.waitUntil(lambda: "Ngoại tuyến" in w.sync_label.text(), timeout=5000)
+    assert "Không kết nối được máy chủ" in w.sync_label.toolTip()
     qtbot.waitUntil(lambda: w.model.rowCount() == 1 and w.model.row(0).status.startswith("Đã ký, chờ gửi"),
                     timeout=10000)
 

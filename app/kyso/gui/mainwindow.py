@@ -437,7 +437,7 @@ class MainWindow(Retranslating, QMainWindow):
             self.reload_documents()
             self.syncFinished.emit(status)
             if status.auth_needed:
-                self.ask_login(status.error)
+                self.ask_login(lambda: status.error)
 
         def failed(exc) -> None:
             self._sync_op = None

@@ -57,8 +57,13 @@ class SyncStatus:
     last_sync: datetime | None = None
     waiting_upload: int = 0           # outbox items still to send
     conflicts: int = 0
-    error: str = ""                   # the last sync's message for a person
+    problem: SyncError | None = None  # what stopped the last sync
     auth_needed: bool = False
+
+    @property
+    def error(self) -> str:
+        """The last sync's problem for a person, in the language of the moment."""
+        return self.problem.message if self.problem is not None else ""
 
 
 def store_dir_for(server_url: str, username: str) -> Path:
@@ -300,10 +305,10 @@ class SyncSource:
             report: SyncReport = Sync(self.store, client, self.retry).sync()
         except AuthError as exc:
             self._client = None
-            self.status = self._status(online=True, error=exc.message, auth_needed=True)
+            self.status = self._status(online=True, problem=exc, auth_needed=True)
             return self.status
         except (NetworkError, ServerError) as exc:
-            self.status = self._status(online=False, error=exc.message)
+            self.status = self._status(online=False, problem=exc)
             return self.status
         err = report.error
         if err is None:
@@ -315,7 +320,7 @@ class SyncSource:
         if err is None:
             last = datetime.now()
             self.store.set_setting("gui_last_sync", last.isoformat(timespec="seconds"))
-        self.status = self._status(online=online, last=last, error=err.message if err else "",
+        self.status = self._status(online=online, last=last, problem=err,
                                    auth_needed=isinstance(err, AuthError))
         return self.status
 
@@ -334,20 +339,20 @@ class SyncSource:
                 except SyncError as exc:
                     log.info("current version of %s not fetched: %s", doc_id, exc.code)
 
-    def _status(self, online: bool | None, last: datetime | None = None, error: str = "",
-                auth_needed: bool = False) -> SyncStatus:
+    def _status(self, online: bool | None, last: datetime | None = None,
+                problem: SyncError | None = None, auth_needed: bool = False) -> SyncStatus:
         store = self.store
         return SyncStatus(
             online=online,
             last_sync=last or self.status.last_sync,
             waiting_upload=len(store.outbox(status="pending")),
             conflicts=len(store.outbox(status="conflict")),
-            error=error, auth_needed=auth_needed)
+            problem=problem, auth_needed=auth_needed)
 
     def refresh_status(self) -> SyncStatus:
         """Counts from the store, without the network."""
         return self._call(lambda: setattr(self, "status", replace(
-            self._status(self.status.online), error=self.status.error)) or self.status)
+            self._status(self.status.online), problem=self.status.problem)) or self.status)
 
     # -- conflicts --------------------------------------------------------------------------
 
