@@ -27,8 +27,9 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from PySide6.QtCore import QObject, QProcess, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSplitter,
-                               QStyle, QSystemTrayIcon, QToolBar, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
+                               QSplitter, QStyle, QSystemTrayIcon, QToolBar, QToolButton, QVBoxLayout,
+                               QWidget)
 
 from ..core import paths
 from .i18n import LiveText, Retranslating, live
@@ -229,11 +230,16 @@ class NewDocumentNotifier(QObject):
         text = self.message(rows)
         self.banner.show_message(lambda: self.message(rows), [(lambda: self.tr("Xem văn bản mới"), self.select_new)])
         win = self.window
-        if QSystemTrayIcon.isSystemTrayAvailable() and not win.isActiveWindow():
-            tray = self._tray()
-            tray.showMessage(self.tr("Kyso — văn bản mới"), text, QSystemTrayIcon.MessageIcon.Information, 15000)
-        else:
-            win.show_status(lambda: self.message(rows), 15000)
+        # The bar says it in the window; a window in the background also gets a
+        # tray notice, or, without a tray, its taskbar entry asks for attention.
+        # (Not the status bar as well: it repeated the bar, cut by the token widgets.)
+        if not win.isActiveWindow():
+            if QSystemTrayIcon.isSystemTrayAvailable():
+                tray = self._tray()
+                tray.showMessage(self.tr("Kyso — văn bản mới"), text, QSystemTrayIcon.MessageIcon.Information,
+                                 15000)
+            else:
+                QApplication.alert(win, 0)
         self.newDocumentsArrived.emit(rows)
 
     def _tray(self) -> QSystemTrayIcon:
