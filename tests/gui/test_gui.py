@@ -331,3 +331,20 @@ def test_a_reload_during_the_stamp_preview_keeps_it_and_the_open_page(qtbot, mak
     qtbot.wait(300)
     assert verified == []                           # the same file: no second verification
     qtbot.mouseClick(w.view.stamp_cancel_button, Qt.MouseButton.LeftButton)
+
+
+def test_a_view_deleted_while_its_file_opens_leaves_no_pdfium_handle_open(qtbot, tmp_path):
+    """The open finishes after the view is gone: its handle is closed, not dropped
+    for PDFium to find at exit ("still open and will be closed now")."""
+    from kyso.gui import worker
+    from kyso.gui.pdfview import PdfDocumentHandle, PdfView
+
+    generate_sample("cong_van", tmp_path / "cv.pdf", pages=3)
+    before = set(PdfDocumentHandle.still_open())
+    for _ in range(3):
+        view = PdfView()
+        view.open(tmp_path / "cv.pdf")
+        view.deleteLater()
+        del view
+    qtbot.waitUntil(lambda: worker.running() == 0, timeout=20000)
+    qtbot.waitUntil(lambda: set(PdfDocumentHandle.still_open()) == before, timeout=20000)

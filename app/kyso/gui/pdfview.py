@@ -15,6 +15,7 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy,
@@ -36,6 +37,10 @@ ZOOM_STEPS = (0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 
 class PdfDocumentHandle:
     """An open PDF for rendering; every method is meant for the background."""
 
+    #: handles not closed yet: kept (PDFium keeps them anyway until exit), so a
+    #: test can see that none was left behind
+    _open: "set[PdfDocumentHandle]" = set()
+
     def __init__(self, path: Path, password: str | None = None):
         self.path = Path(path)
         self._closed = False
@@ -46,6 +51,12 @@ class PdfDocumentHandle:
             # Must come before any page is loaded, or widgets are not drawn.
             self._pdf.init_forms()
             self.page_sizes = [self._pdf.get_page_size(i) for i in range(len(self._pdf))]
+            PdfDocumentHandle._open.add(self)
+
+    @classmethod
+    def still_open(cls) -> list[Path]:
+        with PDFIUM_LOCK:
+            return [h.path for h in cls._open]
 
     def render(self, index: int, scale: float) -> QImage:
         with PDFIUM_LOCK:
@@ -67,6 +78,7 @@ class PdfDocumentHandle:
         with PDFIUM_LOCK:
             self._closed = True
             self._pdf.close()
+            PdfDocumentHandle._open.discard(self)
 
 
 class StampBox(Retranslating, QWidget):
@@ -283,8 +295,10 @@ class PdfView(Retranslating, QWidget):
         gen = self._generation
         path = Path(path)
 
+        # No ``parent=self``: a view deleted while the file opens would have the
+        # result dropped unclosed (PDFium's handle left for the exit to close).
         def loaded(doc: PdfDocumentHandle) -> None:
-            if gen != self._generation:
+            if not shiboken6.isValid(self) or gen != self._generation:
                 run_in_background(doc.close)
                 return
             self._doc = doc
@@ -300,11 +314,11 @@ class PdfView(Retranslating, QWidget):
             self._show_page()
 
         def failed(exc: BaseException) -> None:
-            if gen == self._generation:
+            if shiboken6.isValid(self) and gen == self._generation:
                 self.show_message(lambda: self.tr("Không mở được tệp PDF: %1").replace("%1", str(exc)))
                 self.loadFailed.emit(str(exc))
 
-        run_in_background(lambda: PdfDocumentHandle(path), loaded, failed, parent=self)
+        run_in_background(lambda: PdfDocumentHandle(path), loaded, failed)
 
     def close_document(self) -> None:
         self.clear_stamp_preview()
