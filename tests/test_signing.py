@@ -57,7 +57,7 @@ def session_for(softhsm, label: str) -> tokens.TokenSession:
 
 
 def test_two_signatures_valid_in_kyso_pdfsig_and_qpdf(run_kyso, softhsm, test_pki, samples,
-                                                      tmp_path):
+                                                      tmp_path, kyso_home):
     src = samples["one"]
     before = sha256(src)
     first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
@@ -68,6 +68,12 @@ def test_two_signatures_valid_in_kyso_pdfsig_and_qpdf(run_kyso, softhsm, test_pk
     r = run_kyso("sign", first, "--module", softhsm.module_path, "--token", "KYSO-REVIEWER",
                  "--page", "1", "--box", "60,120,250,180", "-o", second, pin=softhsm.user_pin)
     assert r.returncode == 0, r.stderr
+    # the check of the first signature before signing judges integrity, not trust:
+    # no path-building traceback from pyHanko for a chain it was never asked to trust
+    log_files = list(kyso_home.rglob("*.log"))
+    logs = "".join(f.read_text(errors="replace") for f in log_files)
+    assert log_files and "Failed to build path" not in logs + r.stderr and "Traceback" not in logs + r.stderr
+    assert "fontTools" not in logs             # nor twenty lines of font subsetting per signature
     assert sha256(src) == before, "the original must never be modified"
 
     r = run_kyso("verify", second, "--trust", test_pki.root_cert_path, "--json")

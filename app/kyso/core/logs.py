@@ -27,6 +27,9 @@ def setup_logging(filename: str = "kyso.log", console_level: int = logging.CRITI
     """
     root = logging.getLogger()
     root.setLevel(logging.DEBUG)
+    # fontTools reports each table it prunes while subsetting the stamp's font:
+    # some twenty INFO lines per signature, of no use to anyone reading the log.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
     while _installed:                       # a second call replaces, never stacks, our handlers
         old = _installed.pop()
         root.removeHandler(old)

@@ -34,6 +34,23 @@ from .tokens import _name_str
 
 log = logging.getLogger(__name__)
 
+
+class _NoChainIsAVerdict(logging.Filter):
+    """pyHanko logs a WARNING with a traceback when it finds no chain to a
+    trusted root. For Kyso that is the verdict "untrusted", reported with its
+    reason; it happens on every check made without roots (before adding a
+    signature to a signed document, so a 200-document batch wrote 200
+    tracebacks). Kept as one DEBUG line instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.WARNING and str(record.msg).startswith("Failed to build path"):
+            log.debug("no chain to a trusted root (reported as untrusted): %s", record.getMessage())
+            return False
+        return True
+
+
+logging.getLogger("pyhanko.sign.validation.generic_cms").addFilter(_NoChainIsAVerdict())
+
 NONE, FORM_FILLING, SUSPICIOUS = "none", "form_filling", "suspicious"
 
 
