@@ -333,3 +333,86 @@ def test_dragging_the_stamp_preview_moves_the_signature(qtbot, make_window, tmp_
     assert verify_file(folder / "cv.pdf", trust_roots).valid
     # the chosen box is kept for this document and role
     assert w.remembered_placement("cv.pdf", "leader").box == moved
+
+
+def _submitted_document(server, subject: str) -> int:
+    """A second công văn, drafted, uploaded and submitted through the server's API."""
+    import uuid
+
+    import requests
+    from server.helpers import UBND_DOC
+
+    def headers(user: str, **extra) -> dict:
+        return {"Authorization": f"Bearer {server.client(user).token}", **extra}
+
+    api = f"{server.url}/api/v1"
+    units = requests.get(f"{api}/units", headers=headers("chuyenvien"), timeout=20).json()
+    body = {**UBND_DOC, "subject": subject,
+            "drafting_unit_id": next(u["id"] for u in units if u["code"] == "phuly-tp")}
+    r = requests.post(f"{api}/documents", json=body, headers=headers("chuyenvien"), timeout=20)
+    assert r.status_code == 201, r.text
+    doc_id = r.json()["id"]
+    r = requests.post(f"{api}/documents/{doc_id}/versions", data=server_pdf_factory(subject, "Công văn"),
+                      headers=headers("chuyenvien", **{"Idempotency-Key": uuid.uuid4().hex,
+                                                       "Content-Type": "application/pdf"}), timeout=20)
+    assert r.status_code == 201, r.text
+    r = requests.post(f"{api}/documents/{doc_id}/submit", headers=headers("truongphong"), timeout=20)
+    assert r.status_code == 200, r.text
+    return doc_id
+
+
+def test_batch_issuance_gives_each_document_its_own_register_number(qtbot, make_window, server, sources,
+                                                                     softhsm, tmp_path, trust_roots):
+    """The clerk selects two documents the leader signed and issues them at once: the
+    register gives 607 and 608, in the list's order, each printed in its own PDF."""
+    from kyso.core import tokens
+    from kyso.gui.signflow import options_for_role
+
+    _submitted_document(server, "V/v tăng cường sử dụng chữ ký số trong gửi, nhận văn bản điện tử")
+    # the reviewer and the leader, through the sync client with their SoftHSM2 tokens
+    for user, role in (("chanhvp", "initial"), ("chutich", "leader")):
+        src = sources(server, user)
+        src.sync()
+        waiting = [r.doc_id for r in src.list_documents() if r.action == role]
+        assert len(waiting) == 2, (user, src.list_documents())
+        session = tokens.open_token(softhsm.module_path, TOKEN_LABELS[user])
+        try:
+            session.login(softhsm.user_pin)
+            signer = session.signer(session.certificate())
+            for doc_id in waiting:
+                src.sign_job(signer, doc_id, options_for_role(role))
+        finally:
+            session.close()
+        assert src.sync().waiting_upload == 0
+
+    src = sources(server, "vanthu")
+    w = make_window(None, token=None)
+    w.set_source(src)
+    w.choose_token(TOKEN_LABELS["vanthu"])
+    qtbot.waitUntil(lambda: len([r for r in w.model.rows() if r.action == "agency"]) == 2, timeout=20000)
+    order = [r.doc_id for r in w.model.rows() if r.action == "agency"]
+    w.select_rows(order)
+    order = [r.doc_id for r in w.selected_rows()]           # the list's order decides the numbers
+    qtbot.waitUntil(lambda: w.role_actions["agency"].isEnabled(), timeout=10000)
+    w.role_actions["agency"].trigger()
+    qtbot.waitUntil(lambda: w.issue_dialog is not None, timeout=20000)
+    dlg = w.issue_dialog
+    assert dlg.number.isReadOnly() and dlg.number.text() == "607–608"
+    assert "607/UBND-VP đến 608/UBND-VP" in dlg.note.text() and "2 văn bản" in dlg.note.text()
+    qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
+    answer_pin(qtbot, wait_pin_dialog(qtbot, w))
+    qtbot.waitUntil(lambda: w.batch_dialog is not None and w.batch_dialog.finished_all, timeout=60000)
+    assert w.batch_dialog.ok_count == 2 and not w.batch_dialog.failures
+    qtbot.waitUntil(lambda: w._sync_op is None and w.sync_status.waiting_upload == 0
+                    and w.sync_status.last_sync is not None, timeout=30000)
+
+    for doc_id, number in zip(order, (607, 608)):
+        meta, _ = server.client("vanthu").document(int(doc_id))
+        assert meta["state"] == "issued" and meta["number"] == number, meta
+        final = tmp_path / f"{doc_id}.pdf"
+        final.write_bytes(server.client("vanthu").content(int(doc_id)).data)
+        report = verify_file(final, trust_roots)
+        assert report.valid and len(report.signatures) == 3, report.to_json()
+        text = subprocess.run(["pdftotext", str(final), "-"], capture_output=True, text=True).stdout
+        assert f"{number}/UBND-VP" in text.replace(" ", ""), text[:400]
+    _close(qtbot, w)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
@@ -91,14 +92,26 @@ class LoginDialog(Retranslating, QDialog):
         return pw
 
 
+def formatted_number(reserved: dict) -> str:
+    """A register reservation as printed: "607/UBND-VP"."""
+    shown = str(reserved.get("formatted") or reserved.get("number"))
+    notation = str(reserved.get("register_id") or "").partition(":")[2]
+    if "/" not in shown and notation:
+        shown = f"{shown}/{notation}"
+    return shown
+
+
 class IssueDialog(Retranslating, QDialog):
     """Number and date for issuance (cấp số, ngày ban hành)."""
 
     def __init__(self, count: int, parent=None, reserved: dict | None = None,
-                 reserve_error: LiveText | None = None):
+                 reserve_error: LiveText | None = None, reserved_all: list[dict] | None = None):
+        """``reserved``: the register's number for one document; ``reserved_all``:
+        one per document of a batch, in the list's order."""
         super().__init__(parent)
         self.count = count
         self.reserved = reserved
+        self.reserved_all = reserved_all if reserved_all and len(reserved_all) == count else None
         self.reserve_error = reserve_error
         form = QFormLayout(self)
         self.number = QLineEdit()
@@ -109,10 +122,14 @@ class IssueDialog(Retranslating, QDialog):
         form.addRow(self.number_caption, self.number)
         form.addRow(self.date_caption, self.date)
         self.note = QLabel()
-        if count > 1:
+        if count > 1 and self.reserved_all is None:
             self.number.setEnabled(False)
         self.note.setWordWrap(True)
-        if reserved:
+        if self.reserved_all is not None:
+            first, last = self.reserved_all[0], self.reserved_all[-1]
+            self.number.setText(f"{first.get('number', '')}–{last.get('number', '')}")
+            self.number.setReadOnly(True)
+        elif reserved:
             # the register's number (sổ đăng ký), reserved on the server for this document
             self.number.setText(str(reserved.get("number", "")))
             self.number.setReadOnly(True)
@@ -133,12 +150,14 @@ class IssueDialog(Retranslating, QDialog):
         self.number_caption.setText(self.tr("Số văn bản:"))
         self.date_caption.setText(self.tr("Ngày ban hành:"))
         reserved = self.reserved
-        if reserved:
-            shown = str(reserved.get("formatted") or reserved.get("number"))
-            notation = str(reserved.get("register_id") or "").partition(":")[2]
-            if "/" not in shown and notation:
-                shown = f"{shown}/{notation}"
-            self.note.setText(self.tr("Số lấy từ sổ đăng ký: %1").replace("%1", shown))
+        if self.reserved_all is not None:
+            first, last = self.reserved_all[0], self.reserved_all[-1]
+            self.note.setText(self.tr("Số lấy từ sổ đăng ký cho %1 văn bản, theo thứ tự trong danh sách: "
+                                      "%2 đến %3.")
+                              .replace("%1", str(self.count)).replace("%2", formatted_number(first))
+                              .replace("%3", formatted_number(last)))
+        elif reserved:
+            self.note.setText(self.tr("Số lấy từ sổ đăng ký: %1").replace("%1", formatted_number(reserved)))
         elif self.reserve_error:
             self.note.setText(self.tr("Không lấy được số từ sổ đăng ký: %1\n"
                                       "Có thể để trống số (chỉ đóng dấu) hoặc thử lại khi có mạng.")
@@ -764,36 +783,52 @@ class MainWindow(Retranslating, QMainWindow):
 
     # -- the role's details, then the signing flow --
     def _continue_signing(self, role: str, jobs: list[Job], placement: Placement | None) -> None:
-        if role == ISSUE and len(jobs) == 1 and jobs[0].doc_id is not None \
+        if role == ISSUE and all(j.doc_id is not None for j in jobs) \
                 and hasattr(self.source, "reserve_number"):
-            source, doc_id = self.source, jobs[0].doc_id
+            # Each document gets its own number from the register, in the list's
+            # order; a reservation is kept per document, so asking again (after
+            # a cancel or a failure) gives the same numbers back.
+            source, doc_ids = self.source, [j.doc_id for j in jobs]
             self.show_status(lambda: self.tr("Đang lấy số từ sổ đăng ký…"))
 
-            def got(answer) -> None:
+            def got(answers: list[dict]) -> None:
                 self.statusBar().clearMessage()
-                self._ask_issue(role, jobs, placement, answer, None)
+                self._ask_issue(role, jobs, placement, answers, None)
 
             def offline(exc) -> None:
                 self.statusBar().clearMessage()
                 self._ask_issue(role, jobs, placement, None, lambda: getattr(exc, "message", None) or str(exc))
 
-            run_in_background(lambda: source.reserve_number(doc_id), got, offline, parent=self)
+            run_in_background(lambda: [source.reserve_number(d) for d in doc_ids], got, offline, parent=self)
             return
         self._ask_issue(role, jobs, placement, None, None)
 
-    def _ask_issue(self, role: str, jobs: list[Job], placement, reserved: dict | None,
+    def _ask_issue(self, role: str, jobs: list[Job], placement, reserved: list[dict] | None,
                    reserve_error: LiveText | None) -> None:
         if role == ISSUE:
-            dlg = IssueDialog(len(jobs), self, reserved=reserved, reserve_error=reserve_error)
+            many = reserved if reserved and len(jobs) > 1 else None
+            dlg = IssueDialog(len(jobs), self, reserved=reserved[0] if reserved and not many else None,
+                              reserve_error=reserve_error, reserved_all=many)
             self.issue_dialog = dlg
 
             def answered(result: int) -> None:
                 self.issue_dialog = None
                 dlg.deleteLater()
-                if result:
+                if not result:
+                    return
+                issue_date = dlg.date.date().toPython()
+                if dlg.reserved_all is not None:
+                    try:
+                        numbered = [replace(job, options=options_for_role(role, str(r.get("number")), issue_date,
+                                                                          placement=placement))
+                                    for job, r in zip(jobs, dlg.reserved_all)]
+                    except Exception as exc:  # noqa: BLE001 - a usage error in Vietnamese
+                        self._show_error(exc)
+                        return
+                    self._options_and_flow(role, numbered, placement, None, None)
+                else:
                     number = dlg.number.text().strip() or None
-                    self._options_and_flow(role, jobs, placement, number,
-                                           dlg.date.date().toPython() if number else None)
+                    self._options_and_flow(role, jobs, placement, number, issue_date if number else None)
 
             dlg.finished.connect(answered)
             dlg.open()                       # not exec(): no nested event loop
@@ -829,7 +864,7 @@ class MainWindow(Retranslating, QMainWindow):
         if hasattr(source, "sign_job") and all(j.doc_id is not None for j in jobs):
             # the sync store signs into its outbox: durable before any upload
             def sign_one(signer, job: Job):   # signing thread
-                return source.sign_job(signer, job.doc_id, options)
+                return source.sign_job(signer, job.doc_id, job.options or options)
             store = None
 
         flow = SigningFlow(token, role, jobs, options, store=store, sign_one=sign_one, parent_widget=self)

@@ -201,6 +201,9 @@ class Job:
     src: Path
     dst: Path
     doc_id: str | None = None
+    #: this document's own options when they differ from the batch's (its
+    #: number from the register, in a batch issuance)
+    options: SignOptions | None = None
 
 
 def sign_each(signer, jobs: list[Job], sign_one: Callable[[object, Job], Path],
