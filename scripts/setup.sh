@@ -48,9 +48,10 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 stamp=.venv/.kyso-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q -e ".[gui,server,dev]"
+  # the tested versions (constraints.txt), not whatever is newest today
+  .venv/bin/python -m pip install -q -c constraints.txt -e ".[gui,server,dev]"
   touch "$stamp"
 fi
 
