@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# No session bus in the GUI tests: "open containing folder" must not reach the
+# desktop's real file manager (tests/gui/file_manager_check.py brings its own bus).
+os.environ["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=/nonexistent/kyso-tests-have-no-session-bus"
 
 import pytest  # noqa: E402
 

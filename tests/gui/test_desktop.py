@@ -301,3 +301,53 @@ def test_tooltips_name_the_shortcuts(qtbot):
     assert w.desktop.show_in_folder_action.toolTip().endswith("(Ctrl+Shift+O)")
     assert w.settings_action.toolTip().endswith("(Ctrl+,)")
     close(qtbot, w)
+
+
+FILE_MANAGER_CHECK = __import__("pathlib").Path(__file__).with_name("file_manager_check.py")
+
+
+@pytest.fixture
+def session_bus(tmp_path):
+    """A private D-Bus session bus (the real dbus-daemon), stopped afterwards."""
+    import shutil
+    import subprocess
+
+    if sys.platform != "linux" or shutil.which("dbus-daemon") is None:
+        pytest.skip("the freedesktop.org file-manager call is Linux's; dbus-daemon is needed")
+    proc = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        address = proc.stdout.readline().strip()
+        assert address.startswith("unix:"), address
+        yield address
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _file_manager_check(session_bus, target, mode) -> dict:
+    import json
+    import os
+    import subprocess
+
+    env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=session_bus, QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.run([sys.executable, str(FILE_MANAGER_CHECK), str(target), mode], env=env,
+                          capture_output=True, text=True, timeout=120)
+    line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("FILE-MANAGER ")), None)
+    assert proc.returncode == 0 and line, proc.stdout[-2000:] + proc.stderr[-2000:]
+    return json.loads(line.removeprefix("FILE-MANAGER "))
+
+
+def test_containing_folder_selects_the_file_in_the_file_manager(session_bus, folder):
+    """Linux: the desktop's file manager (FileManager1 on the session bus) is asked
+    to show the signed file selected, not just its folder."""
+    target = folder / "qd.pdf"
+    seen = _file_manager_check(session_bus, target, "with-file-manager")
+    assert seen["asked"] and seen["shown"] == [QUrl.fromLocalFile(str(target)).toString()], seen
+    assert seen["opened"] == []
+
+
+def test_containing_folder_opens_the_folder_without_such_a_file_manager(session_bus, folder):
+    target = folder / "qd.pdf"
+    seen = _file_manager_check(session_bus, target, "without")
+    assert seen["shown"] == [] and seen["opened"] == [QUrl.fromLocalFile(str(folder)).toString()], seen

@@ -66,14 +66,52 @@ def with_shortcut(text: str, action: QAction) -> str:
 
 
 def open_containing_folder(path: Path | str) -> bool:
-    """Show the folder holding ``path`` in the file manager, the file selected where
-    the platform allows it (Windows Explorer, macOS Finder); never waits for it."""
+    """Show the folder holding ``path`` in the file manager with the file selected
+    (Windows Explorer, macOS Finder, and on Linux any file manager that offers
+    freedesktop.org's ``FileManager1`` over D-Bus: Files, Dolphin, Nemo, Caja…);
+    otherwise just the folder. Never waits for the file manager."""
     path = Path(path)
     if sys.platform == "win32" and path.exists():
         return QProcess.startDetached("explorer.exe", [f"/select,{path}"])[0]
     if sys.platform == "darwin" and path.exists():
         return QProcess.startDetached("open", ["-R", str(path)])[0]
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+    folder = QUrl.fromLocalFile(str(path.parent))
+    if path.exists() and _show_item_over_dbus(path, lambda: QDesktopServices.openUrl(folder)):
+        return True
+    return QDesktopServices.openUrl(folder)
+
+
+#: the freedesktop.org file-manager interface (ShowItems selects files in their folder)
+FILE_MANAGER = ("org.freedesktop.FileManager1", "/org/freedesktop/FileManager1", "org.freedesktop.FileManager1")
+_pending_calls: set = set()    # watchers of ShowItems calls not answered yet
+
+
+def _show_item_over_dbus(path: Path, otherwise: Callable[[], object]) -> bool:
+    """Ask the session's file manager to show ``path`` selected. Returns False at
+    once when there is no session bus; when the call fails later (no such file
+    manager), ``otherwise()`` runs then. The call is asynchronous: the GUI thread
+    never waits on D-Bus (a file manager started on demand can take seconds)."""
+    try:
+        from PySide6.QtDBus import QDBusConnection, QDBusMessage, QDBusPendingCallWatcher
+    except ImportError:                     # a Qt built without D-Bus
+        return False
+    bus = QDBusConnection.sessionBus()
+    if not bus.isConnected():
+        return False
+    msg = QDBusMessage.createMethodCall(*FILE_MANAGER, "ShowItems")
+    msg.setArguments([[QUrl.fromLocalFile(str(path)).toString()], ""])
+    watcher = QDBusPendingCallWatcher(bus.asyncCall(msg, 10_000))
+    _pending_calls.add(watcher)
+
+    def answered(w) -> None:
+        _pending_calls.discard(watcher)
+        if w.isError():
+            log.info("No file manager offers ShowItems (%s); opening the folder", w.error().name())
+            otherwise()
+        watcher.deleteLater()
+
+    watcher.finished.connect(answered)
+    return True
 
 
 def open_file(path: Path | str) -> bool:
