@@ -113,8 +113,9 @@ class IssueDialog(Retranslating, QDialog):
             self.number.setEnabled(False)
         self.note.setWordWrap(True)
         if reserved:
-            # the register's number (sổ đăng ký), reserved on the server for this document
-            self.number.setText(str(reserved.get("number", "")))
+            # the register's number (sổ đăng ký), reserved on the server for this document,
+            # written as the server formats it ("01" below 10), as the note and the PDF show it
+            self.number.setText(str(reserved.get("formatted") or reserved.get("number", "")))
             self.number.setReadOnly(True)
         elif reserve_error:
             self.note.setStyleSheet("color: #b26a00;")
