@@ -106,7 +106,7 @@ def test_three_roles_carry_a_server_document_through_the_app(qtbot, make_window,
             answer_pin(qtbot, dlg)
         assert sig.args[0][0].ok, sig.args[0][0].error
         if timer is not None:
-            assert seen == [("607", True)]                 # from the register, not typed
+            assert seen == [("01", True)]                  # from the plan's register, not typed
         # signed into the outbox, then sent by the sync that follows at once
         qtbot.waitUntil(lambda: w._sync_op is None and w.sync_status.waiting_upload == 0
                         and w.sync_status.online and w.sync_status.last_sync is not None, timeout=30000)
@@ -119,9 +119,9 @@ def test_three_roles_carry_a_server_document_through_the_app(qtbot, make_window,
     assert [next(p for p in ("KysoInitial", "KysoLeader", "KysoAgency") if s.field.startswith(p))
             for s in report.signatures] == ["KysoInitial", "KysoLeader", "KysoAgency"]
     text = subprocess.run(["pdftotext", str(final), "-"], capture_output=True, text=True).stdout
-    assert "607/UBND-VP" in text.replace(" ", "")
+    assert "01/KH-UBND" in text.replace(" ", "")
     meta, _ = server.client("vanthu").document(int(doc_id))
-    assert meta["state"] == "issued" and meta["number"] == 607
+    assert meta["state"] == "issued" and meta["number"] == 1
 
 
 def test_offline_signing_is_queued_then_sent_once(qtbot, make_window, server, sources):
