@@ -43,7 +43,7 @@ CASES = [
     for v in VARIANTS
     if not (v == "sigblock_alone" and p == 1)  # the generator needs 2 pages for it
 ]
-PLACES = {"cong_van": "Phủ Lý", "quyet_dinh": "Lục Nam", "cong_van_vp": "Đống Đa"}
+PLACES = {"cong_van": "Phủ Lý", "quyet_dinh": "Lục Nam", "cong_van_vp": "Đống Đa", "ke_hoach": "Phủ Lý"}
 TIMINGS: list[tuple[str, float]] = []
 
 

@@ -32,6 +32,7 @@ VARIANTS = [
     ("cong_van", 1, "normal"),
     ("quyet_dinh", 2, "normal"),
     ("cong_van_vp", 3, "normal"),
+    ("ke_hoach", 1, "normal"),
     ("cong_van", 2, "sigblock_alone"),
     ("cong_van", 1, "rotated"),
     ("quyet_dinh", 1, "rotated270"),

@@ -30,12 +30,17 @@ pytestmark = pytest.mark.skipif(
 )
 
 TOL = 2.0
-SIGNERS = {"cong_van": "Phạm Văn Quân", "quyet_dinh": "Đặng Văn Nhân", "cong_van_vp": "Nguyễn Trọng Hải"}
+SIGNERS = {"cong_van": "Phạm Văn Quân", "quyet_dinh": "Đặng Văn Nhân", "cong_van_vp": "Nguyễn Trọng Hải",
+           "ke_hoach": "Phạm Văn Quân"}
 ORGANS = {
     "cong_van": ("ỦY BAN NHÂN DÂN", "THÀNH PHỐ PHỦ LÝ", "Phủ Lý", "UBND-VP"),
     "quyet_dinh": ("ỦY BAN NHÂN DÂN", "HUYỆN LỤC NAM", "Lục Nam", "QĐ-UBND"),
     "cong_van_vp": ("UBND QUẬN ĐỐNG ĐA", "VĂN PHÒNG HĐND VÀ UBND", "Đống Đa", "VP"),
+    "ke_hoach": ("ỦY BAN NHÂN DÂN", "THÀNH PHỐ PHỦ LÝ", "Phủ Lý", "KH-UBND"),
 }
+DOC_TYPES = {"cong_van": "Công văn", "quyet_dinh": "Quyết định", "cong_van_vp": "Công văn", "ke_hoach": "Kế hoạch"}
+PLAN_SUBJECT = "Triển khai công tác phổ biến, giáo dục pháp luật năm 2026"
+PLAN_HEADINGS = ("I. MỤC ĐÍCH, YÊU CẦU", "II. NỘI DUNG", "III. TỔ CHỨC THỰC HIỆN")
 
 
 def nfc(s: str) -> str:
@@ -168,10 +173,13 @@ def test_vietnamese_text_reads_back_exactly(docs):
         last = text_of(d.path, d.pages - 1)
         assert SIGNERS[d.kind] in last, d.path.name
         assert "Nơi nhận:" in last
-        if d.kind == "cong_van":
+        if d.kind in ("cong_van", "ke_hoach"):
             assert "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH" in last
         if d.kind == "quyet_dinh":
             assert "QUYẾT ĐỊNH" in first and "Điều 3." in text_of(d.path)
+        if d.kind == "ke_hoach":
+            assert f"KẾ HOẠCH {PLAN_SUBJECT}" in first, d.path.name
+            assert "Kính gửi" not in text_of(d.path) and "V/v" not in first, d.path.name
 
 
 def test_truth_matches_pdftotext_boxes(docs):
@@ -233,7 +241,7 @@ def test_metadata_and_secrecy(docs):
             info = {str(k): str(v) for k, v in pdf.docinfo.items()}
         assert info["/KysoSigner"] == SIGNERS[d.kind]
         assert info["/KysoNotation"] == ORGANS[d.kind][3]
-        assert info["/KysoDocType"] in ("Công văn", "Quyết định")
+        assert info["/KysoDocType"] == DOC_TYPES[d.kind]
         assert info["/Title"] and info["/Author"] and "ReportLab" in info["/Producer"]
         assert info["/KysoSignerPosition"]
         if d.variant == "secret":
@@ -284,6 +292,76 @@ def test_rotated_page_looks_like_normal(docs, tmp_path):
         diff = ImageChops.difference(ims[0], ims[1])
         assert sum(1 for v in diff.get_flattened_data() if v > 64) < 0.002 * ims[0].size[0] * ims[0].size[1], variant
     assert by  # noqa
+
+
+def test_plan_title_block_and_sections(docs):
+    """Kế hoạch: "KẾ HOẠCH" and the subject centred under the header with the
+    short rule, no authority line (decisions only), the three sections in
+    order, each heading once, at least one item under "II. NỘI DUNG"."""
+    plans = [d for d in docs if d.kind == "ke_hoach"]
+    assert {(d.pages, d.variant) for d in plans} >= {(1, "normal"), (2, "normal"), (3, "normal")}
+    centre = (samples.TEXT_LEFT + samples.TEXT_RIGHT) / 2
+    for d in plans:
+        w, h, words = words_of(d.path)[0]
+        date_y = to_topleft(d.truth["date_line"]["box"], h)[3]
+        title = find_run(words, "KẾ HOẠCH", date_y + 30)
+        assert title is not None and title[1] > date_y, d.path.name
+        assert abs((title[0] + title[2]) / 2 - centre) <= TOL, d.path.name
+        # the subject: the lines right under the title, each centred, in bold
+        below = sorted((x for x in words if x[2] > title[3]), key=lambda x: (round(x[2]), x[1]))
+        subject_words = PLAN_SUBJECT.split()
+        got = below[: len(subject_words)]
+        assert [x[0] for x in got] == subject_words, d.path.name
+        for y in {round(x[2]) for x in got}:
+            row = [x for x in got if round(x[2]) == y]
+            assert abs((min(x[1] for x in row) + max(x[3] for x in row)) / 2 - centre) <= TOL, d.path.name
+        # the next line is the opening paragraph, not an authority line
+        nxt = below[len(subject_words)]
+        assert nxt[0] == "Thực" and nxt[2] - max(x[4] for x in got) > 10, (d.path.name, nxt)
+        text = text_of(d.path)
+        pos = [text.find(s) for s in PLAN_HEADINGS]
+        assert all(p >= 0 for p in pos) and pos == sorted(pos), (d.path.name, pos)
+        assert all(text.count(s) == 1 for s in PLAN_HEADINGS), d.path.name
+        assert re.search(r"II\. NỘI DUNG 1\. \S", text), d.path.name
+        assert "Ủy ban nhân dân thành phố ban hành Kế hoạch" in text
+        assert text.rstrip().rfind("Trên đây là Kế hoạch") > pos[-1]
+        assert "thực hiện./." in text
+        assert unicodedata.is_normalized("NFC", text)
+
+
+@pytest.mark.parametrize("doc_type,present,absent", [
+    ("Kế hoạch", ("KẾ HOẠCH", "phổ biến, giáo dục pháp luật", "Số: /KH-UBND"), ("Kính gửi", "V/v")),
+    ("Công văn", ("Kính gửi:", "V/v", "Số: /UBND-VP"), ("KẾ HOẠCH",)),
+    ("Quyết định", ("QUYẾT ĐỊNH", "Điều 1."), ("Kính gửi",)),
+])
+def test_server_pdf_factory_matches_the_document_type(tmp_path, doc_type, present, absent):
+    """The demo server's seed PDF says what its inbox row says."""
+    path = tmp_path / "seed.pdf"
+    path.write_bytes(samples.server_pdf_factory("tiêu đề", doc_type))
+    text = text_of(path)
+    for s in present:
+        assert s in text, (doc_type, s)
+    for s in absent:
+        assert s not in text, (doc_type, s)
+    with pikepdf.open(path) as pdf:
+        assert str(pdf.docinfo["/KysoDocType"]) == doc_type
+
+
+def test_plan_lays_out_on_one_to_three_pages(tmp_path):
+    for n in (1, 2, 3):
+        d = generate_sample("ke_hoach", tmp_path / f"kh-{n}.pdf", pages=n)
+        assert d.pages == n and d.truth["body_end"]["page"] == n - 1
+    d = generate_sample("ke_hoach", tmp_path / "kh-alone.pdf", pages=2, variant="sigblock_alone")
+    assert d.pages == 2 and d.truth["body_end"]["page"] == 0 and d.truth["title_line"]["page"] == 1
+    with pytest.raises(ValueError):
+        generate_sample("ke_hoach", tmp_path / "x.pdf", seed_name="bim-son-2019-phat-hanh-van-ban-dien-tu.txt")
+
+
+def test_batch_keeps_its_benchmark_mix(tmp_path):
+    """The README's throughput figures were measured on these three kinds."""
+    paths = generate_batch(tmp_path / "mix", 40, seed=0)
+    kinds = {re.match(r"batch-\d+-(.+)-\dp$", p.stem).group(1) for p in paths}
+    assert kinds == {"cong_van", "quyet_dinh", "cong_van_vp"}
 
 
 def test_generation_is_deterministic(tmp_path):

@@ -182,7 +182,9 @@ def seed(
     add_doc(**ubnd, state="draft", doc_type="Công văn", at=now - timedelta(hours=5),
             subject="V/v tăng cường sử dụng chữ ký số trong gửi, nhận văn bản điện tử",
             versions=chain("V/v tăng cường sử dụng chữ ký số", "Công văn", []))
-    add_doc(**ubnd, state="submitted", doc_type="Kế hoạch", at=now - timedelta(hours=4),
+    # A plan's ký hiệu is KH-UBND (Decree 30), as its PDF says (kyso.demo.samples,
+    # ke_hoach); its register is therefore phuly:KH-UBND, which starts at 01.
+    add_doc(**{**ubnd, "notation": "KH-UBND"}, state="submitted", doc_type="Kế hoạch", at=now - timedelta(hours=4),
             subject="Kế hoạch triển khai công tác phổ biến, giáo dục pháp luật năm 2026",
             versions=chain("Kế hoạch phổ biến, giáo dục pháp luật", "Kế hoạch", []))
     if sign is not None:

@@ -325,7 +325,7 @@ def main(argv: list[str]) -> int:
         check("vanthu: three valid signatures shown", ok and w.signatures.report.valid,
               verdicts=[w.signatures.tree.topLevelItem(i).text(0)
                         for i in range(w.signatures.tree.topLevelItemCount())])
-        zoom_on(*placed(INITIAL, SIGN, ISSUE), down_to=95)     # and "Số: 607/UBND-VP", the date
+        zoom_on(*placed(INITIAL, SIGN, ISSUE), down_to=95)     # and "Số: 01/KH-UBND", the date
         shot("issued")
 
         # the server's final PDF, by three verifiers
@@ -344,7 +344,7 @@ def main(argv: list[str]) -> int:
         qpdf = subprocess.run(["qpdf", "--check", str(final)], capture_output=True, text=True)
         seen["qpdf"] = {"rc": qpdf.returncode, "clean": "No syntax or stream encoding errors found" in qpdf.stdout}
         text = subprocess.run(["pdftotext", str(final), "-"], capture_output=True, text=True).stdout
-        seen["number_in_text"] = f"{seen['issue']['reserved']['number']}/UBND-VP" in text.replace(" ", "")
+        seen["number_in_text"] = f"{seen['issue']['reserved']['number']}/KH-UBND" in text.replace(" ", "")
         seen["done"] = True
     except Step:
         seen["done"] = False

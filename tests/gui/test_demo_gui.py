@@ -74,7 +74,7 @@ def test_the_whole_path_is_walked_inside_the_demo(tmp_path):
     assert seen["leader"]["server"] == {"state": "signed", "number": None, "versions": 3}
     reserved = seen["issue"]["reserved"]
     assert reserved["read_only"] and reserved["number"].isdigit()       # from the register, not typed
-    assert reserved["note"] == f"Số lấy từ sổ đăng ký: {reserved['number']}/UBND-VP"
+    assert reserved["note"] == f"Số lấy từ sổ đăng ký: {reserved['number']}/KH-UBND"   # the plan's register
     assert seen["issue"]["server"] == {"state": "issued", "number": int(reserved["number"]), "versions": 4}
     assert seen["number_in_text"]
 

@@ -106,7 +106,7 @@ def test_three_roles_carry_a_server_document_through_the_app(qtbot, make_window,
             answer_pin(qtbot, dlg)
         assert sig.args[0][0].ok, sig.args[0][0].error
         if timer is not None:
-            assert seen == [("607", True)]                 # from the register, not typed
+            assert seen == [("01", True)]                  # from the plan's register, not typed
         # signed into the outbox, then sent by the sync that follows at once
         qtbot.waitUntil(lambda: w._sync_op is None and w.sync_status.waiting_upload == 0
                         and w.sync_status.online and w.sync_status.last_sync is not None, timeout=30000)
@@ -119,9 +119,9 @@ def test_three_roles_carry_a_server_document_through_the_app(qtbot, make_window,
     assert [next(p for p in ("KysoInitial", "KysoLeader", "KysoAgency") if s.field.startswith(p))
             for s in report.signatures] == ["KysoInitial", "KysoLeader", "KysoAgency"]
     text = subprocess.run(["pdftotext", str(final), "-"], capture_output=True, text=True).stdout
-    assert "607/UBND-VP" in text.replace(" ", "")
+    assert "01/KH-UBND" in text.replace(" ", "")
     meta, _ = server.client("vanthu").document(int(doc_id))
-    assert meta["state"] == "issued" and meta["number"] == 607
+    assert meta["state"] == "issued" and meta["number"] == 1
 
 
 def test_offline_signing_is_queued_then_sent_once(qtbot, make_window, server, sources):
@@ -363,18 +363,21 @@ def _submitted_document(server, subject: str) -> int:
 
 def test_batch_issuance_gives_each_document_its_own_register_number(qtbot, make_window, server, sources,
                                                                      softhsm, tmp_path, trust_roots):
-    """The clerk selects two documents the leader signed and issues them at once: the
-    register gives 607 and 608, in the list's order, each printed in its own PDF."""
+    """The clerk selects three documents the leader signed and issues them at once:
+    each gets the next number of its own register, in the list's order (the plan
+    01/KH-UBND; the two công văn 607/UBND-VP and 608/UBND-VP), printed in its PDF."""
     from kyso.core import tokens
     from kyso.gui.signflow import options_for_role
 
-    _submitted_document(server, "V/v tăng cường sử dụng chữ ký số trong gửi, nhận văn bản điện tử")
+    for subject in ("V/v tăng cường sử dụng chữ ký số trong gửi, nhận văn bản điện tử",
+                    "V/v rà soát văn bản giấy chưa ký số năm 2026"):
+        _submitted_document(server, subject)
     # the reviewer and the leader, through the sync client with their SoftHSM2 tokens
     for user, role in (("chanhvp", "initial"), ("chutich", "leader")):
         src = sources(server, user)
         src.sync()
         waiting = [r.doc_id for r in src.list_documents() if r.action == role]
-        assert len(waiting) == 2, (user, src.list_documents())
+        assert len(waiting) == 3, (user, src.list_documents())
         session = tokens.open_token(softhsm.module_path, TOKEN_LABELS[user])
         try:
             session.login(softhsm.user_pin)
@@ -389,30 +392,32 @@ def test_batch_issuance_gives_each_document_its_own_register_number(qtbot, make_
     w = make_window(None, token=None)
     w.set_source(src)
     w.choose_token(TOKEN_LABELS["vanthu"])
-    qtbot.waitUntil(lambda: len([r for r in w.model.rows() if r.action == "agency"]) == 2, timeout=20000)
-    order = [r.doc_id for r in w.model.rows() if r.action == "agency"]
-    w.select_rows(order)
-    order = [r.doc_id for r in w.selected_rows()]           # the list's order decides the numbers
+    qtbot.waitUntil(lambda: len([r for r in w.model.rows() if r.action == "agency"]) == 3, timeout=20000)
+    w.select_rows([r.doc_id for r in w.model.rows() if r.action == "agency"])
+    rows = w.selected_rows()                                # the list's order decides the numbers
+    cong_van = iter(("607", "608"))
+    expected = ["01/KH-UBND" if r.doc_type == "Kế hoạch" else f"{next(cong_van)}/UBND-VP" for r in rows]
     qtbot.waitUntil(lambda: w.role_actions["agency"].isEnabled(), timeout=10000)
     w.role_actions["agency"].trigger()
     qtbot.waitUntil(lambda: w.issue_dialog is not None, timeout=20000)
     dlg = w.issue_dialog
-    assert dlg.number.isReadOnly() and dlg.number.text() == "607–608"
-    assert "607/UBND-VP đến 608/UBND-VP" in dlg.note.text() and "2 văn bản" in dlg.note.text()
+    assert dlg.number.isReadOnly() and dlg.number.text() == ", ".join(e.split("/")[0] for e in expected)
+    assert dlg.note.text() == ("Số lấy từ sổ đăng ký cho 3 văn bản, theo thứ tự trong danh sách: "
+                               + ", ".join(expected) + ".")
     qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
     answer_pin(qtbot, wait_pin_dialog(qtbot, w))
     qtbot.waitUntil(lambda: w.batch_dialog is not None and w.batch_dialog.finished_all, timeout=60000)
-    assert w.batch_dialog.ok_count == 2 and not w.batch_dialog.failures
+    assert w.batch_dialog.ok_count == 3 and not w.batch_dialog.failures
     qtbot.waitUntil(lambda: w._sync_op is None and w.sync_status.waiting_upload == 0
                     and w.sync_status.last_sync is not None, timeout=30000)
 
-    for doc_id, number in zip(order, (607, 608)):
-        meta, _ = server.client("vanthu").document(int(doc_id))
-        assert meta["state"] == "issued" and meta["number"] == number, meta
-        final = tmp_path / f"{doc_id}.pdf"
-        final.write_bytes(server.client("vanthu").content(int(doc_id)).data)
+    for row, printed in zip(rows, expected):
+        meta, _ = server.client("vanthu").document(int(row.doc_id))
+        assert meta["state"] == "issued" and meta["number"] == int(printed.split("/")[0]), meta
+        final = tmp_path / f"{row.doc_id}.pdf"
+        final.write_bytes(server.client("vanthu").content(int(row.doc_id)).data)
         report = verify_file(final, trust_roots)
         assert report.valid and len(report.signatures) == 3, report.to_json()
         text = subprocess.run(["pdftotext", str(final), "-"], capture_output=True, text=True).stdout
-        assert f"{number}/UBND-VP" in text.replace(" ", ""), text[:400]
+        assert printed in text.replace(" ", ""), text[:400]
     _close(qtbot, w)

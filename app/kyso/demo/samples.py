@@ -12,8 +12,9 @@ also need to know, to the point, where those things are: every document comes
 with ground-truth boxes computed from the layout math (see ``truth`` below).
 
 The body text comes from real directives of five local governments bundled in
-``kyso/resources/seeds`` (public documents).  The generator never reads
-anything outside the package and never touches the network.
+``kyso/resources/seeds`` (public documents), except for the plan, whose text
+is written in this module (none of the seeds is a plan).  The generator never
+reads anything outside the package and never touches the network.
 
 Layout (Decree 30/2020, Appendix I)
 -----------------------------------
@@ -26,8 +27,10 @@ Layout (Decree 30/2020, Appendix I)
   "Độc lập - Tự do - Hạnh phúc" (bold 13 pt) with a rule as long as the line,
   then the italic date line "Place, ngày        tháng        năm 2026" (14 pt)
   with blank day and month, on the same baseline as the "Số:" line.
-* Quyết định: centred bold title and subtitle with a short rule, then the
-  competent authority line ("ỦY BAN NHÂN DÂN HUYỆN ...").
+* Quyết định and kế hoạch: centred bold title ("QUYẾT ĐỊNH", "KẾ HOẠCH",
+  14 pt) and under it the bold subject (trích yếu) with a short rule; a
+  decision then has the competent authority line ("ỦY BAN NHÂN DÂN HUYỆN
+  ..."), a plan goes straight to its body.  Neither has "V/v" or "Kính gửi".
 * Công văn: "Kính gửi:" followed by the recipients, one per line.
 * Body 14 pt, justified, first-line indent 1 cm, 6 pt between paragraphs.
 * Page numbers from page 2 on, centred in the top margin (Decree 30 art. 13).
@@ -40,9 +43,14 @@ Kinds: ``cong_van`` (UBND thành phố Phủ Lý 2022 seed, Phạm Văn Quân si
 "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"), ``quyet_dinh`` (UBND
 huyện Lục Nam, the decision in part 2 of the Lục Nam seed, Đặng Văn Nhân,
 "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH"), ``cong_van_vp`` (Văn phòng HĐND và UBND
-quận Đống Đa seed, Nguyễn Trọng Hải, "CHÁNH VĂN PHÒNG").  Each kind keeps the
-header, place and signer of its own seed, so a page never mixes one
-locality's header with another's signer.
+quận Đống Đa seed, Nguyễn Trọng Hải, "CHÁNH VĂN PHÒNG"), ``ke_hoach`` (a
+plan of UBND thành phố Phủ Lý, "KH-UBND": "Triển khai công tác phổ biến,
+giáo dục pháp luật năm 2026", signed like the công văn by Phạm Văn Quân; the
+demo server's "Kế hoạch" document).  Each kind keeps the header, place and
+signer of its own seed, so a page never mixes one locality's header with
+another's signer.  The plan's sections ("I. MỤC ĐÍCH, YÊU CẦU", "II. NỘI
+DUNG", "III. TỔ CHỨC THỰC HIỆN") are always printed once; only the numbered
+items of II grow or shrink with the page count.
 
 Variants: ``normal``; ``sigblock_alone`` (the body fills the second-to-last
 page, so the signature block sits alone at the top of the last page);
@@ -64,7 +72,7 @@ Document information dictionary:
 * ``/Subject``  the same trích yếu (for viewers that show Subject only)
 * ``/Producer`` set by ReportLab
 * custom keys named after the edXML (QCVN 102:2016/BTTTT) fields:
-  ``/KysoDocType`` ("Công văn", "Quyết định"), ``/KysoNotation``
+  ``/KysoDocType`` ("Công văn", "Quyết định", "Kế hoạch"), ``/KysoNotation``
   ("UBND-VP"; the number itself is blank in a draft), ``/KysoSecrecy``
   ("" or "Mật"), ``/KysoSigner`` (full name), ``/KysoSignerPosition``
   (e.g. "Phó Chủ tịch").
@@ -87,8 +95,8 @@ None), plus ``page_count`` and ``page_size``.
 
 Public API: :func:`generate_sample`, :func:`generate_all`,
 :func:`generate_batch`, :class:`SampleDocument`, :data:`KINDS`,
-:data:`VARIANTS`.  ``python -m kyso.demo.samples OUT_DIR`` writes all
-variants.
+:data:`BATCH_KINDS`, :data:`VARIANTS`.  ``python -m kyso.demo.samples
+OUT_DIR`` writes all variants.
 """
 
 from __future__ import annotations
@@ -110,6 +118,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 
 __all__ = [
+    "BATCH_KINDS",
     "KINDS",
     "VARIANTS",
     "SampleDocument",
@@ -144,7 +153,11 @@ YEAR = 2026
 NUMBER_BLANK = " " * 10
 DATE_BLANK = " " * 7
 
-KINDS = ("cong_van", "quyet_dinh", "cong_van_vp")
+KINDS = ("cong_van", "quyet_dinh", "cong_van_vp", "ke_hoach")
+# generate_batch keeps its own mix: the throughput figures in the README were
+# measured on batches of these three kinds, and the same seed must keep
+# giving the same documents when KINDS grows.
+BATCH_KINDS = ("cong_van", "quyet_dinh", "cong_van_vp")
 VARIANTS = ("normal", "sigblock_alone", "rotated", "rotated270", "cropbox", "secret")
 
 CROP_MEDIABOX = (0.0, 0.0, 700.0, 950.0)
@@ -255,7 +268,7 @@ def _decision_body(seed_name: str) -> tuple[str, ...]:
 # ------------------------------------------------------------- kind specs
 @dataclass(frozen=True)
 class _Kind:
-    seed: str
+    seed: str | None  # None: the body is written in this module (ke_hoach)
     doc_type: str
     organ_upper: str | None
     organ_lines: tuple[str, ...]
@@ -264,8 +277,8 @@ class _Kind:
     place: str
     subject: str  # trích yếu, /Title
     vv_text: str | None  # công văn only
-    title: str | None  # quyết định only
-    authority_line: str | None  # "ỦY BAN NHÂN DÂN HUYỆN LỤC NAM"
+    title: str | None  # quyết định, kế hoạch: "QUYẾT ĐỊNH", "KẾ HOẠCH"
+    authority_line: str | None  # quyết định only: "ỦY BAN NHÂN DÂN HUYỆN LỤC NAM"
     recipients: tuple[str, ...]
     noi_nhan: tuple[str, ...]
     authority: tuple[str, ...]
@@ -357,6 +370,32 @@ _KINDS = {
         position_label="Chánh Văn phòng",
         signer="Nguyễn Trọng Hải",
     ),
+    "ke_hoach": _Kind(
+        seed=None,
+        doc_type="Kế hoạch",
+        organ_upper=None,
+        organ_lines=("ỦY BAN NHÂN DÂN", "THÀNH PHỐ PHỦ LÝ"),
+        organ_name="Ủy ban nhân dân thành phố Phủ Lý",
+        notation="KH-UBND",
+        place="Phủ Lý",
+        subject="Triển khai công tác phổ biến, giáo dục pháp luật năm 2026",
+        vv_text=None,
+        title="KẾ HOẠCH",
+        authority_line=None,
+        recipients=(),
+        noi_nhan=(
+            "Sở Tư pháp tỉnh (để b/c);",
+            "TT Thành ủy, TT HĐND thành phố;",
+            "CT, các PCT UBND thành phố;",
+            "Các phòng, ban, đơn vị;",
+            "UBND các phường, xã;",
+            "Lưu: VT, TP.",
+        ),
+        authority=("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"),
+        position="PHÓ CHỦ TỊCH",
+        position_label="Phó Chủ tịch",
+        signer="Phạm Văn Quân",
+    ),
 }
 
 
@@ -385,6 +424,165 @@ def _article(text: str) -> _Para:
     if m:
         return _Para(((m.group(1), "B"), (m.group(2), "R")))
     return _plain(text)
+
+
+def _heading(text: str) -> _Para:
+    """"I. MỤC ĐÍCH, YÊU CẦU": a section heading of a plan, in bold."""
+    return _Para(((text, "B"),))
+
+
+def _item(label: str, text: str) -> _Para:
+    """"1. Title. Text ...": the number (and a short title) in bold."""
+    return _Para(((label, "B"), (text, "R")))
+
+
+# The plan (ke_hoach) has no seed: none of the bundled directives is a plan,
+# so its text is written here for Kyso, in the usual shape of a city's yearly
+# plan for legal education.  Headings stay in the head and the tail: the
+# stream is cut or repeated to reach a page count, and a heading cut in half
+# or printed twice would not read as a plan.
+_PLAN_HEAD = (
+    _plain(
+        "Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh, Ủy ban nhân dân thành phố ban hành "
+        "Kế hoạch triển khai công tác phổ biến, giáo dục pháp luật năm 2026 như sau:"
+    ),
+    _heading("I. MỤC ĐÍCH, YÊU CẦU"),
+    _plain(
+        "Đưa quy định pháp luật mới đến người dân, doanh nghiệp kịp thời, dễ hiểu; nâng "
+        "cao ý thức chấp hành pháp luật; bám sát nhiệm vụ chính trị của địa phương, gắn "
+        "với cải cách hành chính và chuyển đổi số."
+    ),
+    _heading("II. NỘI DUNG"),
+    _item(
+        "1. Phổ biến văn bản pháp luật mới.",
+        "Giới thiệu các luật, nghị quyết có hiệu lực trong năm 2026; biên soạn tài liệu "
+        "hỏi - đáp, đăng trên Cổng thông tin điện tử thành phố.",
+    ),
+)
+
+# II. NỘI DUNG, items 2, 3, ... (item 1 is in the head, so the section is
+# never empty); numbered below.
+_PLAN_ITEM_TEXTS = (
+    (
+        "Ứng dụng công nghệ số trong phổ biến pháp luật.",
+        "Cập nhật thường xuyên văn bản, tài liệu pháp luật trên Cổng thông tin điện tử "
+        "thành phố và trang thông tin điện tử của các phường, xã; xây dựng chuyên mục "
+        "hỏi - đáp, giải đáp những vướng mắc người dân thường gặp về đất đai, hộ tịch, "
+        "chứng thực, xây dựng nhà ở. Đưa tin pháp luật ngắn gọn qua nhóm Zalo của tổ dân "
+        "phố, thôn và hệ thống truyền thanh cơ sở; tổ chức cuộc thi tìm hiểu pháp luật "
+        "trực tuyến dành cho đoàn viên, thanh niên và học sinh trên địa bàn."
+    ),
+    (
+        "Phổ biến pháp luật cho các nhóm đối tượng đặc thù.",
+        "Phối hợp với Ủy ban Mặt trận Tổ quốc Việt Nam thành phố và các tổ chức chính "
+        "trị - xã hội phổ biến pháp luật cho người lao động trong các cụm công nghiệp, "
+        "người cao tuổi, người khuyết tật, người có hoàn cảnh khó khăn và người được "
+        "tha tù trở về địa phương. Nội dung chú trọng các quy định về lao động, bảo hiểm "
+        "xã hội, trật tự an toàn giao thông, phòng, chống ma túy, phòng, chống bạo lực "
+        "gia đình và phòng ngừa lừa đảo trên không gian mạng; hình thức: nói chuyện "
+        "chuyên đề, phát tờ gấp, tư vấn pháp luật tại chỗ."
+    ),
+    (
+        "Hòa giải ở cơ sở.",
+        "Rà soát, kiện toàn các tổ hòa giải ở tổ dân phố, thôn, bảo đảm mỗi tổ có hòa "
+        "giải viên là phụ nữ và người có uy tín trong cộng đồng; bồi dưỡng kỹ năng, "
+        "nghiệp vụ cho hòa giải viên mới. Giải quyết kịp thời các mâu thuẫn, tranh chấp "
+        "nhỏ ngay tại cơ sở, giữ gìn đoàn kết trong khu dân cư, hạn chế phát sinh khiếu "
+        "nại, khiếu kiện vượt cấp."
+    ),
+    (
+        "Phổ biến pháp luật cho doanh nghiệp.",
+        "Phối hợp với Hội Doanh nghiệp thành phố tổ chức đối thoại, giới thiệu quy định "
+        "mới về thuế, hóa đơn điện tử, lao động, phòng cháy, chữa cháy; tiếp nhận kiến "
+        "nghị của doanh nghiệp về những quy định, thủ tục còn vướng mắc để giải đáp hoặc "
+        "chuyển cơ quan có thẩm quyền xem xét."
+    ),
+    (
+        "Xây dựng phường, xã đạt chuẩn tiếp cận pháp luật.",
+        "Hướng dẫn các phường, xã tự đánh giá, chấm điểm các chỉ tiêu tiếp cận pháp "
+        "luật, chỉ ra những chỉ tiêu chưa đạt và biện pháp khắc phục trong năm. Duy trì "
+        "tủ sách pháp luật, điểm truy cập thông tin pháp luật tại trụ sở Ủy ban nhân dân "
+        "các phường, xã và nhà văn hóa tổ dân phố, thôn; bổ sung sách, tài liệu về các "
+        "luật mới ban hành."
+    ),
+    (
+        "Trợ giúp pháp lý.",
+        "Phối hợp với Trung tâm Trợ giúp pháp lý nhà nước của tỉnh tổ chức các đợt trợ "
+        "giúp pháp lý lưu động tại phường, xã; thông tin đầy đủ về quyền được trợ giúp "
+        "pháp lý miễn phí của người thuộc hộ nghèo, người có công với cách mạng, trẻ em, "
+        "người khuyết tật và các đối tượng khác theo quy định."
+    ),
+    (
+        "Hưởng ứng Ngày Pháp luật nước Cộng hòa xã hội chủ nghĩa Việt Nam.",
+        "Các cơ quan, đơn vị tổ chức hoạt động hưởng ứng Ngày Pháp luật (09 tháng 11) "
+        "bằng hình thức thiết thực, phù hợp với điều kiện của mình như tọa đàm, giới "
+        "thiệu văn bản mới trong các buổi giao ban; gắn việc hưởng ứng Ngày Pháp luật với "
+        "nhiệm vụ chuyên môn, nhất là giải quyết thủ tục hành chính đúng hạn, tiếp nhận "
+        "và xử lý phản ánh, kiến nghị của người dân."
+    ),
+    (
+        "Giáo dục pháp luật trong nhà trường.",
+        "Phối hợp với các trường tiểu học, trung học cơ sở trên địa bàn lồng ghép nội "
+        "dung giáo dục pháp luật vào giờ hoạt động trải nghiệm, sinh hoạt dưới cờ; sân "
+        "khấu hóa những tình huống pháp luật gần gũi với học sinh như an toàn giao "
+        "thông, phòng, chống bắt nạt học đường, sử dụng mạng xã hội an toàn."
+    ),
+    (
+        "Đội ngũ báo cáo viên, tuyên truyền viên pháp luật.",
+        "Rà soát, kiện toàn đội ngũ báo cáo viên pháp luật thành phố và tuyên truyền "
+        "viên pháp luật ở phường, xã, thay thế người đã nghỉ hưu hoặc chuyển công tác; "
+        "cung cấp kịp thời đề cương giới thiệu văn bản mới và tổ chức ít nhất một lớp "
+        "bồi dưỡng kỹ năng truyền đạt trong năm."
+    ),
+    (
+        "Phổ biến pháp luật qua tiếp công dân và giải quyết thủ tục hành chính.",
+        "Khi tiếp công dân và giải quyết thủ tục hành chính tại Bộ phận Một cửa, cán "
+        "bộ, công chức giải thích, hướng dẫn quy định pháp luật có liên quan để người "
+        "dân, doanh nghiệp hiểu đúng và thực hiện đúng; hướng dẫn nộp hồ sơ trực tuyến "
+        "và thanh toán không dùng tiền mặt."
+    ),
+    (
+        "Phổ biến pháp luật cho cán bộ, công chức, viên chức.",
+        "Các cơ quan, đơn vị dành thời gian trong các buổi họp định kỳ để giới thiệu văn "
+        "bản mới thuộc lĩnh vực được giao; cán bộ, công chức, viên chức chủ động cập "
+        "nhật quy định về công vụ, đạo đức công vụ, phòng, chống tham nhũng, tiêu cực và "
+        "thực hành tiết kiệm, chống lãng phí."
+    ),
+    (
+        "Theo dõi tình hình thi hành pháp luật.",
+        "Theo dõi việc thi hành pháp luật trong các lĩnh vực được nhiều người dân quan "
+        "tâm như đất đai, môi trường, trật tự xây dựng; kịp thời phát hiện những quy "
+        "định còn bất cập, khó thực hiện để kiến nghị cấp có thẩm quyền sửa đổi, bổ sung."
+    ),
+    (
+        "Kiểm tra, sơ kết, đánh giá.",
+        "Kiểm tra việc thực hiện Kế hoạch tại một số cơ quan, đơn vị và phường, xã "
+        "trong quý III; sơ kết sáu tháng, tổng kết năm, đánh giá hiệu quả từng hình "
+        "thức phổ biến để điều chỉnh cách làm cho phù hợp."
+    ),
+)
+_PLAN_ITEMS = tuple(
+    _item(f"{i}. {title}", text) for i, (title, text) in enumerate(_PLAN_ITEM_TEXTS, start=2)
+)
+
+_PLAN_TAIL = (
+    _heading("III. TỔ CHỨC THỰC HIỆN"),
+    _item(
+        "1.",
+        "Phòng Tư pháp chủ trì, hướng dẫn, đôn đốc thực hiện Kế hoạch; tổng hợp kết "
+        "quả, báo cáo Ủy ban nhân dân thành phố trước ngày 15/11/2026.",
+    ),
+    _item(
+        "2.",
+        "Các phòng, ban, đơn vị căn cứ chức năng, nhiệm vụ chủ động triển khai, bố trí "
+        "kinh phí trong dự toán được giao.",
+    ),
+    _item("3.", "Ủy ban nhân dân các phường, xã tổ chức thực hiện tại địa phương."),
+    _plain(
+        "Trên đây là Kế hoạch phổ biến, giáo dục pháp luật năm 2026, đề nghị các cơ "
+        "quan, đơn vị triển khai thực hiện./."
+    ),
+)
 
 
 def _truncate(p: _Para, n_words: int) -> _Para:
@@ -417,6 +615,10 @@ class _Content:
 @lru_cache(maxsize=None)
 def _content(kind: str, seed_name: str | None) -> _Content:
     spec = _KINDS[kind]
+    if kind == "ke_hoach":
+        if seed_name is not None:
+            raise ValueError("ke_hoach has its own text; seed_name is for the công văn kinds")
+        return _Content(_PLAN_HEAD, _PLAN_ITEMS, _PLAN_TAIL)
     if kind == "quyet_dinh" and seed_name in (None, spec.seed):
         paras = _decision_body(spec.seed)
         can_cu = [p for p in paras if p.startswith(("Căn cứ", "Xét đề nghị"))]
@@ -621,7 +823,7 @@ def _layout(kind: str, body: tuple[_Para, ...], secrecy: str | None) -> _Layout:
         yl = by
     y = min(yl, yn) - 6
 
-    # ---- title (quyết định) or "Kính gửi" (công văn)
+    # ---- title (quyết định, kế hoạch) or "Kính gửi" (công văn)
     if spec.title:
         y -= 30
         tc = (TEXT_LEFT + TEXT_RIGHT) / 2
@@ -632,9 +834,12 @@ def _layout(kind: str, body: tuple[_Para, ...], secrecy: str | None) -> _Layout:
             y -= 17
         ry = y + 17 - 7.5
         L.line(0, tc - TEXT_W / 6, ry, tc + TEXT_W / 6, ry)
-        y -= 20
-        L.centered(0, tc, y, spec.authority_line, "B", 14)
-        cursor = y - 6
+        if spec.authority_line:  # a decision names the competent authority
+            y -= 20
+            L.centered(0, tc, y, spec.authority_line, "B", 14)
+            cursor = y - 6
+        else:
+            cursor = ry - 6
     else:
         y -= 28
         kx = TEXT_LEFT + 0.2 * TEXT_W
@@ -935,7 +1140,8 @@ def generate_sample(
     """Write one sample PDF to ``out`` and its ``<stem>.truth.json`` beside it.
 
     ``seed_name`` picks another seed file of ``kyso/resources/seeds`` for the
-    body of a công văn (the header and signer stay those of ``kind``).
+    body of a công văn (the header and signer stay those of ``kind``); the
+    plan (``ke_hoach``) has its own text and refuses it.
     ``secrecy`` (e.g. "Mật") marks any variant secret; ``variant="secret"``
     implies "Mật".
     """
@@ -981,8 +1187,12 @@ _ALL = [
     ("cong_van_vp", 1, "normal"),
     ("cong_van_vp", 2, "normal"),
     ("cong_van_vp", 3, "normal"),
+    ("ke_hoach", 1, "normal"),
+    ("ke_hoach", 2, "normal"),
+    ("ke_hoach", 3, "normal"),
     ("cong_van", 2, "sigblock_alone"),
     ("quyet_dinh", 2, "sigblock_alone"),
+    ("ke_hoach", 2, "sigblock_alone"),
     ("cong_van", 2, "rotated"),
     ("cong_van", 1, "rotated270"),
     ("quyet_dinh", 1, "rotated"),
@@ -1034,7 +1244,7 @@ def _stamp_batch(template: bytes, index: int) -> bytes:
 def generate_batch(out_dir: Path, n: int, seed: int = 0) -> list[Path]:
     """``n`` normal documents of 1-3 pages for throughput benchmarks.
 
-    Deterministic for a given ``seed``.  Each (kind, pages) layout is
+    Deterministic for a given ``seed``; the kinds are :data:`BATCH_KINDS`.  Each (kind, pages) layout is
     rendered once per process; each document is then a copy with its own
     /KysoBatchId ("KYSO-BATCH-000042") and trailer /ID, so documents are
     distinct files with identical page content, written in well under a
@@ -1045,7 +1255,7 @@ def generate_batch(out_dir: Path, n: int, seed: int = 0) -> list[Path]:
     rng = random.Random(seed)
     paths = []
     for i in range(n):
-        kind = rng.choice(KINDS)
+        kind = rng.choice(BATCH_KINDS)
         pages = rng.randint(1, 3)
         path = out_dir / f"batch-{i:04d}-{kind}-{pages}p.pdf"
         path.write_bytes(_stamp_batch(_batch_template(kind, pages), i))
@@ -1068,7 +1278,7 @@ if __name__ == "__main__":
 
 
 # Which sample layout stands in for a document type in the demo server.
-_KIND_FOR_TYPE = {"Quyết định": "quyet_dinh", "Nghị quyết": "quyet_dinh"}
+_KIND_FOR_TYPE = {"Quyết định": "quyet_dinh", "Nghị quyết": "quyet_dinh", "Kế hoạch": "ke_hoach"}
 
 
 def server_pdf_factory(title: str, kind: str) -> bytes:

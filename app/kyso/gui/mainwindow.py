@@ -92,13 +92,25 @@ class LoginDialog(Retranslating, QDialog):
         return pw
 
 
+def number_text(reserved: dict) -> str:
+    """A register reservation's number as the server formats it ("01" below 10)."""
+    return str(reserved.get("formatted") or reserved.get("number", ""))
+
+
 def formatted_number(reserved: dict) -> str:
     """A register reservation as printed: "607/UBND-VP"."""
-    shown = str(reserved.get("formatted") or reserved.get("number"))
+    shown = number_text(reserved)
     notation = str(reserved.get("register_id") or "").partition(":")[2]
     if "/" not in shown and notation:
         shown = f"{shown}/{notation}"
     return shown
+
+
+def listed(items: list[str], most: int) -> str:
+    """``items`` joined by commas; a long list keeps its first and last ones."""
+    if len(items) <= most:
+        return ", ".join(items)
+    return ", ".join(items[:most - 2]) + ", …, " + items[-1]
 
 
 class IssueDialog(Retranslating, QDialog):
@@ -126,12 +138,12 @@ class IssueDialog(Retranslating, QDialog):
             self.number.setEnabled(False)
         self.note.setWordWrap(True)
         if self.reserved_all is not None:
-            first, last = self.reserved_all[0], self.reserved_all[-1]
-            self.number.setText(f"{first.get('number', '')}–{last.get('number', '')}")
+            self.number.setText(listed([number_text(r) for r in self.reserved_all], 4))
             self.number.setReadOnly(True)
         elif reserved:
-            # the register's number (sổ đăng ký), reserved on the server for this document
-            self.number.setText(str(reserved.get("number", "")))
+            # the register's number (sổ đăng ký), reserved on the server for this document,
+            # written as the server formats it ("01" below 10), as the note and the PDF show it
+            self.number.setText(number_text(reserved))
             self.number.setReadOnly(True)
         elif reserve_error:
             self.note.setStyleSheet("color: #b26a00;")
@@ -151,11 +163,9 @@ class IssueDialog(Retranslating, QDialog):
         self.date_caption.setText(self.tr("Ngày ban hành:"))
         reserved = self.reserved
         if self.reserved_all is not None:
-            first, last = self.reserved_all[0], self.reserved_all[-1]
-            self.note.setText(self.tr("Số lấy từ sổ đăng ký cho %1 văn bản, theo thứ tự trong danh sách: "
-                                      "%2 đến %3.")
-                              .replace("%1", str(self.count)).replace("%2", formatted_number(first))
-                              .replace("%3", formatted_number(last)))
+            self.note.setText(self.tr("Số lấy từ sổ đăng ký cho %1 văn bản, theo thứ tự trong danh sách: %2.")
+                              .replace("%1", str(self.count))
+                              .replace("%2", listed([formatted_number(r) for r in self.reserved_all], 6)))
         elif reserved:
             self.note.setText(self.tr("Số lấy từ sổ đăng ký: %1").replace("%1", formatted_number(reserved)))
         elif self.reserve_error:
@@ -819,7 +829,7 @@ class MainWindow(Retranslating, QMainWindow):
                 issue_date = dlg.date.date().toPython()
                 if dlg.reserved_all is not None:
                     try:
-                        numbered = [replace(job, options=options_for_role(role, str(r.get("number")), issue_date,
+                        numbered = [replace(job, options=options_for_role(role, number_text(r), issue_date,
                                                                           placement=placement))
                                     for job, r in zip(jobs, dlg.reserved_all)]
                     except Exception as exc:  # noqa: BLE001 - a usage error in Vietnamese

@@ -108,7 +108,7 @@
 <context>
     <name>DesktopHabits</name>
     <message>
-        <location filename="../../gui/desktop.py" line="+475"/>
+        <location filename="../../gui/desktop.py" line="+513"/>
         <location line="+42"/>
         <source>Mở thư mục chứa tệp</source>
         <translation>Open containing folder</translation>
@@ -364,7 +364,7 @@
 <context>
     <name>IssueDialog</name>
     <message>
-        <location filename="../../gui/mainwindow.py" line="+148"/>
+        <location filename="../../gui/mainwindow.py" line="+160"/>
         <source>Cấp số và ngày ban hành</source>
         <translation>Number and date of issue</translation>
     </message>
@@ -384,12 +384,7 @@
         <translation>Date of issue:</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>Số lấy từ sổ đăng ký cho %1 văn bản, theo thứ tự trong danh sách: %2 đến %3.</source>
-        <translation>Numbers from the register for %1 documents, in the order of the list: %2 to %3.</translation>
-    </message>
-    <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Để trống số nếu chỉ đóng dấu.</source>
         <translation>Leave the number empty to seal only.</translation>
     </message>
@@ -404,7 +399,12 @@
         <translation>Number from the register: %1</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-4"/>
+        <source>Số lấy từ sổ đăng ký cho %1 văn bản, theo thứ tự trong danh sách: %2.</source>
+        <translation>Numbers from the register for %1 documents, in the order of the list: %2.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Không lấy được số từ sổ đăng ký: %1
 Có thể để trống số (chỉ đóng dấu) hoặc thử lại khi có mạng.</source>
         <translation>Could not get a number from the register: %1
@@ -424,7 +424,7 @@ You can leave the number empty (seal only) or try again when the network is back
 <context>
     <name>LoginDialog</name>
     <message>
-        <location line="-90"/>
+        <location line="-100"/>
         <source>Đăng nhập máy chủ văn bản</source>
         <extracomment>toolbar actions: (role, label, shortcut) background sync interval bounds (seconds)</extracomment>
         <translation>Log in to the document server</translation>
@@ -458,7 +458,7 @@ You can leave the number empty (seal only) or try again when the network is back
 <context>
     <name>MainWindow</name>
     <message>
-        <location line="+315"/>
+        <location line="+325"/>
         <source>Kyso — Ký số văn bản</source>
         <translation>Kyso — Document signing</translation>
     </message>
@@ -795,6 +795,7 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
     <message numerus="yes">
         <location filename="../../gui/desktop.py" line="-299"/>
         <source>Có %n văn bản mới cần xử lý</source>
+        <extracomment>the freedesktop.org file-manager interface (ShowItems selects files in their folder)</extracomment>
         <translation>
             <numerusform>%n new document needs your action</numerusform>
             <numerusform>%n new documents need your action</numerusform>
