@@ -56,8 +56,12 @@ def sources(tmp_path):
 
 
 def _close(qtbot, w):
+    from kyso.gui.pdfview import PdfDocumentHandle
+
     w.close()
     qtbot.waitUntil(lambda: worker.running() == 0, timeout=30000)
+    # a sync that ends after the close reloads the list: the closed window opens nothing
+    qtbot.waitUntil(lambda: not PdfDocumentHandle.still_open(), timeout=10000)
 
 
 def _row_waiting_for(w, role):

@@ -192,6 +192,7 @@ class MainWindow(Retranslating, QMainWindow):
                  trust_roots: Iterable | None = None, watch_tokens: bool = True,
                  poll_ms: int = 2000, sync_interval_s: float = 120, parent: QWidget | None = None):
         super().__init__(parent)
+        self._closed = False        # closeEvent came: nothing new is opened any more
         self.source = source
         #: show the stamp on the page before signing one document
         self.preview_stamps = True
@@ -662,6 +663,8 @@ class MainWindow(Retranslating, QMainWindow):
 
     def open_pdf(self, path: Path | str, keep_doc: bool = False) -> None:
         """Show ``path`` and verify its signatures (both in the background)."""
+        if self._closed:            # a sync that ends after the window closed reloads the list
+            return
         if not keep_doc:
             self.current_doc = None
             self.table.clearSelection()
@@ -1006,6 +1009,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.last_error = msg
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        self._closed = True
         self.desktop.save_layout()
         self.sync_timer.stop()
         if self.watcher is not None:
