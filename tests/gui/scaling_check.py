@@ -252,8 +252,8 @@ def main(out: Path, module: str, root_cert: str, lang: str = "vi") -> dict:
     login.show()
     check("login-dialog", login)
     login.reject()
-    for name, kwargs in (("issue-dialog", dict(count=1, reserved={"number": 607, "formatted": "607",
-                                                                   "register_id": "2025:UBND-VP"})),
+    for name, kwargs in (("issue-dialog", dict(count=1, reserved=[{"number": 607, "formatted": "607",
+                                                                    "register_id": "2025:UBND-VP"}])),
                          ("issue-dialog-batch", dict(count=3)),
                          ("issue-dialog-offline", dict(count=1, reserve_error="Không kết nối được máy chủ "
                                                        "văn bản (https://vanban.ubnd-dongda.hanoi.gov.vn)."))):

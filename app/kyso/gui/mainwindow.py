@@ -116,14 +116,13 @@ def listed(items: list[str], most: int) -> str:
 class IssueDialog(Retranslating, QDialog):
     """Number and date for issuance (cấp số, ngày ban hành)."""
 
-    def __init__(self, count: int, parent=None, reserved: dict | None = None,
-                 reserve_error: LiveText | None = None, reserved_all: list[dict] | None = None):
-        """``reserved``: the register's number for one document; ``reserved_all``:
-        one per document of a batch, in the list's order."""
+    def __init__(self, count: int, parent=None, reserved: list[dict] | None = None,
+                 reserve_error: LiveText | None = None):
+        """``reserved``: the register's number of each of the ``count`` documents,
+        in the list's order (None: the person types one, or none to only seal)."""
         super().__init__(parent)
         self.count = count
-        self.reserved = reserved
-        self.reserved_all = reserved_all if reserved_all and len(reserved_all) == count else None
+        self.reserved = reserved if reserved and len(reserved) == count else None
         self.reserve_error = reserve_error
         form = QFormLayout(self)
         self.number = QLineEdit()
@@ -134,16 +133,13 @@ class IssueDialog(Retranslating, QDialog):
         form.addRow(self.number_caption, self.number)
         form.addRow(self.date_caption, self.date)
         self.note = QLabel()
-        if count > 1 and self.reserved_all is None:
+        if count > 1 and self.reserved is None:
             self.number.setEnabled(False)
         self.note.setWordWrap(True)
-        if self.reserved_all is not None:
-            self.number.setText(listed([number_text(r) for r in self.reserved_all], 4))
-            self.number.setReadOnly(True)
-        elif reserved:
-            # the register's number (sổ đăng ký), reserved on the server for this document,
-            # written as the server formats it ("01" below 10), as the note and the PDF show it
-            self.number.setText(number_text(reserved))
+        if self.reserved is not None:
+            # the register's numbers (sổ đăng ký), reserved on the server for these documents,
+            # written as the server formats them ("01" below 10), as the note and the PDFs show them
+            self.number.setText(listed([number_text(r) for r in self.reserved], 4))
             self.number.setReadOnly(True)
         elif reserve_error:
             self.note.setStyleSheet("color: #b26a00;")
@@ -162,12 +158,12 @@ class IssueDialog(Retranslating, QDialog):
         self.number_caption.setText(self.tr("Số văn bản:"))
         self.date_caption.setText(self.tr("Ngày ban hành:"))
         reserved = self.reserved
-        if self.reserved_all is not None:
+        if reserved is not None and self.count > 1:
             self.note.setText(self.tr("Số lấy từ sổ đăng ký cho %1 văn bản, theo thứ tự trong danh sách: %2.")
                               .replace("%1", str(self.count))
-                              .replace("%2", listed([formatted_number(r) for r in self.reserved_all], 6)))
-        elif reserved:
-            self.note.setText(self.tr("Số lấy từ sổ đăng ký: %1").replace("%1", formatted_number(reserved)))
+                              .replace("%2", listed([formatted_number(r) for r in reserved], 6)))
+        elif reserved is not None:
+            self.note.setText(self.tr("Số lấy từ sổ đăng ký: %1").replace("%1", formatted_number(reserved[0])))
         elif self.reserve_error:
             self.note.setText(self.tr("Không lấy được số từ sổ đăng ký: %1\n"
                                       "Có thể để trống số (chỉ đóng dấu) hoặc thử lại khi có mạng.")
@@ -819,9 +815,7 @@ class MainWindow(Retranslating, QMainWindow):
     def _ask_issue(self, role: str, jobs: list[Job], placement, reserved: list[dict] | None,
                    reserve_error: LiveText | None) -> None:
         if role == ISSUE:
-            many = reserved if reserved and len(jobs) > 1 else None
-            dlg = IssueDialog(len(jobs), self, reserved=reserved[0] if reserved and not many else None,
-                              reserve_error=reserve_error, reserved_all=many)
+            dlg = IssueDialog(len(jobs), self, reserved=reserved, reserve_error=reserve_error)
             self.issue_dialog = dlg
 
             def answered(result: int) -> None:
@@ -830,11 +824,11 @@ class MainWindow(Retranslating, QMainWindow):
                 if not result:
                     return
                 issue_date = dlg.date.date().toPython()
-                if dlg.reserved_all is not None:
+                if dlg.reserved is not None:     # each document with its register's number
                     try:
                         numbered = [replace(job, options=options_for_role(role, number_text(r), issue_date,
                                                                           placement=placement))
-                                    for job, r in zip(jobs, dlg.reserved_all)]
+                                    for job, r in zip(jobs, dlg.reserved)]
                     except Exception as exc:  # noqa: BLE001 - a usage error in Vietnamese
                         self._show_error(exc)
                         return
