@@ -266,7 +266,8 @@ class NewDocumentNotifier(QObject):
     def _announce(self, rows: list[DocumentRow]) -> None:
         self.new_ids = [r.doc_id for r in rows]
         text = self.message(rows)
-        self.banner.show_message(lambda: self.message(rows), [(lambda: self.tr("Xem văn bản mới"), self.select_new)])
+        self.banner.show_message(lambda: self.message(rows),
+                                 [(lambda: self.tr("Xem văn bản mới"), self.select_new)])
         win = self.window
         # The bar says it in the window; a window in the background also gets a
         # tray notice, or, without a tray, its taskbar entry asks for attention.
