@@ -333,9 +333,10 @@ def test_a_reload_during_the_stamp_preview_keeps_it_and_the_open_page(qtbot, mak
     qtbot.mouseClick(w.view.stamp_cancel_button, Qt.MouseButton.LeftButton)
 
 
-def test_a_view_deleted_while_its_file_opens_leaves_no_pdfium_handle_open(qtbot, tmp_path):
-    """The open finishes after the view is gone: its handle is closed, not dropped
-    for PDFium to find at exit ("still open and will be closed now")."""
+def test_a_deleted_view_leaves_no_pdfium_handle_open(qtbot, tmp_path):
+    """A view deleted while its file opens, or with its file open: the handle is
+    closed, not dropped for PDFium to find at exit ("still open and will be
+    closed now")."""
     from kyso.gui import worker
     from kyso.gui.pdfview import PdfDocumentHandle, PdfView
 
@@ -347,4 +348,12 @@ def test_a_view_deleted_while_its_file_opens_leaves_no_pdfium_handle_open(qtbot,
         view.deleteLater()
         del view
     qtbot.waitUntil(lambda: worker.running() == 0, timeout=20000)
+    qtbot.waitUntil(lambda: set(PdfDocumentHandle.still_open()) == before, timeout=20000)
+
+    view = PdfView()
+    view.open(tmp_path / "cv.pdf")
+    qtbot.waitUntil(lambda: view.page_count == 3, timeout=20000)
+    assert set(PdfDocumentHandle.still_open()) - before == {tmp_path / "cv.pdf"}
+    view.deleteLater()                  # gone without close_document (no closeEvent)
+    del view
     qtbot.waitUntil(lambda: set(PdfDocumentHandle.still_open()) == before, timeout=20000)

@@ -58,10 +58,13 @@ def sources(tmp_path):
 def _close(qtbot, w):
     from kyso.gui.pdfview import PdfDocumentHandle
 
+    store = str(w.source.store.root) if w.source is not None else None
     w.close()
     qtbot.waitUntil(lambda: worker.running() == 0, timeout=30000)
     # a sync that ends after the close reloads the list: the closed window opens nothing
-    qtbot.waitUntil(lambda: not PdfDocumentHandle.still_open(), timeout=10000)
+    if store is not None:
+        qtbot.waitUntil(lambda: not [p for p in PdfDocumentHandle.still_open() if str(p).startswith(store)],
+                        timeout=10000)
 
 
 def _row_waiting_for(w, role):

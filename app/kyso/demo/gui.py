@@ -246,14 +246,17 @@ READY = "Kyso đang chạy. Đóng cửa sổ (hoặc nhấn Ctrl+C ở đây) �
 def _quit_on_signals(app) -> dict:
     """Ctrl+C in the terminal (SIGINT) or a SIGTERM closes the app as the window's
     close button does, so the cleanup below still runs. Python only sees a signal
-    when it runs, hence the idle timer. Returns the handlers it replaced."""
+    when it runs, hence the idle timer. The quit goes through a zero-timer: a
+    signal that comes before the event loop has started would otherwise be lost
+    (``quit()`` does nothing then) and the demo would never end. Returns the
+    handlers it replaced."""
     import signal
 
     from PySide6.QtCore import QTimer
 
     previous = {}
     for sig in (signal.SIGINT, signal.SIGTERM):
-        previous[sig] = signal.signal(sig, lambda *_a: app.quit())
+        previous[sig] = signal.signal(sig, lambda *_a: QTimer.singleShot(0, app.quit))
     tick = QTimer(app)
     tick.timeout.connect(lambda: None)
     tick.start(250)
@@ -272,9 +275,11 @@ def run_gui_demo(work: Path, keep: bool) -> int:
         demo = build_gui_demo(work)
         from PySide6.QtWidgets import QApplication
 
+        from PySide6.QtCore import QTimer
+
         app = QApplication.instance()
         previous = _quit_on_signals(app)
-        print(READY, flush=True)
+        QTimer.singleShot(0, lambda: print(READY, flush=True))   # said once the event loop runs
         return app.exec()
     finally:
         for sig, handler in previous.items():

@@ -145,6 +145,18 @@ class StampBox(Retranslating, QWidget):
             self.moved.emit()
 
 
+class _DocumentHolder:
+    """The view's open document (see :class:`PdfView`)."""
+
+    def __init__(self):
+        self.doc: PdfDocumentHandle | None = None
+
+    def release(self) -> None:
+        doc, self.doc = self.doc, None
+        if doc is not None:
+            run_in_background(doc.close)
+
+
 class PdfView(Retranslating, QWidget):
     """Page view with navigation and zoom; one page at a time, scrolled."""
 
@@ -158,7 +170,11 @@ class PdfView(Retranslating, QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self._doc: PdfDocumentHandle | None = None
+        # The open document lives in a holder the view's ``destroyed`` can reach
+        # without the view: a view deleted with a document open (its window
+        # gone without closeEvent) still closes PDFium's handle.
+        holder = self._holder = _DocumentHolder()
+        self.destroyed.connect(lambda *_: holder.release())
         self._generation = 0
         self._page = 0
         self._zoom = 1.0
@@ -237,6 +253,14 @@ class PdfView(Retranslating, QWidget):
         layout.addWidget(self.scroll, 1)
         self._update_controls()
         self.retranslate_ui()
+
+    @property
+    def _doc(self) -> PdfDocumentHandle | None:
+        return self._holder.doc
+
+    @_doc.setter
+    def _doc(self, doc: PdfDocumentHandle | None) -> None:
+        self._holder.doc = doc
 
     def retranslate_ui(self) -> None:
         for button, tip in ((self.prev_button, self.tr("Trang trước")), (self.next_button, self.tr("Trang sau")),
