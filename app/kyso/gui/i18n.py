@@ -161,9 +161,10 @@ class Retranslating:
         super().changeEvent(event)
 
 
-def named_buttons(box):
+def named_buttons(box, dialog):
     """Add an OK and a Cancel button to the ``QDialogButtonBox`` ``box`` whose
-    texts the dialog sets itself; returns ``(ok, cancel)``.
+    texts the dialog sets itself, wired to ``dialog``'s accept and reject;
+    returns ``(ok, cancel)``.
 
     A *standard* button (``StandardButton.Ok``) gets Qt's own text back on every
     LanguageChange, after the dialog's ``retranslate_ui`` named it ("Ký" would
@@ -173,6 +174,8 @@ def named_buttons(box):
 
     ok = box.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
     cancel = box.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
     return ok, cancel
 
 

@@ -161,9 +161,7 @@ class PinDialog(Retranslating, QDialog):
         layout.addWidget(self.pad_label)
 
         self.buttons = QDialogButtonBox()
-        self.ok_button, self.cancel_button = named_buttons(self.buttons)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.ok_button, self.cancel_button = named_buttons(self.buttons, self)
         layout.addWidget(self.buttons)
 
         self.pin_edit.textChanged.connect(self._update_ok)

@@ -205,9 +205,7 @@ class SettingsDialog(Retranslating, QDialog):
         self.error_label.setWordWrap(True)
         self.error_label.setVisible(False)
         self.buttons = QDialogButtonBox()
-        self.ok_button, self.cancel_button = named_buttons(self.buttons)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.ok_button, self.cancel_button = named_buttons(self.buttons, self)
 
         left = QVBoxLayout()
         left.addWidget(server_box)
