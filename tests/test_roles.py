@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from kyso.core.appearance import AgencySealStyle
+from kyso.core.appearance import SAMPLE_INITIAL, SAMPLE_SEAL, SAMPLE_SIGNATURE, AgencySealStyle
 from kyso.core.geometry import page_geometry
 from kyso.demo.samples import generate_sample
 
@@ -123,8 +123,10 @@ def _renders(path: Path, page_index: int, dpi: int, folder: Path) -> dict[str, I
 def test_three_signatures_number_and_date(kind, pages, variant, run_kyso, softhsm, test_pki, tmp_path):
     src, truth = _sample(kind, pages, variant, tmp_path)
     mod = softhsm.module_path
-    steps = [("initial", "KYSO-REVIEWER", []), ("leader", "KYSO-LEADER", []),
-             ("agency", "KYSO-CLERK", ["--number", NUMBER, "--date", DATE])]
+    # the people's own images (here the specimens): without them the stamps are text stamps
+    steps = [("initial", "KYSO-REVIEWER", ["--initial-image", SAMPLE_INITIAL]),
+             ("leader", "KYSO-LEADER", ["--signature-image", SAMPLE_SIGNATURE]),
+             ("agency", "KYSO-CLERK", ["--number", NUMBER, "--date", DATE, "--seal-image", SAMPLE_SEAL])]
     current = src
     for role, token, extra in steps:
         out = tmp_path / f"{role}.pdf"
@@ -169,7 +171,7 @@ def test_three_signatures_number_and_date(kind, pages, variant, run_kyso, sofths
     title_cx = (title["box"][0] + title["box"][2]) / 2
     assert abs((leader.y + leader.h / 2) - mid_y) <= 2.0
     assert abs((leader.x + leader.w / 2) - title_cx) <= 2.0
-    style = AgencySealStyle()
+    style = AgencySealStyle(seal_image=SAMPLE_SEAL)
     seal = (agency.x + style.seal_offset(), agency.y, agency.x2, agency.y2)
     overlap = (seal[2] - leader.x) / leader.w
     assert seal[0] < leader.x, "the seal sits on the left of the signature"

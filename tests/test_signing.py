@@ -11,8 +11,9 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from kyso.services.batch import Job, run_batch
 from kyso.core import signing, tokens
-from kyso.core.errors import DocumentError, PinIncorrect, PinLocked, TokenError, TokenRemoved
+from kyso.core.errors import DocumentError, PinIncorrect, PinLocked, TokenRemoved
 from kyso.core.stamp import Box
 from kyso.core.verify import load_certificates, verify_file
 from kyso.demo.samples import generate_sample
@@ -283,7 +284,7 @@ def test_key_demanding_pin_per_signature_is_asked_every_time(softhsm, test_pki, 
         signer = session.signer(cert, pin_provider=provider)
         assert signer.always_authenticate
         jobs = [(samples["one"], tmp_path / f"{i}.pdf") for i in range(3)]
-        results = signing.sign_batch(signer, jobs)
+        results = run_batch(signer, [Job(a, b) for a, b in jobs], signing.SignOptions())
     assert all(r.ok for r in results), [r.error for r in results]
     assert len(asked) == 3
 
@@ -296,7 +297,7 @@ def test_batch_one_login_bad_file_fails_alone_and_progress(softhsm, samples, tmp
     seen = []
     with session_for(softhsm, "KYSO-LEADER") as session:
         signer = session.signer(session.certificate())
-        results = signing.sign_batch(signer, jobs, signing.SignOptions(
+        results = run_batch(signer, [Job(a, b) for a, b in jobs], signing.SignOptions(
             placement=signing.Placement(-1, Box(330, 100, 220, 70))),
             progress=lambda i, n, r: seen.append((i, n, r.ok)))
     assert [r.ok for r in results] == [True, True, False, True, True]
@@ -309,8 +310,8 @@ def test_batch_cancel_between_documents(softhsm, samples, tmp_path):
     done = []
     with session_for(softhsm, "KYSO-LEADER") as session:
         signer = session.signer(session.certificate())
-        results = signing.sign_batch(signer, jobs, progress=lambda i, n, r: done.append(i),
-                                     cancelled=lambda: len(done) >= 2)
+        results = run_batch(signer, [Job(a, b) for a, b in jobs], signing.SignOptions(),
+                            progress=lambda i, n, r: done.append(i), cancelled=lambda: len(done) >= 2)
     assert [r.ok for r in results] == [True, True, False, False]
     assert results[2].error.code == "batch.cancelled"
     assert not (tmp_path / "2.pdf").exists()
@@ -332,7 +333,7 @@ def test_token_pulled_mid_batch_keeps_finished_documents(softhsm, samples, tmp_p
             return real(data, algo, pin)
 
         signer._sign_on_token = flaky
-        results = signing.sign_batch(signer, jobs)
+        results = run_batch(signer, [Job(a, b) for a, b in jobs], signing.SignOptions())
     assert [r.ok for r in results] == [True, True, False, False, False]
     assert results[2].error.code == "token.removed"
     assert results[3].error.code == "batch.skipped_after_token_error"

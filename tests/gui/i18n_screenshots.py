@@ -64,7 +64,7 @@ def main(out: Path) -> None:
 
     # built in Vietnamese with a document open, then switched to English live
     from kyso.demo.samples import generate_sample
-    from kyso.gui.documents import FolderSource
+    from kyso.services.sources import FolderSource
 
     folder = work / "docs"
     generate_sample("cong_van", folder / "cong-van.pdf")

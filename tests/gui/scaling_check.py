@@ -141,7 +141,7 @@ def main(out: Path, module: str, root_cert: str, lang: str = "vi") -> dict:
     from kyso.demo.samples import generate_batch, generate_sample
     from kyso.gui import worker
     from kyso.gui.app import make_application
-    from kyso.gui.documents import DocumentRow, FolderSource
+    from kyso.services.sources import DocumentRow, FolderSource
     from kyso.gui.firstrun import FirstRunWizard
     from kyso.gui.mainwindow import IssueDialog, LoginDialog, MainWindow
     from kyso.gui.pindialog import PinDialog

@@ -40,10 +40,10 @@ def main(out: Path, suffix: str = "") -> None:
     from kyso.core.verify import load_certificates
     from kyso.demo.samples import generate_batch, generate_sample
     from kyso.gui.app import make_application
-    from kyso.gui.documents import FolderSource
+    from kyso.services.sources import FolderSource
     from kyso.gui.mainwindow import MainWindow
     from kyso.gui.pindialog import PinDialog
-    from kyso.gui.signflow import options_for_role
+    from support.roles import options_for_role
 
     app = make_application(["kyso-screenshots"])
 

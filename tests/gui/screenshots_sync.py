@@ -42,7 +42,7 @@ def main(out: Path) -> None:
     from kyso.gui import worker
     from kyso.gui.app import make_application
     from kyso.gui.mainwindow import MainWindow
-    from kyso.gui.syncsource import SyncSource
+    from kyso.services.serversource import SyncSource
 
     app = make_application(["kyso-screenshots"])
 

@@ -15,7 +15,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 
 from kyso.demo.samples import generate_sample, server_pdf_factory
 from kyso.gui import desktop, worker
-from kyso.gui.documents import FolderSource
+from kyso.services.sources import FolderSource
 from kyso.gui.mainwindow import MainWindow
 from sync.conftest import PASSWORD, MemoryKeyring, running_server
 
@@ -146,8 +146,8 @@ def memory_keyring():
 def test_a_document_arriving_by_sync_is_announced(qtbot, tmp_path, test_pki, softhsm, memory_keyring):
     """The reviewer initials on another computer; the leader's window, syncing, is told."""
     from kyso.core import tokens
-    from kyso.gui.signflow import options_for_role
-    from kyso.gui.syncsource import SyncSource
+    from support.roles import options_for_role
+    from kyso.services.serversource import SyncSource
     from kyso.sync.actions import sign_from_store
     from kyso.sync.engine import Sync
     from kyso.sync.store import Store

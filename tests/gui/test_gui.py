@@ -13,7 +13,7 @@ from .conftest import answer_pin, wait_pin_dialog
 from kyso.core import messages
 from kyso.core.verify import verify_file
 from kyso.demo.samples import generate_batch, generate_sample
-from kyso.gui.documents import FolderSource
+from kyso.services.sources import FolderSource
 from kyso.gui.pindialog import PIN_PAD_TEXT, PinDialog
 
 

@@ -305,12 +305,14 @@ def test_switching_language_while_running_retranslates_every_window(qtbot, langu
     from kyso.core.verify import DocumentReport, SignatureReport
     from kyso.demo.samples import generate_sample
     from kyso.gui.batch import BatchDialog
-    from kyso.gui.documents import FolderSource
+    from kyso.services.sources import FolderSource
     from kyso.gui.firstrun import FirstRunWizard
     from kyso.gui.mainwindow import IssueDialog, LoginDialog
     from kyso.gui.pindialog import PinDialog
     from kyso.gui.settingsdialog import SettingsDialog
-    from kyso.gui.signflow import Job, SigningFlow
+    from kyso.core.settings import Settings
+    from kyso.gui.signflow import SigningFlow
+    from kyso.services.batch import FileSink, Job
 
     language("vi")
     folder = tmp_path / "docs"
@@ -340,7 +342,7 @@ def test_switching_language_while_running_retranslates_every_window(qtbot, langu
     pin.show()
     flow = SigningFlow(token, "leader", [Job(folder / "cv.pdf", tmp_path / "a.pdf", "a.pdf"),
                                          Job(folder / "cv.pdf", tmp_path / "b.pdf", "b.pdf")], None,
-                       parent_widget=w)
+                       FileSink(), Settings(), parent_widget=w)
     batch = BatchDialog(flow, w)
     batch.show()
     batch._logged_in()
@@ -356,7 +358,7 @@ def test_switching_language_while_running_retranslates_every_window(qtbot, langu
     wizard.show()
     settle(qtbot, lambda: settings_dialog.cert_model.rowCount() > 2)
     # the bars a person may still have on screen: a loose file just signed, new documents
-    from kyso.gui.documents import DocumentRow
+    from kyso.services.sources import DocumentRow
 
     w.desktop.loose_file_signed(tmp_path / "cv.signed.pdf")
     w.desktop.notifier._announce([DocumentRow("a.pdf", subject="Kế hoạch phòng chống thiên tai"),

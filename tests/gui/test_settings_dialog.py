@@ -106,6 +106,8 @@ def test_bad_entries_are_refused_without_saving(qtbot):
 
 def test_preview_draws_the_seal_at_its_real_size(qtbot):
     d = make_dialog(qtbot, modules=[])
+    d.signature_picker.set_path(str(IMAGES / "sample-signature.png"))
+    d.seal_picker.set_path(str(IMAGES / "sample-seal.png"))
     qtbot.waitUntil(lambda: d.preview.rendered >= 1 and not d.preview._busy, timeout=20000)
     small = d.preview.main_image.height()
     count = d.preview.rendered
@@ -114,7 +116,7 @@ def test_preview_draws_the_seal_at_its_real_size(qtbot):
     big = d.preview.main_image.height()
     # the stamp is as tall as the seal: 36 mm → 50 mm
     assert big / small == pytest.approx((50 + 2 * 6 / 72 * 25.4) / (36 + 2 * 6 / 72 * 25.4), rel=0.05)
-    # and it really drew something red (the seal) and something blue (the signature)
+    # and it really drew the chosen images: something red (the seal) and something blue (the signature)
     img = d.preview.main_image
     colours = {(img.pixelColor(x, y).red() > 150 and img.pixelColor(x, y).green() < 90,
                 img.pixelColor(x, y).blue() > 120 and img.pixelColor(x, y).red() < 90)

@@ -15,8 +15,8 @@ from kyso.core import messages
 from kyso.core.verify import verify_file
 from kyso.demo.samples import generate_batch, generate_sample, server_pdf_factory
 from kyso.gui import worker
-from kyso.gui.documents import FolderSource
-from kyso.gui.syncsource import SyncSource
+from kyso.services.sources import FolderSource
+from kyso.services.serversource import SyncSource
 from sync.conftest import PASSWORD, TOKEN_LABELS, MemoryKeyring, running_server
 
 from .conftest import answer_pin, wait_pin_dialog
@@ -186,7 +186,7 @@ def test_conflict_is_shown_and_resolved_with_the_server_copy(qtbot, make_window,
     """Signed offline here while the same document moved on elsewhere: a 412 on upload.
     "Xung đột" lists it; opening it offers the server's copy or a look at mine."""
     from kyso.core import tokens
-    from kyso.gui.signflow import options_for_role
+    from support.roles import options_for_role
     from kyso.sync.actions import sign_from_store
     from kyso.sync.engine import Sync
     from kyso.sync.store import Store
@@ -374,7 +374,7 @@ def test_batch_issuance_gives_each_document_its_own_register_number(qtbot, make_
     each gets the next number of its own register, in the list's order (the plan
     01/KH-UBND; the two công văn 607/UBND-VP and 608/UBND-VP), printed in its PDF."""
     from kyso.core import tokens
-    from kyso.gui.signflow import options_for_role
+    from support.roles import options_for_role
 
     for subject in ("V/v tăng cường sử dụng chữ ký số trong gửi, nhận văn bản điện tử",
                     "V/v rà soát văn bản giấy chưa ký số năm 2026"):

@@ -72,7 +72,7 @@ def _run_sync(proxy_url: str, store_dir: Path, timeout: float = 60) -> subproces
         "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
     })
     return subprocess.Popen(
-        [sys.executable, "-m", "kyso.sync", "sync", "--server", proxy_url, "--user", "chanhvp",
+        [sys.executable, "-m", "kyso.cli", "sync", "--server", proxy_url, "--user", "chanhvp",
          "--store", str(store_dir)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
 

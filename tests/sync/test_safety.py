@@ -8,7 +8,7 @@ import pytest
 
 from kyso.core.signing import sign_document
 from kyso.sync.actions import sign_from_store
-from kyso.sync.messages import tr
+from kyso.core.messages import tr
 from kyso.sync.outbox import Outbox
 from kyso.sync.store import safe_display_name
 

@@ -15,11 +15,17 @@ Every time shown is Vietnam time with its offset (+07:00). Styles are small
 frozen dataclasses with defaults, so an agency's configuration can override
 any of them; a style turns into a :class:`StampLayout` once the signer and the
 time are known.
+
+The defaults carry no image: until a person has chosen their own signature,
+seal or initial image (Cài đặt, ``kyso config``), each stamp is a clean text
+stamp in Decree 30's place. The bundled sample images (marked "MẪU") exist
+for the demo and the tests only (:data:`SAMPLE_SIGNATURE` and friends); a
+real document must never carry a specimen seal.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -35,7 +41,12 @@ IMAGES = RESOURCES / "images"
 LEADING = 1.15
 TOP_MARGIN_MM = 5.0
 
-ROLES = ("initial", "leader", "agency", "attachment", "copy")
+#: Specimen images ("MẪU"): the demo and the tests choose them explicitly.
+SAMPLE_SIGNATURE = IMAGES / "sample-signature.png"
+SAMPLE_SEAL = IMAGES / "sample-seal.png"
+SAMPLE_INITIAL = IMAGES / "sample-initial.png"
+SAMPLE_IMAGES = (SAMPLE_SIGNATURE, SAMPLE_SEAL, SAMPLE_INITIAL)
+
 COPY_FORMS = ("SAO Y", "SAO LỤC", "TRÍCH SAO")
 
 
@@ -48,13 +59,17 @@ def _image_size(path: Path) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class LeaderStyle:
-    """The competent person's signature image (màu xanh, nền trong suốt)."""
+    """The competent person's signature image (màu xanh, nền trong suốt); without
+    an image, a text stamp: name, title, signing time."""
 
-    signature_image: Path = IMAGES / "sample-signature.png"
+    signature_image: Path | None = None
     width_mm: float = 40.0     # the image is fitted in this width, aspect kept
     max_height_mm: float = 20.0
+    text_height_mm: float = 15.0
 
     def size(self) -> tuple[float, float]:
+        if self.signature_image is None:
+            return self.width_mm * MM, self.text_height_mm * MM
         w_px, h_px = _image_size(self.signature_image)
         w = self.width_mm * MM
         h = w * h_px / w_px
@@ -65,18 +80,26 @@ class LeaderStyle:
 
     def layout(self, who: SignerIdentity, when: datetime) -> StampLayout:
         w, h = self.size()
+        if self.signature_image is None:
+            lines = [TextLine(who.common_name, 10, bold=True, color=BLUE)]
+            if who.title:
+                lines.append(TextLine(who.title, 8, color=BLUE))
+            lines.append(TextLine(f"Thời gian ký: {format_time(when)}", 7, color=BLACK))
+            return StampLayout(w, h, (TextBlock(tuple(lines), Box(0, 0, w, h)),))
         return StampLayout(w, h, (ImageBlock(self.signature_image, Box(0, 0, w, h)),))
 
 
 @dataclass(frozen=True)
 class AgencySealStyle:
-    """The agency's seal (màu đỏ, kích thước thực tế của dấu)."""
+    """The agency's seal (màu đỏ, kích thước thực tế của dấu); without an image,
+    the agency's name and the signing time alone, in the seal's place."""
 
-    seal_image: Path = IMAGES / "sample-seal.png"
+    seal_image: Path | None = None
     diameter_mm: float = 36.0
     agency_name: str | None = None   # None: the certificate's organisation
     show_text: bool = True
     text_width_mm: float = 46.0
+    text_only_width_mm: float = 70.0   # the stamp without a seal image
 
     @property
     def diameter(self) -> float:
@@ -91,8 +114,14 @@ class AgencySealStyle:
         )
 
     def layout(self, who: SignerIdentity, when: datetime) -> StampLayout:
-        """The seal alone in a square; with text, a text column on the seal's left."""
+        """The seal alone in a square; with text, a text column on the seal's left.
+        Without a seal image: the agency's name and the time alone, in a box of
+        their own (placed beside the leader's stamp, not over it)."""
         d = self.diameter
+        if self.seal_image is None:      # no seal configured: the words alone, never a specimen
+            w, h = self.size()
+            lines = tuple(replace(line, size=7.5) for line in self.text_lines(who, when))
+            return StampLayout(w, h, (TextBlock(lines, Box(0, 0, w, h)),))
         if not self.show_text:
             return StampLayout(d, d, (ImageBlock(self.seal_image, Box(0, 0, d, d)),))
         tw = self.text_width_mm * MM
@@ -103,14 +132,20 @@ class AgencySealStyle:
 
     def seal_offset(self) -> float:
         """Where the seal starts inside the stamp (the text column comes first)."""
-        return self.text_width_mm * MM if self.show_text else 0.0
+        return self.text_width_mm * MM if self.show_text and self.seal_image is not None else 0.0
+
+    def size(self) -> tuple[float, float]:
+        if self.seal_image is None:
+            return self.text_only_width_mm * MM, 7.5 * 1.25 * 3 + 4
+        d = self.diameter
+        return d + self.seal_offset(), d
 
 
 @dataclass(frozen=True)
 class InitialStyle:
     """The reviewer's initial (ký nháy): a small image, or a short name."""
 
-    initial_image: Path | None = IMAGES / "sample-initial.png"
+    initial_image: Path | None = None
     short_name: str | None = None    # used when there is no image
     width_mm: float = 16.0
     height_mm: float = 9.0

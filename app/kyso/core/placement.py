@@ -41,7 +41,7 @@ import pikepdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from .errors import DocumentError, KysoError
+from .errors import DocumentError, ExitCode, KysoError
 from .geometry import PageGeometry, geometry_from_boxes, inherited
 from .stamp import Box
 
@@ -169,7 +169,7 @@ class DocumentLayout:
 class PlacementNotFound(KysoError):
     """The page does not show where a stamp or number goes; ask the user."""
 
-    exit_code = 3
+    exit_code = ExitCode.DOCUMENT
 
     def __init__(self, code: str = "placement.block_not_found", **params):
         super().__init__(code, **params)
@@ -723,6 +723,21 @@ def agency_seal_box(leader_box: Box, seal_diameter_pt: float) -> Box:
     right = leader_box.x + leader_box.w / 3
     cy = leader_box.y + leader_box.h / 2
     return Box(right - d, cy - d / 2, d, d)
+
+
+def agency_text_box(layout: DocumentLayout | None, page: int, leader_box: Box, width: float, height: float,
+                    gap: float = 3.0, bottom_margin: float = 28.0) -> Box:
+    """An agency signature without a seal image (its name and time as text): a
+    text cannot overlap the leader's stamp as a seal does, so it goes under the
+    signer's printed name, centred on it; where the page has no room there, on
+    the leader's stamp's left, vertically centred."""
+    sb = layout.signature_block if layout is not None else None
+    if sb is not None and sb.page == page:
+        name = sb.name_line.box
+        y = name.y - gap - height
+        if y >= bottom_margin:
+            return Box(name.x + name.w / 2 - width / 2, y, width, height)
+    return Box(max(0.0, leader_box.x - gap - width), leader_box.y + (leader_box.h - height) / 2, width, height)
 
 
 def initial_box(layout: DocumentLayout, width: float, height: float, gap: float = 4.0) -> tuple[int, Box]:

@@ -2,8 +2,9 @@
 
 This joins the pieces: :mod:`placement` finds the signature block and the blanks
 on the page, :mod:`appearance` draws the Decree 30 stamp, :mod:`issuance`
-prepares and fills the number and date, and :mod:`signing` signs. The CLI and
-the GUI both call :func:`role_options` and then ``sign_document``/``sign_batch``.
+prepares and fills the number and date, and :mod:`signing` signs. The faces
+reach it through the application layer (:mod:`kyso.services.request`), which
+fills a :class:`RoleRequest` from the person's settings.
 
 Rules enforced here:
 - the first signature Kyso places (initial, or leader on the two-signature
@@ -26,16 +27,14 @@ from .errors import DocumentError, UsageError
 from .issuance import (DAY_FIELD, MONTH_FIELD, NUMBER_FIELD, Blank, add_issuance_fields,
                        fill_issuance_fields, format_day, format_month, format_number)
 from .pdfdoc import PdfInput
+from .role import Role
 from .signing import Placement, SignOptions
 from .stamp import Box
-
-FIELD_PREFIX = {"initial": "KysoInitial", "leader": "KysoLeader", "agency": "KysoAgency",
-                "attachment": "KysoAttachment", "copy": "KysoCopy"}
 
 
 @dataclass(frozen=True)
 class RoleRequest:
-    role: str
+    role: Role
     number: str | None = None          # issuance: "607"
     issue_date: date | None = None     # issuance: the date to write
     leader: LeaderStyle = field(default_factory=LeaderStyle)
@@ -82,7 +81,7 @@ def _leader_field_box(doc: PdfInput, layout: plc.DocumentLayout | None) -> tuple
                     break
         box = doc.geometry(page_index).box_to_display(tuple(float(v) for v in rect))
         name = str(emb.field_name)
-        if name.startswith(FIELD_PREFIX["leader"]):
+        if name.startswith(Role.LEADER.field_prefix):
             candidates.append((0, page_index, box))
         elif space is not None and page_index == space.page and box.w > 0:
             cx, cy = box.x + box.w / 2, box.y + box.h / 2
@@ -101,9 +100,7 @@ def _analyse(doc: PdfInput) -> plc.DocumentLayout:
 
 def role_options(req: RoleRequest, base: SignOptions = SignOptions()) -> SignOptions:
     """SignOptions that carry out ``req.role`` on whatever document they sign."""
-    role = req.role
-    if role not in FIELD_PREFIX:
-        raise UsageError("usage.bad_role", role=role)
+    role = Role.parse(req.role)
     if role == "agency" and (req.number is None) != (req.issue_date is None):
         raise UsageError("usage.number_and_date")
     if role == "attachment" and not req.attachment.main_number:
@@ -121,7 +118,7 @@ def role_options(req: RoleRequest, base: SignOptions = SignOptions()) -> SignOpt
         style = req.copy
 
     def prepare(doc: PdfInput) -> Placement | None:
-        layout = _analyse(doc) if role in ("initial", "leader", "agency") else None
+        layout = _analyse(doc) if role.uses_placement_analysis else None
         if role in ("initial", "leader"):
             add_issuance_fields(doc, _blanks(layout))
         if role == "agency":
@@ -147,6 +144,8 @@ def role_options(req: RoleRequest, base: SignOptions = SignOptions()) -> SignOpt
             return Placement(page, box)
         if role == "agency":
             page, leader_box = leader
+            if style.seal_image is None:
+                return Placement(page, plc.agency_text_box(layout, page, leader_box, *style.size()))
             seal = plc.agency_seal_box(leader_box, style.diameter)
             offset = style.seal_offset()
             return Placement(page, Box(seal.x - offset, seal.y, seal.w + offset, seal.h))
@@ -158,7 +157,7 @@ def role_options(req: RoleRequest, base: SignOptions = SignOptions()) -> SignOpt
     return SignOptions(
         placement=req.placement,
         appearance=style.layout,
-        field_prefix=FIELD_PREFIX[role],
+        field_prefix=role.field_prefix,
         reason=base.reason,
         location=base.location,
         tsa_url=base.tsa_url,

@@ -11,10 +11,9 @@
 - Refused before anything is written: not a PDF, damaged, encrypted without
   its password, secret, or carrying a signature that does not hold (unless
   ``force``).
-- A batch logs in once (unless the key demands a PIN per signature), reports
-  progress, can be cancelled between documents, and gives a result per file.
-  A bad document fails alone; a token failure (removed, locked, wrong PIN)
-  stops the batch so nothing retries a wrong PIN into a lock.
+- Batches (one login, a result per document, stop on a token failure) are
+  the application layer's one loop, :func:`kyso.services.batch.run_batch`,
+  over :func:`sign_document`.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.sign import fields as sig_fields
@@ -35,7 +34,7 @@ from pyhanko.sign.signers.pdf_signer import PdfCMSSignedAttributes
 from pyhanko.sign.timestamps import HTTPTimeStamper
 
 from . import messages
-from .errors import Cancelled, DocumentError, KysoError, TokenError, UsageError
+from .errors import DocumentError, KysoError, UsageError
 from .fileio import atomic_output
 from .pdfdoc import PdfInput, open_pdf
 from .stamp import (BLACK, Box, ImageBlock, KysoStampStyle, StampLayout, TextBlock, TextLine,
@@ -265,38 +264,3 @@ def sign_document(signer: signers.Signer, src: Path | str, dst: Path | str,
         raise
     except Exception as exc:
         raise _as_kyso_error(exc, src) from exc
-
-
-def sign_batch(signer: signers.Signer, jobs: Sequence[tuple[Path, Path]],
-               options: SignOptions = SignOptions(),
-               progress: Callable[[int, int, SignResult], None] | None = None,
-               cancelled: Callable[[], bool] | None = None) -> list[SignResult]:
-    """Sign many documents with one signer (one login); a result per document."""
-    identity = SignerIdentity.from_certificate(signer.signing_cert)
-
-    async def run() -> list[SignResult]:
-        results: list[SignResult] = []
-        stop: KysoError | None = None
-        total = len(jobs)
-        for i, (src, dst) in enumerate(jobs):
-            src, dst = Path(src), Path(dst)
-            if stop is None and cancelled is not None and cancelled():
-                stop = Cancelled()
-            if stop is not None:
-                err = stop if isinstance(stop, Cancelled) else TokenError(
-                    "batch.skipped_after_token_error", detail=stop.message)
-                result = SignResult(src, None, err)
-            else:
-                try:
-                    result = await _sign_one(signer, src, dst, options, identity)
-                except Exception as exc:  # one bad file fails alone
-                    err = _as_kyso_error(exc, src)
-                    result = SignResult(src, None, err)
-                    if isinstance(err, TokenError):
-                        stop = err  # never retry a token failure (PIN, removal, lock)
-            results.append(result)
-            if progress is not None:
-                progress(i + 1, total, result)
-        return results
-
-    return asyncio.run(run())

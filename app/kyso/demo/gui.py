@@ -8,7 +8,7 @@ loopback port in a background thread with the demo seed and realistic Decree 30
 PDFs; the signers' certificates are registered for chanhvp, chutich and vanthu.
 
 The window gets a toolbar row of its own: a role switcher and a short hint.
-Switching gives the window that user's :class:`~kyso.gui.syncsource.SyncSource`
+Switching gives the window that user's :class:`~kyso.services.serversource.SyncSource`
 (already logged in with the demo password) and selects that user's token.
 
 Never a real token: the only PKCS#11 module watched is SoftHSM2 with the
@@ -207,12 +207,14 @@ def build_gui_demo(work: Path, *, sync_interval_s: float = 30) -> GuiDemo:
         for user, _, _, ident in ROLES:
             server.register(user, pki.identities[ident].cert_der)
         # settings on disk: the first-run assistant stays away
-        settings.save(settings.Settings(server_url=server.url, username=ROLES[0][0],
-                                        pkcs11_module=str(hsm.module_path)))
+        from .settings import demo_settings
+
+        settings.save(demo_settings(server_url=server.url, username=ROLES[0][0],
+                                    pkcs11_module=str(hsm.module_path)))
 
         # The demo's throwaway server tokens never reach the person's real keyring.
         keyring.set_keyring(MemoryKeyring())
-        from kyso.gui.syncsource import SyncSource
+        from kyso.services.serversource import SyncSource
 
         sources = {}
         for user, _, _, _ in ROLES:

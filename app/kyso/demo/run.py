@@ -21,7 +21,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from datetime import date
 from pathlib import Path
 
 PIN = "123456"
@@ -37,9 +36,11 @@ def run_demo(work: Path) -> Path:
     os.environ["SOFTHSM2_CONF"] = str(work / "softhsm" / "softhsm2.conf")
     os.environ.setdefault("KYSO_HOME", str(work / "home"))
 
-    from kyso.core import tokens
-    from kyso.core.roles import RoleRequest, role_options
-    from kyso.core.signing import sign_document
+    from kyso.core import settings, tokens
+    from kyso.core.role import Role
+    from kyso.core.signing import sign_document, vietnam_now
+    from kyso.demo.settings import demo_settings
+    from kyso.services.request import SigningRequest, sign_options
     from kyso.core.verify import load_certificates, verify_file
     from kyso.demo.pki import build_test_pki
     from kyso.demo.samples import generate_sample
@@ -54,10 +55,14 @@ def run_demo(work: Path) -> Path:
     _say("3/7 Soạn văn bản mẫu theo Nghị định 30/2020 (công văn của UBND thành phố Phủ Lý)…")
     doc = generate_sample("cong_van", work / "1-du-thao.pdf")
 
+    # The demo's people have the specimen images ("MẪU") as their own, in the
+    # demo's settings: a real installation starts with none (text stamps).
+    conf = demo_settings()
+    settings.save(conf)
     steps = [
-        ("KYSO-DEMO-REVIEWER", RoleRequest("initial"), "2-ky-nhay.pdf", "Lãnh đạo Văn phòng ký nháy"),
-        ("KYSO-DEMO-LEADER", RoleRequest("leader"), "3-lanh-dao-ky.pdf", "Phó Chủ tịch ký số"),
-        ("KYSO-DEMO-CLERK", RoleRequest("agency", number="417", issue_date=date.today()),
+        ("KYSO-DEMO-REVIEWER", SigningRequest(Role.INITIAL), "2-ky-nhay.pdf", "Lãnh đạo Văn phòng ký nháy"),
+        ("KYSO-DEMO-LEADER", SigningRequest(Role.LEADER), "3-lanh-dao-ky.pdf", "Phó Chủ tịch ký số"),
+        ("KYSO-DEMO-CLERK", SigningRequest(Role.AGENCY, number="417", issue_date=vietnam_now().date()),
          "4-ban-hanh.pdf", "Văn thư cấp số 417, ngày và ký số cơ quan"),
     ]
     src = doc.path
@@ -67,7 +72,7 @@ def run_demo(work: Path) -> Path:
             session.login(PIN)
             signer = session.signer(session.certificate())
             out = work / name
-            sign_document(signer, src, out, role_options(request))
+            sign_document(signer, src, out, sign_options(request, conf))
         src = out
     _say("7/7 Kiểm tra chữ ký số của văn bản đã ban hành…")
     report = verify_file(src, load_certificates([pki.root_cert_path]))

@@ -90,13 +90,13 @@ def main(argv: list[str] | None = None) -> int:
         from .firstrun import FirstRunWizard
 
         FirstRunWizard().exec()
-    from .documents import FolderSource
+    from ..services.sources import FolderSource
     from .mainwindow import MainWindow
 
     source = None
     target = Path(args.target) if args.target else None
     if args.server:
-        from .syncsource import SyncSource
+        from ..services.serversource import SyncSource
 
         source = SyncSource(args.server, args.user, args.store)
     elif target is not None and target.is_dir():

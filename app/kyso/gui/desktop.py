@@ -32,10 +32,14 @@ from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QPushB
                                QWidget)
 
 from ..core import paths
+from ..core import settings as user_settings
+from ..core.role import Role
+from ..services.request import missing_images
+from ..services.sources import Capability
 from .i18n import LiveText, Retranslating, live
 
 if TYPE_CHECKING:
-    from .documents import DocumentRow
+    from ..services.sources import DocumentRow
     from .mainwindow import MainWindow
 
 log = logging.getLogger(__name__)
@@ -489,6 +493,9 @@ class DesktopHabits(QObject):
         box.setSpacing(4)
         self.new_documents_bar = InfoBar("newDocumentsBar")
         self.saved_file_bar = InfoBar("savedFileBar")
+        self.stamp_images_bar = InfoBar("stampImagesBar")
+        self.stamp_images_told = False
+        box.addWidget(self.stamp_images_bar)
         box.addWidget(self.new_documents_bar)
         box.addWidget(self.saved_file_bar)
         box.addWidget(central, 1)
@@ -514,8 +521,8 @@ class DesktopHabits(QObject):
         self.show_in_folder_action.setText(self.tr("Mở thư mục chứa tệp"))
         self.show_in_folder_action.setToolTip(with_shortcut(
             self.tr("Mở thư mục chứa văn bản đang xem"), self.show_in_folder_action))
-        self.new_documents_bar.close_button.setToolTip(self.tr("Đóng"))
-        self.saved_file_bar.close_button.setToolTip(self.tr("Đóng"))
+        for bar in (self.new_documents_bar, self.saved_file_bar, self.stamp_images_bar):
+            bar.close_button.setToolTip(self.tr("Đóng"))
         window = self.window
         # from the action's text (already in the new language), not from its old tooltip;
         # the sync action's tooltip is the window's own and names its key already
@@ -526,7 +533,7 @@ class DesktopHabits(QObject):
     def update_actions(self) -> None:
         win = self.window
         path = win.current_path
-        in_store = win.current_doc is not None and hasattr(win.source, "sync")   # the sync store's blobs
+        in_store = win.current_doc is not None and win.can(Capability.STORED_RESULTS)   # the store's blobs
         self.show_in_folder_action.setEnabled(path is not None and not in_store)
         if win.tokens:     # without a token the tooltip says to plug one in
             for act in win.role_actions.values():
@@ -543,8 +550,34 @@ class DesktopHabits(QObject):
             self.layout.columns_sized = True
         self.notifier.documents_loaded(source, rows)
 
+    def check_stamp_images(self) -> None:
+        """Say once, plainly, that no signature or seal image is configured (the
+        stamps are then text stamps, never a specimen), with a way to Cài đặt;
+        the bar goes as soon as both images are set."""
+        missing = missing_images(user_settings.load())
+        if not missing:
+            self.stamp_images_bar.dismiss()
+            return
+        if self.stamp_images_told:
+            return
+        self.stamp_images_told = True
+        both = len(missing) > 1
+        leader = Role.LEADER in missing
+
+        def text() -> str:
+            if both:
+                return self.tr("Chưa cài đặt ảnh chữ ký và ảnh con dấu: chữ ký số sẽ hiện dạng chữ "
+                               "(họ tên, chức vụ, thời gian ký), không có hình ảnh.")
+            if leader:
+                return self.tr("Chưa cài đặt ảnh chữ ký: chữ ký số của lãnh đạo sẽ hiện dạng chữ "
+                               "(họ tên, chức vụ, thời gian ký).")
+            return self.tr("Chưa cài đặt ảnh con dấu: chữ ký số của cơ quan sẽ hiện dạng chữ "
+                           "(tên cơ quan, thời gian ký).")
+
+        self.stamp_images_bar.show_message(text, [(lambda: self.tr("Cài đặt…"), self.window.open_settings)])
+
     def signing_started(self, jobs) -> None:
-        self.notifier.signing_started([j.doc_id for j in jobs], [j.dst for j in jobs])
+        self.notifier.signing_started([j.doc_id for j in jobs], [j.dst for j in jobs if j.dst is not None])
 
     def loose_file_signed(self, output: Path | str) -> None:
         """A file opened outside the list was signed; its copy is ``output``, next to it."""

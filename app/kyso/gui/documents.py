@@ -1,199 +1,25 @@
-"""Where the document list comes from, and its table and filter models.
+"""The document list's table and filter models.
 
-:class:`DocumentSource` is the small protocol the main window needs; the sync
-store's owner can implement it later. :class:`FolderSource` is a folder of
-PDFs: what each document waits for is given, or kept in the folder's
-``.kyso-folder.json``, or read from the PDF's Info dictionary
-(``/KysoWaiting``, next to ``/KysoSecrecy``), or inferred from the Kyso
-signatures already on it.
+The documents themselves come from a source of the application layer
+(:mod:`kyso.services.sources`: a folder, a single file, the server).
 """
 
 from __future__ import annotations
 
-import json
-import os
 import re
-from dataclasses import dataclass, replace
-from datetime import datetime
-from pathlib import Path
-from typing import Protocol, runtime_checkable
+from dataclasses import replace
 
 from PySide6.QtCore import (QAbstractTableModel, QCoreApplication, QModelIndex, QSortFilterProxyModel,
                             Qt)
 from PySide6.QtGui import QBrush, QColor
 
+from ..core.role import Role
+from ..services.sources import ACTION_LABELS, RETURNED, DocumentRow
+
 # What a document is waiting for (the role action the current user must do).
-INITIAL, SIGN, ISSUE, ATTACHMENT, COPY = "initial", "leader", "agency", "attachment", "copy"
-
-ACTION_LABELS = {
-    INITIAL: "Chờ ký nháy",
-    SIGN: "Chờ ký số",
-    ISSUE: "Chờ cấp số & đóng dấu",
-    ATTACHMENT: "Chờ ký phụ lục",
-    COPY: "Chờ sao y",
-    None: "",
-}
-
-#: What comes next after a role has signed (Decree 30: initial → leader → agency).
-NEXT_ACTION = {INITIAL: SIGN, SIGN: ISSUE, ISSUE: None, ATTACHMENT: None, COPY: None}
-
-
-@dataclass(frozen=True)
-class DocumentRow:
-    doc_id: str
-    number: str = ""            # số, ký hiệu ("607/UBND-VP", blank in a draft)
-    subject: str = ""           # trích yếu
-    doc_type: str = ""          # Công văn, Quyết định…
-    urgency: str = ""           # độ khẩn: Thường, Khẩn, Thượng khẩn, Hỏa tốc
-    sender: str = ""            # nơi gửi / cơ quan ban hành
-    received: datetime | None = None
-    status: str = ""            # shown as is
-    action: str | None = None   # INITIAL | SIGN | ISSUE | ATTACHMENT | COPY | None
-    direction: str = "incoming"  # incoming | outgoing | sent
-    conflict: bool = False
-    secrecy: str = ""
-
-
-@runtime_checkable
-class DocumentSource(Protocol):
-    def list_documents(self) -> list[DocumentRow]: ...
-
-    def pdf_path(self, doc_id: str) -> Path: ...
-
-    def store_result(self, doc_id: str, signed_path: Path, role: str | None = None) -> None: ...
-
-
-# -- a folder of PDFs -----------------------------------------------------------
-
-_STATE = ".kyso-folder.json"
-
-
-def _info_and_fields(path: Path) -> tuple[dict[str, str], list[str]]:
-    import pikepdf
-
-    info: dict[str, str] = {}
-    fields: list[str] = []
-    try:
-        with pikepdf.open(str(path)) as pdf:
-            for k, v in pdf.docinfo.items():
-                try:
-                    info[str(k).lstrip("/")] = str(v)
-                except Exception:  # noqa: BLE001
-                    pass
-            acro = pdf.Root.get("/AcroForm")
-            if acro is not None:
-                for f in acro.get("/Fields", []):
-                    if f.get("/FT") == "/Sig" and f.get("/V") is not None:
-                        fields.append(str(f.get("/T", "")))
-    except Exception:  # noqa: BLE001 - listed with what we know; opening will say why
-        pass
-    return info, fields
-
-
-def infer_action(fields: list[str], default: str | None) -> str | None:
-    names = " ".join(fields)
-    if "KysoAgency" in names:
-        return None
-    if "KysoLeader" in names:
-        return ISSUE
-    if "KysoInitial" in names:
-        return SIGN
-    return default
-
-
-class FolderSource:
-    """A folder of PDFs as a document list (sub-folders are not searched)."""
-
-    def __init__(self, folder: Path | str, actions: dict[str, str | None] | None = None,
-                 default_action: str | None = SIGN):
-        self.folder = Path(folder)
-        self._given = dict(actions or {})
-        self.default_action = default_action
-
-    def _state(self) -> dict:
-        try:
-            return json.loads((self.folder / _STATE).read_text("utf-8"))
-        except (OSError, ValueError):
-            return {}
-
-    def _save_state(self, state: dict) -> None:
-        tmp = self.folder / (_STATE + ".tmp")
-        tmp.write_text(json.dumps(state, ensure_ascii=False, indent=1), "utf-8")
-        os.replace(tmp, self.folder / _STATE)
-
-    def list_documents(self) -> list[DocumentRow]:
-        state = self._state()
-        rows = []
-        for path in sorted(self.folder.glob("*.pdf")):
-            doc_id = path.name
-            info, fields = _info_and_fields(path)
-            st = state.get(doc_id, {})
-            if doc_id in self._given:
-                action = self._given[doc_id]
-            elif "action" in st:
-                action = st["action"]
-            elif info.get("KysoWaiting"):
-                action = info["KysoWaiting"] or None
-            else:
-                action = infer_action(fields, self.default_action)
-            number = st.get("number") or info.get("KysoNumber", "")
-            notation = info.get("KysoNotation", "")
-            if not number and notation:
-                number = f"…/{notation}"
-            status = st.get("status") or (ACTION_LABELS.get(action) or
-                                          ("Đã ban hành" if any("KysoAgency" in f for f in fields)
-                                           else ("Đã ký" if fields else "")))
-            rows.append(DocumentRow(
-                doc_id=doc_id,
-                number=number,
-                subject=info.get("Title") or info.get("Subject") or path.stem,
-                doc_type=info.get("KysoDocType", ""),
-                urgency=info.get("KysoUrgency", "") or "Thường",
-                sender=info.get("Author", ""),
-                received=datetime.fromtimestamp(path.stat().st_mtime),
-                status=status,
-                action=action,
-                direction=st.get("direction") or info.get("KysoDirection", "") or "incoming",
-                conflict=bool(st.get("conflict")),
-                secrecy=info.get("KysoSecrecy", ""),
-            ))
-        return rows
-
-    def pdf_path(self, doc_id: str) -> Path:
-        path = self.folder / doc_id
-        if path.parent != self.folder:
-            raise ValueError(doc_id)
-        return path
-
-    def output_path(self, doc_id: str, role: str) -> Path:
-        """Where the signed version is written before :meth:`store_result`."""
-        return self.folder / f".{Path(doc_id).stem}.{role}.signing.pdf"
-
-    def store_result(self, doc_id: str, signed_path: Path, role: str | None = None) -> None:
-        """The signed version replaces the document (its earlier revisions stay inside)."""
-        os.replace(signed_path, self.pdf_path(doc_id))
-        state = self._state()
-        st = state.setdefault(doc_id, {})
-        nxt = NEXT_ACTION.get(role) if role else None
-        self._given.pop(doc_id, None)
-        st["action"] = nxt
-        st["status"] = ACTION_LABELS.get(nxt) or ("Đã ban hành" if role == ISSUE else "Đã ký")
-        if role == ISSUE:
-            st["direction"] = "sent"
-        self._save_state(state)
-
-    def return_document(self, doc_id: str, reason: str) -> None:
-        """Trả lại: the document goes back to its drafter with a reason."""
-        state = self._state()
-        st = state.setdefault(doc_id, {})
-        self._given.pop(doc_id, None)
-        st.update(action=None, status=f"{RETURNED}: {reason}" if reason else RETURNED)
-        self._save_state(state)
-
+INITIAL, SIGN, ISSUE, ATTACHMENT, COPY = Role
 
 # -- table model ----------------------------------------------------------------
-
-RETURNED = "Đã trả lại"
 
 
 def translate_status(text: str) -> str:

@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QFormLayout, QHBoxLayo
 
 from .i18n import Retranslating
 from ..core import settings as settings_mod
-from ..core.tokens import CertificateInfo, ModuleInfo, TokenInfo, find_modules, load_module
-from .settingsdialog import DEFAULT_SEAL_MM, ImagePicker, certificate_value
+from ..core.tokens import CertificateInfo, ModuleInfo, TokenInfo
+from ..services.tokens import certificate_value, scan
+from .settingsdialog import DEFAULT_SEAL_MM, ImagePicker
 from .stamppreview import PreviewRequest, StampPreview
 from .worker import run_in_background
 
@@ -45,20 +46,12 @@ class ModuleResult:
 
 
 def search_tokens(modules: list[str] | None = None, report=None) -> list[ModuleResult]:
-    """Every module (found, or the given paths) with its tokens; background work."""
-    infos = [load_module(p).info for p in modules] if modules is not None else find_modules()
-    out = []
-    for i, info in enumerate(infos):
-        if report is not None:
-            report(i, len(infos), info.vendor)
-        try:
-            out.append(ModuleResult(info, load_module(info).tokens()))
-        except Exception as exc:  # noqa: BLE001 - one broken module must not hide the others
-            log.warning("Module %s: %s", info.path, exc)
-            out.append(ModuleResult(info, [], getattr(exc, "message", None) or str(exc)))
-    if report is not None:
-        report(len(infos), len(infos), None)
-    return out
+    """Every module (found, or the given paths) with its tokens; background work
+    (the application layer's one listing)."""
+    from ..core.settings import Settings
+
+    return [ModuleResult(r.module, r.tokens, r.error)
+            for r in scan(Settings(), modules=modules, report=report)]
 
 
 class ServerPage(Retranslating, QWizardPage):
@@ -273,15 +266,8 @@ class TokenPage(Retranslating, QWizardPage):
     def _reason(self, cert: CertificateInfo) -> str:
         if not cert.key_id:
             return self.tr("không có khóa ký trên token")
-        if cert.usable:
-            return ""
-        from ..core.tokens import Usability
-        use = cert.usability()
-        if use is Usability.EXPIRED:
-            return self.tr("đã hết hạn")
-        if use is Usability.NOT_YET_VALID:
-            return self.tr("chưa có hiệu lực")
-        return self.tr("không dùng để ký số")
+        refusal = cert.refusal()       # the core's one wording, as every face says it
+        return refusal.message if refusal is not None else ""
 
     def isComplete(self) -> bool:  # noqa: N802
         return not self.searching

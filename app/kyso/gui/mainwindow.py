@@ -21,17 +21,19 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..core.signing import Placement
     from ..core.tokens import TokenInfo
+    from ..services.batch import Job
 from .batch import BatchDialog
 from .desktop import DesktopHabits
 from .flowlayout import FlowLayout
 from .i18n import LiveText, Retranslating, live, named_buttons
+from ..core import settings as user_settings
+from ..services.request import SigningRequest
+from ..services.sources import Capability, DocumentRow, DocumentSource, SingleFile
 from .documents import (ATTACHMENT, COPY, INITIAL, ISSUE, QUICK_FILTERS, ROW_ROLE, SIGN,
-                        DocumentFilterProxy, DocumentRow, DocumentSource, DocumentTableModel,
-                        search_texts)
+                        DocumentFilterProxy, DocumentTableModel, search_texts)
 from .pdfview import PdfView
 from .signatures import SignaturePanel
-from .signflow import (Job, SigningFlow, StampPreview, options_for_role, output_next_to,
-                       preview_placement, roles_available, warm_up)
+from .signflow import SigningFlow, StampPreview, preview_placement, warm_up
 from .tokenwatch import TokenWatcher
 from .worker import run_in_background
 
@@ -412,18 +414,17 @@ class MainWindow(Retranslating, QMainWindow):
     def _start_background(self) -> None:
         if self.watcher is not None:
             self.watcher.start()
-        run_in_background(lambda: (warm_up(), roles_available())[1], self._warmed, parent=self)
-
-    def _warmed(self, roles_ok: bool) -> None:
-        """The signing core is loaded (background, after the window showed)."""
-        if not roles_ok:
-            self.show_status(
-                lambda: self.tr("Chưa có mô-đun định vị tự động: chữ ký đặt ở vị trí mặc định."), 8000)
+        run_in_background(warm_up, lambda _r: None, parent=self)
+        self.desktop.check_stamp_images()
 
     # -- sync --
     @property
     def syncing_enabled(self) -> bool:
-        return self.source is not None and hasattr(self.source, "sync")
+        return self.can(Capability.SYNC)
+
+    def can(self, capability: Capability) -> bool:
+        """The current document source declares ``capability``."""
+        return self.source is not None and capability in self.source.capabilities
 
     def _setup_sync(self) -> None:
         self.sync_action.setVisible(self.syncing_enabled)
@@ -438,7 +439,9 @@ class MainWindow(Retranslating, QMainWindow):
     def open_settings(self) -> None:
         from .settingsdialog import SettingsDialog
 
-        SettingsDialog(self).open()
+        dlg = SettingsDialog(self)
+        dlg.finished.connect(lambda _r: self.desktop.check_stamp_images())
+        dlg.open()
 
     def sync_now(self) -> None:
         """Push then pull in the background (one at a time); the indicator follows."""
@@ -486,7 +489,7 @@ class MainWindow(Retranslating, QMainWindow):
             self.sync_label.setStyleSheet("")
             return
         if self.sync_status is not None:
-            from .syncsource import describe
+            from .syncstatus import describe
 
             text, tip, colour = describe(self.sync_status)
             self.sync_label.setToolTip(tip or self.tr("Máy chủ: %1").replace("%1", getattr(self.source, "server_url", "")))
@@ -637,7 +640,7 @@ class MainWindow(Retranslating, QMainWindow):
                 path = None
             if path is not None and not (same and self._showing(path)):
                 self.open_pdf(path, keep_doc=True)
-            if row.conflict and hasattr(self.source, "conflict_copies") and not (same and before.conflict):
+            if row.conflict and self.can(Capability.CONFLICTS) and not (same and before.conflict):
                 self._offer_conflict(row)
         self._update_actions()
 
@@ -675,7 +678,7 @@ class MainWindow(Retranslating, QMainWindow):
     def _open_folder_dialog(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Chọn thư mục văn bản"))
         if folder:
-            from .documents import FolderSource
+            from ..services.sources import FolderSource
             self.set_source(FolderSource(folder))
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802
@@ -709,7 +712,7 @@ class MainWindow(Retranslating, QMainWindow):
             act.setEnabled(ok and not busy and have_token)
             act.setToolTip(self.tr(act.text()) if have_token else self.tr("Hãy cắm token để ký."))
         self.return_action.setEnabled(bool(targets) and all(r.action for r in targets) and not busy
-                                      and hasattr(self.source, "return_document"))
+                                      and self.can(Capability.RETURN))
         self.desktop.update_actions()
 
     def sign_selected(self, role: str, placement: Placement | None = None) -> None:
@@ -718,16 +721,12 @@ class MainWindow(Retranslating, QMainWindow):
             self._show_error(self.tr("Chưa có token nào được cắm."))
             return
         targets = self._targets()
-        jobs: list[Job] = []
+        source = self._flow_source = self._signing_source()
         try:
             if targets is None:
-                jobs.append(Job(self.current_path, output_next_to(self.current_path, role)))
+                jobs = [source.job(None, role)]
             else:
-                for r in targets:
-                    src = self.source.pdf_path(r.doc_id)
-                    out = (self.source.output_path(r.doc_id, role) if hasattr(self.source, "output_path")
-                           else output_next_to(src, role))
-                    jobs.append(Job(src, out, r.doc_id))
+                jobs = [source.job(r.doc_id, role) for r in targets]
         except Exception as exc:  # noqa: BLE001 - e.g. not downloaded yet
             self._show_error(exc)
             return
@@ -737,6 +736,13 @@ class MainWindow(Retranslating, QMainWindow):
             self._start_stamp_preview(role, jobs)
             return
         self._continue_signing(role, jobs, placement)
+
+    def _signing_source(self):
+        """Where the documents being signed come from: the list's source, or the
+        file opened on its own."""
+        if self._targets() is None:
+            return SingleFile(self.current_path)
+        return self.source
 
     # -- stamp preview (one document) --
     def _place_key(self, job: Job) -> str:
@@ -768,7 +774,9 @@ class MainWindow(Retranslating, QMainWindow):
             self._update_actions()
             self._show_error(exc)
 
-        run_in_background(lambda: preview_placement(job.src, role), shown, failed, parent=self)
+        settings = user_settings.load()
+        run_in_background(lambda: preview_placement(job.src, SigningRequest(role=role), settings),
+                          shown, failed, parent=self)
 
     def _stamp_confirmed(self, page: int, box) -> None:
         pending, self._preview_pending = self._preview_pending, None
@@ -789,7 +797,7 @@ class MainWindow(Retranslating, QMainWindow):
     # -- the role's details, then the signing flow --
     def _continue_signing(self, role: str, jobs: list[Job], placement: Placement | None) -> None:
         if role == ISSUE and all(j.doc_id is not None for j in jobs) \
-                and hasattr(self.source, "reserve_number"):
+                and self.can(Capability.RESERVE_NUMBER):
             # Each document gets its own number from the register, in the list's
             # order; a reservation is kept per document, so asking again (after
             # a cancel or a failure) gives the same numbers back.
@@ -822,8 +830,8 @@ class MainWindow(Retranslating, QMainWindow):
                 issue_date = dlg.date.date().toPython()
                 if dlg.reserved is not None:     # each document with its register's number
                     try:
-                        numbered = [replace(job, options=options_for_role(role, number_text(r), issue_date,
-                                                                          placement=placement))
+                        numbered = [replace(job, options=self._options(SigningRequest(
+                            role=role, number=number_text(r), issue_date=issue_date, placement=placement)))
                                     for job, r in zip(jobs, dlg.reserved)]
                     except Exception as exc:  # noqa: BLE001 - a usage error in Vietnamese
                         self._show_error(exc)
@@ -846,7 +854,8 @@ class MainWindow(Retranslating, QMainWindow):
             if not ok:
                 return
         try:
-            options = options_for_role(role, number, issue_date, main_number, placement=placement)
+            options = self._options(SigningRequest(role=role, number=number, issue_date=issue_date,
+                                                   main_number=main_number, placement=placement))
         except Exception as exc:  # noqa: BLE001 - a usage error in Vietnamese
             self._show_error(exc)
             return
@@ -856,21 +865,19 @@ class MainWindow(Retranslating, QMainWindow):
             return
         self.start_flow(token, role, jobs, options)
 
+    @staticmethod
+    def _options(request: SigningRequest):
+        """The core's options for ``request`` with the person's settings (application layer)."""
+        from ..services.request import sign_options
+
+        return sign_options(request, user_settings.load())
+
     def start_flow(self, token: TokenInfo, role: str, jobs: list[Job], options) -> SigningFlow:
-        source = self.source
-
-        def store(job: Job, result) -> None:   # signing thread
-            if job.doc_id is not None and source is not None:
-                source.store_result(job.doc_id, Path(result.output), role)
-
-        sign_one = None
-        if hasattr(source, "sign_job") and all(j.doc_id is not None for j in jobs):
-            # the sync store signs into its outbox: durable before any upload
-            def sign_one(signer, job: Job):   # signing thread
-                return source.sign_job(signer, job.doc_id, job.options or options)
-            store = None
-
-        flow = SigningFlow(token, role, jobs, options, store=store, sign_one=sign_one, parent_widget=self)
+        # the source decides where signed documents go: beside a loose file, back
+        # into a folder's document, or the sync store's outbox (durable before upload)
+        source = getattr(self, "_flow_source", None) or self._signing_source()
+        sink = source.sink(role)
+        flow = SigningFlow(token, role, jobs, options, sink, user_settings.load(), parent_widget=self)
         self.flow = flow
         flow.finished.connect(self._flow_finished)
         self.desktop.signing_started(jobs)
@@ -972,12 +979,17 @@ class MainWindow(Retranslating, QMainWindow):
         else:
             self.token_label.setText(self.tr("Token: %1").replace("%1", token.label))
             self.token_label.setStyleSheet("")
-            certs = [c for c in token.certificates if c.key_id and c.usable]
-            if not certs:
+            from ..core.errors import KysoError
+            from ..services.tokens import choose_certificate
+
+            try:    # the certificate that will sign: the person's default when this token holds it
+                cert = choose_certificate(token, None, user_settings.load().default_certificate)
+            except KysoError as exc:
+                cert = None
                 self.cert_label.setText(self.tr("Không có chứng thư số dùng để ký"))
+                self.cert_label.setToolTip(exc.message)
                 self.cert_label.setStyleSheet("color: #c62828;")
-            else:
-                cert = certs[0]
+            if cert is not None:
                 days = cert.days_left()
                 text = f"{cert.common_name}"
                 if days <= EXPIRY_WARNING_DAYS:

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpin
 
 from ..core import settings as settings_mod
 from ..core.settings import Settings
-from ..core.tokens import CertificateInfo, ModuleInfo, TokenInfo, Usability, find_modules, load_module
+from ..core.tokens import CertificateInfo, ModuleInfo, TokenInfo, load_module
+from ..services.tokens import all_tokens, certificate_matches, certificate_value, find_token_modules, scan
 from . import i18n
 from .i18n import Retranslating, named_buttons
 from .stamppreview import PreviewRequest, StampPreview
@@ -40,25 +41,16 @@ TEXT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 def detect_modules(configured: str | None = None) -> list[ModuleInfo]:
     """The modules on this computer, the configured one first (background)."""
-    try:
-        return find_modules(configured=configured)
-    except Exception:  # noqa: BLE001 - a configured path that is gone: still list the others
-        log.warning("Configured PKCS#11 module %s is not usable", configured, exc_info=True)
-        return find_modules()
+    from ..core.settings import Settings
+
+    return find_token_modules(Settings(pkcs11_module=configured))
 
 
 def read_tokens(module_path: str) -> list[TokenInfo]:
     """Every token of one module with its certificates (background)."""
-    return load_module(module_path).tokens()
+    from ..core.settings import Settings
 
-
-def certificate_value(cert: CertificateInfo) -> str:
-    """What ``default_certificate`` stores: CKA_ID (hex), else the label."""
-    return cert.key_id or cert.label
-
-
-def cert_matches(cert: CertificateInfo, value: str | None) -> bool:
-    return bool(value) and value in (cert.key_id, cert.label)
+    return all_tokens(scan(Settings(), explicit=module_path))
 
 
 class ImagePicker(Retranslating, QWidget):
@@ -405,14 +397,9 @@ class SettingsDialog(Retranslating, QDialog):
         self.cert_status.setStyleSheet("color: #c62828;" if error else "color: #666;")
 
     def unusable_reason(self, cert: CertificateInfo) -> str:
-        use = cert.usability()
-        if use is Usability.EXPIRED:
-            return self.tr("đã hết hạn ngày %1").replace("%1", cert.not_after.strftime("%d/%m/%Y"))
-        if use is Usability.NOT_YET_VALID:
-            return self.tr("chưa có hiệu lực đến ngày %1").replace("%1", cert.not_before.strftime("%d/%m/%Y"))
-        if use is Usability.NOT_FOR_SIGNING:
-            return self.tr("không dùng để ký số")
-        return ""
+        """Why ``cert`` cannot sign, in the core's one wording (every face says the same)."""
+        refusal = cert.refusal()
+        return refusal.message if refusal is not None else ""
 
     def _show_certificates(self, tokens: list[TokenInfo]) -> None:
         self.cert_model.clear()
@@ -432,7 +419,7 @@ class SettingsDialog(Retranslating, QDialog):
                     item.setEnabled(False)
                 self.cert_model.appendRow(item)
                 count += 1
-                if item.isEnabled() and cert_matches(cert, self._wanted_cert):
+                if item.isEnabled() and certificate_matches(cert, self._wanted_cert):
                     chosen = self.cert_model.rowCount() - 1
         self.cert_combo.setCurrentIndex(chosen)
         if not tokens:

@@ -21,7 +21,6 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QImage, Q
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from .i18n import Retranslating
-from ..core import appearance as ap
 from ..core.fonts import RESOURCES
 from ..core.placement import agency_seal_box
 from ..core.signing import VIETNAM_TZ, SignerIdentity
@@ -72,15 +71,19 @@ def _existing(path: str | None) -> Path | None:
 
 
 def styles(req: PreviewRequest):
-    leader = ap.LeaderStyle()
-    if _existing(req.signature_image):
-        leader = ap.LeaderStyle(signature_image=Path(req.signature_image))
-    seal = ap.AgencySealStyle(
-        seal_image=_existing(req.seal_image) or ap.AgencySealStyle.seal_image,
-        diameter_mm=req.seal_diameter_mm or ap.AgencySealStyle.diameter_mm,
-        agency_name=req.agency_name or None)
-    initial = ap.InitialStyle(initial_image=_existing(req.initial_image) or ap.InitialStyle.initial_image)
-    return leader, seal, initial
+    """(leader, agency seal, initial) styles exactly as a signature would have them:
+    the application layer's :func:`~kyso.services.request.role_styles` over the
+    values chosen so far (a path that does not exist yet counts as none)."""
+    from ..core.role import Role
+    from ..core.settings import Settings
+    from ..services.request import role_styles
+
+    chosen = Settings(signature_image=str(_existing(req.signature_image) or "") or None,
+                      seal_image=str(_existing(req.seal_image) or "") or None,
+                      initial_image=str(_existing(req.initial_image) or "") or None,
+                      seal_diameter_mm=req.seal_diameter_mm, agency_name=req.agency_name or None)
+    by_role = role_styles(chosen)
+    return by_role[Role.LEADER], by_role[Role.AGENCY], by_role[Role.INITIAL]
 
 
 def _paint_layout(p: QPainter, layout: StampLayout, at: Box, top: float, left: float, k: float) -> None:
@@ -144,9 +147,13 @@ def render_preview(req: PreviewRequest, when: datetime | None = None) -> tuple[Q
     leader = leader_style.layout(who, when)
     agency = seal_style.layout(who, when)
     leader_box = Box(0, 0, leader.width, leader.height)
-    seal = agency_seal_box(leader_box, seal_style.diameter)
-    offset = seal_style.seal_offset()
-    agency_box = Box(seal.x - offset, seal.y, seal.w + offset, seal.h)
+    if seal_style.seal_image is None:     # the agency's words alone: under the leader's stamp
+        w, h = seal_style.size()
+        agency_box = Box(leader_box.x + leader_box.w / 2 - w / 2, leader_box.y - 3 - h, w, h)
+    else:
+        seal = agency_seal_box(leader_box, seal_style.diameter)
+        offset = seal_style.seal_offset()
+        agency_box = Box(seal.x - offset, seal.y, seal.w + offset, seal.h)
     left = min(leader_box.x, agency_box.x) - MARGIN
     right = max(leader_box.x2, agency_box.x2) + MARGIN
     bottom = min(leader_box.y, agency_box.y) - MARGIN

@@ -35,19 +35,16 @@ def _key(t: TokenInfo) -> tuple:
 
 
 def poll_tokens(modules: Iterable[str | Path] | None = None) -> list[TokenInfo]:
-    """Every token present (background thread); modules that fail are skipped."""
-    from ..core.tokens import find_modules, load_module
+    """Every token present (background thread): the application layer's one
+    listing (the configured module honoured); modules that fail are skipped."""
+    from ..core import settings
+    from ..services.tokens import all_tokens, scan
 
-    found: list[TokenInfo] = []
-    mods = list(modules) if modules is not None else find_modules()
-    for m in mods:
-        try:
-            found.extend(load_module(m).tokens())
-        except KysoError as exc:
-            log.info("Token module skipped: %s", exc)
-        except Exception:  # noqa: BLE001 - a broken vendor module must not stop the poll
-            log.exception("Token module failed")
-    return found
+    try:
+        return all_tokens(scan(settings.load(), modules=list(modules) if modules is not None else None))
+    except KysoError as exc:     # a named module that cannot be loaded: no tokens this time
+        log.info("Token modules skipped: %s", exc.code)
+        return []
 
 
 class TokenWatcher(QObject):

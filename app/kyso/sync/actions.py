@@ -1,4 +1,5 @@
-"""What a person does with a stored document: sign it (offline too), get a number.
+"""What a person does with a stored document: sign it (offline too), get a number,
+return it ("Trả lại") with a comment.
 
 ``sign_from_store`` signs the cached PDF (never a file the server named) and
 queues the result in the outbox with the ETag of exactly the bytes that were
@@ -73,3 +74,19 @@ def assign_number(client: ServerClient, store: Store, doc_id: int) -> dict[str, 
     answer = client.next_number(str(doc.meta["register_id"]), document_id=doc_id)
     store.set_reserved_number(doc_id, answer)
     return answer
+
+
+def return_document(client: ServerClient, store: Store, doc_id: int, comment: str) -> None:
+    """Trả lại: the document goes back to the drafting unit with ``comment``.
+
+    Needs the server (the return is the server's state change, not a local
+    one); the stored copy then no longer waits for me. A signed copy still
+    waiting to be sent is refused first: returning would strand it.
+    """
+    from .engine import action_for
+
+    if store.outbox(status="pending", doc_id=doc_id):
+        raise StoreError("sync.already_queued", doc=doc_id)
+    meta = client.return_document(doc_id, comment)
+    store.upsert_document(meta, False, action_for(meta, False))
+    log.info("document %s returned", doc_id)

@@ -227,6 +227,11 @@ class ServerClient:
                              params=params, expect=(200, 201), timeout=self.upload_timeout)
         return UploadResult(self._json(resp), resp.status_code == 201)
 
+    def return_document(self, doc_id: int, comment: str) -> dict[str, Any]:
+        """POST /documents/{id}/return: back to the drafting unit with ``comment``."""
+        return self._json(self._request("POST", f"/documents/{int(doc_id)}/return",
+                                        json={"comment": comment}))
+
     def next_number(self, register_id: str, document_id: int | None = None) -> dict[str, Any]:
         """Reserve the next number of ``register_id`` ("<unit>:<notation>")."""
         body = {"document_id": int(document_id)} if document_id is not None else {}

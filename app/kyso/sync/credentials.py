@@ -71,7 +71,7 @@ def warning() -> str | None:
     """The sentence to show when tokens only live in memory (None: all is well)."""
     if has_secure_backend():
         return None
-    from .messages import tr
+    from kyso.core.messages import tr
 
     return tr("sync.no_keyring")
 

@@ -9,22 +9,15 @@ Exit codes (continuing the core's 0-6):
 
 from __future__ import annotations
 
-from kyso.core.errors import KysoError
+from kyso.core.errors import ExitCode, KysoError
 
-from . import messages
 
 
 class SyncError(KysoError):
-    """Base of the sync layer's errors; text comes from :mod:`kyso.sync.messages`."""
+    """Base of the sync layer's errors (their sentences are in the one catalogue,
+    :mod:`kyso.core.messages`)."""
 
-    exit_code = 7
-
-    @property
-    def message(self) -> str:
-        return messages.tr(self.code, **self.params)
-
-    def message_in(self, lang: str) -> str:
-        return messages.tr(self.code, lang=lang, **self.params)
+    exit_code = ExitCode.SERVER
 
 
 class NetworkError(SyncError):
@@ -44,7 +37,7 @@ class ServerError(SyncError):
 
 
 class AuthError(SyncError):
-    exit_code = 9
+    exit_code = ExitCode.AUTH
 
 
 class RuleRefused(SyncError):
@@ -61,7 +54,7 @@ class RuleRefused(SyncError):
 class ConflictError(SyncError):
     """HTTP 412: the base version moved on. ``current_etag`` is the server's."""
 
-    exit_code = 8
+    exit_code = ExitCode.CONFLICT
 
     def __init__(self, code: str = "sync.conflict", current_etag: str | None = None, **params):
         self.current_etag = current_etag
@@ -74,4 +67,4 @@ class ConflictError(SyncError):
 class StoreError(SyncError):
     """The local store cannot be used (locked, newer schema, missing cache)."""
 
-    exit_code = 1
+    exit_code = ExitCode.INTERNAL

@@ -108,24 +108,43 @@
 <context>
     <name>DesktopHabits</name>
     <message>
-        <location filename="../../gui/desktop.py" line="+513"/>
-        <location line="+42"/>
+        <location filename="../../gui/desktop.py" line="+521"/>
+        <location line="+68"/>
         <source>Mở thư mục chứa tệp</source>
         <translation>Open containing folder</translation>
     </message>
     <message>
-        <location line="-40"/>
+        <location line="-66"/>
         <source>Mở thư mục chứa văn bản đang xem</source>
         <translation>Open the folder containing the document shown</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Đóng</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+44"/>
+        <source>Chưa cài đặt ảnh chữ ký và ảnh con dấu: chữ ký số sẽ hiện dạng chữ (họ tên, chức vụ, thời gian ký), không có hình ảnh.</source>
+        <translation>No signature image and no seal image are set up: signatures will show as text (name, title, signing time), without images.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Chưa cài đặt ảnh chữ ký: chữ ký số của lãnh đạo sẽ hiện dạng chữ (họ tên, chức vụ, thời gian ký).</source>
+        <translation>No signature image is set up: the leader's signature will show as text (name, title, signing time).</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Chưa cài đặt ảnh con dấu: chữ ký số của cơ quan sẽ hiện dạng chữ (tên cơ quan, thời gian ký).</source>
+        <translation>No seal image is set up: the agency's signature will show as text (agency name, signing time).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cài đặt…</source>
+        <translation>Settings…</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Đã lưu bản đã ký “%1” trong thư mục %2</source>
         <translation>Saved the signed copy “%1” in the folder %2</translation>
     </message>
@@ -226,7 +245,7 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../gui/firstrun.py" line="+370"/>
+        <location filename="../../gui/firstrun.py" line="+356"/>
         <source>Chào mừng đến với Kyso</source>
         <translation>Welcome to Kyso</translation>
     </message>
@@ -298,7 +317,7 @@
 <context>
     <name>ImagePicker</name>
     <message>
-        <location filename="../../gui/settingsdialog.py" line="+84"/>
+        <location filename="../../gui/settingsdialog.py" line="+76"/>
         <source>Ảnh mẫu của Kyso</source>
         <translation>Kyso&apos;s sample image</translation>
     </message>
@@ -364,7 +383,7 @@
 <context>
     <name>IssueDialog</name>
     <message>
-        <location filename="../../gui/mainwindow.py" line="+160"/>
+        <location filename="../../gui/mainwindow.py" line="+154"/>
         <source>Cấp số và ngày ban hành</source>
         <translation>Number and date of issue</translation>
     </message>
@@ -424,7 +443,7 @@ You can leave the number empty (seal only) or try again when the network is back
 <context>
     <name>LoginDialog</name>
     <message>
-        <location line="-100"/>
+        <location line="-94"/>
         <source>Đăng nhập máy chủ văn bản</source>
         <extracomment>toolbar actions: (role, label, shortcut) background sync interval bounds (seconds)</extracomment>
         <translation>Log in to the document server</translation>
@@ -458,7 +477,7 @@ You can leave the number empty (seal only) or try again when the network is back
 <context>
     <name>MainWindow</name>
     <message>
-        <location line="+325"/>
+        <location line="+320"/>
         <source>Kyso — Ký số văn bản</source>
         <translation>Kyso — Document signing</translation>
     </message>
@@ -514,11 +533,10 @@ You can leave the number empty (seal only) or try again when the network is back
         <translation>Looking for tokens…</translation>
     </message>
     <message>
-        <location line="+103"/>
+        <location line="+104"/>
         <location line="+11"/>
-        <location filename="../../gui/syncsource.py" line="+401"/>
+        <location filename="../../gui/syncstatus.py" line="+14"/>
         <source>Đồng bộ: chưa kết nối</source>
-        <extracomment>sync engine action → the GUI&apos;s role action Outbox status a person discarded (&quot;Dùng bản trên máy chủ&quot;); kept, never sent.</extracomment>
         <translation>Sync: not connected</translation>
     </message>
     <message>
@@ -527,12 +545,7 @@ You can leave the number empty (seal only) or try again when the network is back
         <translation>Start with --server and --user to sync with the document server.</translation>
     </message>
     <message>
-        <location line="-64"/>
-        <source>Chưa có mô-đun định vị tự động: chữ ký đặt ở vị trí mặc định.</source>
-        <translation>No automatic placement module: signatures go to the default position.</translation>
-    </message>
-    <message>
-        <location line="+76"/>
+        <location line="+12"/>
         <source> · đang đồng bộ…</source>
         <translation> · syncing…</translation>
     </message>
@@ -593,12 +606,12 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
         <translation>Showing the copy you signed (not sent to the server).</translation>
     </message>
     <message>
-        <location line="-160"/>
+        <location line="-161"/>
         <source>Kyso — %1</source>
         <translation>Kyso — %1</translation>
     </message>
     <message>
-        <location line="+268"/>
+        <location line="+271"/>
         <source>Mở văn bản PDF</source>
         <translation>Open PDF document</translation>
     </message>
@@ -619,22 +632,22 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
     </message>
     <message>
         <location line="+8"/>
-        <location line="+139"/>
+        <location line="+143"/>
         <source>Chưa có token nào được cắm.</source>
         <translation>No token is plugged in.</translation>
     </message>
     <message>
-        <location line="-105"/>
+        <location line="-106"/>
         <source>Đang tìm vị trí đặt chữ ký…</source>
         <translation>Finding where the signature goes…</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+47"/>
         <source>Đang lấy số từ sổ đăng ký…</source>
         <translation>Getting the number from the register…</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+47"/>
         <location filename="../../gui/trstrings.py" line="-46"/>
         <source>Ký phụ lục</source>
         <translation>Sign attachment</translation>
@@ -645,7 +658,7 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
         <translation>Number and symbol of the main document:</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+36"/>
         <source>Đang ký…</source>
         <translation>Signing…</translation>
     </message>
@@ -680,7 +693,7 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
         <translation>Token: %1</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+9"/>
         <source>Không có chứng thư số dùng để ký</source>
         <translation>No certificate usable for signing</translation>
     </message>
@@ -760,7 +773,7 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
         <translation>Conflicts</translation>
     </message>
     <message>
-        <location filename="../../gui/syncsource.py" line="+3"/>
+        <location filename="../../gui/syncstatus.py" line="+3"/>
         <source>⚠ Cần đăng nhập lại</source>
         <translation>⚠ Log in again</translation>
     </message>
@@ -793,7 +806,7 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
 <context>
     <name>NewDocumentNotifier</name>
     <message numerus="yes">
-        <location filename="../../gui/desktop.py" line="-299"/>
+        <location filename="../../gui/desktop.py" line="-329"/>
         <source>Có %n văn bản mới cần xử lý</source>
         <extracomment>the freedesktop.org file-manager interface (ShowItems selects files in their folder)</extracomment>
         <translation>
@@ -810,7 +823,7 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
         </translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Xem văn bản mới</source>
         <translation>Show new documents</translation>
     </message>
@@ -828,7 +841,7 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
 <context>
     <name>PdfView</name>
     <message>
-        <location filename="../../gui/pdfview.py" line="+242"/>
+        <location filename="../../gui/pdfview.py" line="+266"/>
         <source>Trang trước</source>
         <translation>Previous page</translation>
     </message>
@@ -911,7 +924,7 @@ Drop a PDF file here or choose a document in the list.</translation>
 <context>
     <name>PinDialog</name>
     <message>
-        <location filename="../../gui/pindialog.py" line="+174"/>
+        <location filename="../../gui/pindialog.py" line="+172"/>
         <source>Nhập mã PIN</source>
         <translation>Enter PIN</translation>
     </message>
@@ -990,7 +1003,7 @@ Drop a PDF file here or choose a document in the list.</translation>
 <context>
     <name>ServerPage</name>
     <message>
-        <location filename="../../gui/firstrun.py" line="-252"/>
+        <location filename="../../gui/firstrun.py" line="-245"/>
         <source>Máy chủ văn bản</source>
         <translation>Document server</translation>
     </message>
@@ -1038,7 +1051,7 @@ Drop a PDF file here or choose a document in the list.</translation>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../gui/settingsdialog.py" line="+142"/>
+        <location filename="../../gui/settingsdialog.py" line="+140"/>
         <source>Cài đặt Kyso</source>
         <translation>Kyso settings</translation>
     </message>
@@ -1098,8 +1111,8 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Default certificate:</translation>
     </message>
     <message>
-        <location line="-87"/>
-        <location line="+219"/>
+        <location line="-85"/>
+        <location line="+217"/>
         <source>Chọn phần mềm token trước.</source>
         <translation>Choose the token software first.</translation>
     </message>
@@ -1229,27 +1242,12 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Keep: %1</translation>
     </message>
     <message>
-        <location line="+115"/>
-        <source>đã hết hạn ngày %1</source>
-        <translation>expired on %1</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>chưa có hiệu lực đến ngày %1</source>
-        <translation>not valid before %1</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>không dùng để ký số</source>
-        <translation>not for signing</translation>
-    </message>
-    <message>
-        <location line="-116"/>
+        <location line="+3"/>
         <source>%1 — token %2, hết hạn %3</source>
         <translation>%1 — token %2, expires %3</translation>
     </message>
     <message>
-        <location line="+141"/>
+        <location line="+136"/>
         <source>Không có token nào đang cắm vào máy với phần mềm này.</source>
         <translation>No token for this software is plugged in.</translation>
     </message>
@@ -1487,22 +1485,21 @@ Drop a PDF file here or choose a document in the list.</translation>
 <context>
     <name>SigningFlow</name>
     <message>
-        <location filename="../../gui/signflow.py" line="+104"/>
+        <location filename="../../gui/signflow.py" line="+64"/>
         <source>Không tìm được vị trí đặt chữ ký tự động. Hãy kéo khung đến chỗ cần ký.</source>
         <extracomment>modules the signing path needs; :func:`warm_up` loads them off the GUI thread</extracomment>
         <translation>The place for the signature could not be found automatically. Drag the frame to where it should go.</translation>
     </message>
     <message>
-        <location line="+245"/>
+        <location line="+110"/>
         <source>Đã hủy nhập mã PIN.</source>
-        <extracomment>this document&apos;s own options when they differ from the batch&apos;s (its number from the register, in a batch issuance) signs one job itself and returns the signed file (the sync store signs into its outbox); None: ``sign_batch`` writes each job&apos;s ``dst``.</extracomment>
         <translation>PIN entry cancelled.</translation>
     </message>
 </context>
 <context>
     <name>StampBox</name>
     <message>
-        <location filename="../../gui/pdfview.py" line="-369"/>
+        <location filename="../../gui/pdfview.py" line="-393"/>
         <source>Kéo để di chuyển; kéo góc dưới bên phải để đổi kích thước</source>
         <extracomment>PDFium keeps global state; every call into it goes through this lock. handles not closed yet: kept (PDFium keeps them anyway until exit), so a test can see that none was left behind</extracomment>
         <translation>Drag to move; drag the bottom right corner to resize</translation>
@@ -1511,7 +1508,7 @@ Drop a PDF file here or choose a document in the list.</translation>
 <context>
     <name>StampPreview</name>
     <message>
-        <location filename="../../gui/stamppreview.py" line="+225"/>
+        <location filename="../../gui/stamppreview.py" line="+232"/>
         <source>Chữ ký của lãnh đạo và dấu của cơ quan (đúng tỷ lệ trên trang)</source>
         <extracomment>pixels per point of the preview (about 4.3 px per mm: a 36 mm seal is ~150 px)</extracomment>
         <translation>The leader&apos;s signature and the agency&apos;s seal (to scale, as on the page)</translation>
@@ -1588,21 +1585,6 @@ Drop a PDF file here or choose a document in the list.</translation>
         <location line="+8"/>
         <source>không có khóa ký trên token</source>
         <translation>no signing key on the token</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>đã hết hạn</source>
-        <translation>expired</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>chưa có hiệu lực</source>
-        <translation>not yet valid</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>không dùng để ký số</source>
-        <translation>not for signing</translation>
     </message>
 </context>
 <context>

@@ -1,4 +1,4 @@
-"""The server's documents as a :class:`DocumentSource`: the sync store and engine.
+"""The server's documents as a document source: the sync store and engine.
 
 Threads: SQLite connections belong to the thread that opened them, and two
 syncs (or a sync and a signing) must never interleave on one store. So a
@@ -6,7 +6,8 @@ syncs (or a sync and a signing) must never interleave on one store. So a
 there and every store, sync and network call runs there, one at a time.
 Public methods that touch the store submit to that thread and wait for the
 answer, so they are meant for the GUI's background worker
-(:func:`kyso.gui.worker.run_in_background`), never for the GUI thread.
+(the desktop app's :func:`kyso.gui.worker.run_in_background`), never for
+the GUI thread.
 
 The two exceptions, safe on the GUI thread because they only read memory:
 :meth:`SyncSource.pdf_path` (paths remembered by the last
@@ -25,25 +26,24 @@ import hashlib
 import logging
 import threading
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
 from ..core import paths
+from ..core.role import Role
 from ..core.signing import SignOptions
 from ..sync import credentials
-from ..sync.actions import assign_number, sign_from_store
+from ..sync.actions import assign_number, return_document, sign_from_store
 from ..sync.api import ServerClient
 from ..sync.engine import Sync, SyncReport
 from ..sync.errors import AuthError, NetworkError, ServerError, StoreError, SyncError
 from ..sync.outbox import Outbox, RetryPolicy
 from ..sync.store import Store, default_store_dir
-from .documents import INITIAL, ISSUE, SIGN, DocumentRow
+from .batch import Job, OutboxSink
+from .sources import Capability, DocumentRow
 
 log = logging.getLogger(__name__)
-
-#: sync engine action → the GUI's role action
-SYNC_ACTIONS = {"initial": INITIAL, "sign": SIGN, "issue": ISSUE}
 
 #: Outbox status a person discarded ("Dùng bản trên máy chủ"); kept, never sent.
 DISCARDED = "discarded"
@@ -111,6 +111,9 @@ def _received(meta: dict[str, Any]) -> datetime | None:
 
 class SyncSource:
     """Documents of one person on one document server (see module doc)."""
+
+    capabilities = frozenset({Capability.SYNC, Capability.RESERVE_NUMBER, Capability.RETURN,
+                              Capability.CONFLICTS, Capability.STORED_RESULTS})
 
     def __init__(self, server_url: str, username: str, store_dir: Path | str | None = None, *,
                  client: ServerClient | None = None, retry: RetryPolicy | None = None,
@@ -206,7 +209,7 @@ class SyncSource:
             conflict = [i for i in items if i.status == "conflict"]
             sent = [i for i in items if i.status == "done"]
             m = doc.meta
-            action = SYNC_ACTIONS.get(doc.action) if doc.waiting else None
+            action = Role.from_server_action(doc.action) if doc.waiting else None
             if pending:
                 status, action = "Đã ký, chờ gửi lên máy chủ", None
             elif conflict:
@@ -261,7 +264,7 @@ class SyncSource:
             doc = self.store.document(int(doc_id))
             if doc is None:
                 raise StoreError("sync.doc_not_cached", doc=doc_id)
-            number = int(doc.reserved_number["number"]) if role == ISSUE and doc.reserved_number else None
+            number = int(doc.reserved_number["number"]) if role == Role.AGENCY and doc.reserved_number else None
             Outbox(self.store).queue(int(doc_id), Path(signed_path), doc.content_etag, number=number)
             Path(signed_path).unlink(missing_ok=True)
 
@@ -280,6 +283,17 @@ class SyncSource:
             return path
 
         return self._call(work)
+
+    def job(self, doc_id: str, role: Role) -> Job:
+        """The batch job for ``doc_id``: its cached PDF, signed into the outbox."""
+        return Job(self.pdf_path(doc_id), None, doc_id)
+
+    def sink(self, role: Role) -> OutboxSink:
+        return OutboxSink(self.sign_job)
+
+    def return_document(self, doc_id: str, comment: str) -> None:
+        """Trả lại: back to the drafting unit with ``comment`` (network)."""
+        self._call(lambda: return_document(self._client_or_raise(), self.store, int(doc_id), comment))
 
     def reserve_number(self, doc_id: str) -> dict[str, Any]:
         """The clerk's number from the register (once per document; network)."""
@@ -390,33 +404,3 @@ class SyncSource:
             return self._sync()
 
         return self._call(work)
-
-
-def describe(status: SyncStatus) -> tuple[str, str, str]:
-    """(text, tooltip, colour) of the status bar's sync indicator, in the
-    interface's language (call again after a change of language)."""
-    from PySide6.QtCore import QCoreApplication
-
-    if status.online is None:
-        head = QCoreApplication.translate("MainWindow", "Đồng bộ: chưa kết nối")
-        colour = ""
-    elif status.auth_needed:
-        head = QCoreApplication.translate("MainWindow", "⚠ Cần đăng nhập lại")
-        colour = "#c62828"
-    elif status.online:
-        head = QCoreApplication.translate("MainWindow", "● Trực tuyến")
-        colour = "#1b7f2a"
-    else:
-        head = QCoreApplication.translate("MainWindow", "○ Ngoại tuyến")
-        colour = "#b26a00"
-    parts = [head]
-    if status.last_sync is not None:
-        parts.append(QCoreApplication.translate("MainWindow", "đồng bộ lúc %1")
-                     .replace("%1", status.last_sync.strftime("%H:%M %d/%m")))
-    parts.append(QCoreApplication.translate("MainWindow", "chờ gửi: %1")
-                 .replace("%1", str(status.waiting_upload)))
-    if status.conflicts:
-        parts.append(QCoreApplication.translate("MainWindow", "xung đột: %1")
-                     .replace("%1", str(status.conflicts)))
-        colour = "#c62828"
-    return " · ".join(parts), status.error, colour

@@ -1,0 +1,269 @@
+"""Tokens and certificates, chosen the same way in every face.
+
+- :func:`find_token_modules` and :func:`scan` are the one listing of PKCS#11
+  modules and their tokens: ``kyso token list``, the token watcher, the
+  first-run assistant and the settings dialog all call them, so the configured
+  module is honoured everywhere.
+- :func:`choose_certificate` is the one rule for which certificate signs: an
+  explicit choice (``--cert``, the web page's request), else the person's
+  default certificate when this token holds it, else the only usable one. A key
+  ID matches in any case, with or without ``0x``; a label matches exactly, or
+  in any case when that is unambiguous.
+- :func:`start_session` is the one place that opens a token session;
+  :func:`login` turns a PIN (or the reader's PIN pad) into a pyHanko signer
+  with the intermediate certificates the person installed. :func:`open_signer`
+  does both for faces that have the PIN at hand (the CLI, an unattended
+  service); the desktop app asks for the PIN between the two steps.
+
+Why a certificate cannot be used is worded once, by the core
+(:meth:`~kyso.core.tokens.CertificateInfo.refusal`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ..core.errors import KysoError, TokenError
+from ..core.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TokenCriteria:
+    """Which token and certificate a face asked for (None: the settings decide)."""
+
+    module: str | None = None   # a module path given explicitly (--module)
+    token: str | None = None    # a token label
+    cert: str | None = None     # CKA_ID in hex, or a key label
+
+
+@dataclass
+class ModuleScan:
+    """One PKCS#11 module and the tokens it shows (or why it showed none)."""
+
+    module: object              # kyso.core.tokens.ModuleInfo
+    tokens: list
+    error: str | None = None
+
+
+def find_token_modules(settings: Settings, explicit: str | Path | None = None) -> list:
+    """PKCS#11 modules in order of preference: ``explicit`` alone when given, else
+    ``KYSO_PKCS11_MODULE``, the configured module, the Vietnamese CAs' modules
+    found on this computer, SoftHSM2 and opencryptoki."""
+    from ..core import tokens
+
+    if explicit:
+        return tokens.find_modules(explicit=explicit)[:1]
+    try:
+        return tokens.find_modules(configured=settings.pkcs11_module)
+    except TokenError:       # a configured module that is gone: still list the others
+        log.warning("Configured PKCS#11 module %s is not usable", settings.pkcs11_module)
+        return tokens.find_modules()
+
+
+def scan(settings: Settings, explicit: str | Path | None = None, modules: Iterable | None = None,
+         report: Callable[[int, int, str | None], None] | None = None) -> list[ModuleScan]:
+    """Every module with its tokens. A module that fails is reported, not fatal,
+    unless it was named explicitly. ``modules`` replaces the search (paths)."""
+    from ..core import tokens
+
+    if modules is not None:
+        infos = [tokens.load_module(m).info for m in modules]
+    else:
+        infos = find_token_modules(settings, explicit)
+    out: list[ModuleScan] = []
+    for i, info in enumerate(infos):
+        if report is not None:
+            report(i, len(infos), info.vendor)
+        try:
+            out.append(ModuleScan(info, tokens.load_module(info).tokens()))
+        except KysoError as exc:
+            if explicit:
+                raise
+            log.info("Token module %s skipped: %s", info.path, exc.code)
+            out.append(ModuleScan(info, [], exc.message))
+        except Exception as exc:  # noqa: BLE001 - a broken vendor module must not hide the others
+            if explicit:
+                raise TokenError("token.module_load_failed", path=str(info.path), detail=str(exc)) from exc
+            log.exception("Token module %s failed", info.path)
+            out.append(ModuleScan(info, [], str(exc) or type(exc).__name__))
+    if report is not None:
+        report(len(infos), len(infos), None)
+    return out
+
+
+def all_tokens(scans: Iterable[ModuleScan]) -> list:
+    return [t for s in scans for t in s.tokens]
+
+
+def choose_token(tokens: list, label: str | None = None):
+    """The token labelled ``label``, or the only one present."""
+    candidates = [t for t in tokens if not label or t.label == label]
+    if not candidates:
+        raise TokenError("token.not_found", label=label) if label else TokenError("token.none_present")
+    if len(candidates) > 1:
+        raise TokenError("token.ambiguous", labels=", ".join(t.label for t in candidates))
+    return candidates[0]
+
+
+def _matching(certs: list, selector: str) -> list:
+    key = selector.lower().removeprefix("0x")
+    by_id = [c for c in certs if c.key_id and c.key_id.lower() == key]
+    if by_id:
+        return by_id
+    exact = [c for c in certs if c.label == selector]
+    if exact:
+        return exact
+    return [c for c in certs if c.label and c.label.lower() == selector.lower()]
+
+
+def certificate_matches(cert, value: str | None) -> bool:
+    """``value`` (a stored default or a --cert) designates ``cert``."""
+    return bool(value) and cert in _matching([cert], value)
+
+
+def certificate_value(cert) -> str:
+    """What ``default_certificate`` stores for ``cert``: CKA_ID (hex), else the label."""
+    return cert.key_id or cert.label
+
+
+def choose_certificate(token, selector: str | None = None, default: str | None = None):
+    """The certificate that signs on ``token`` (see the module doc); raises a
+    :class:`TokenError` that says why none can."""
+    certs = [c for c in token.certificates if c.key_id]
+    if selector:
+        chosen = _matching(certs, selector)
+        if not chosen:
+            raise TokenError("token.cert_not_found", cert=selector, label=token.label)
+        if len(chosen) > 1:
+            raise TokenError("token.cert_ambiguous", label=token.label,
+                             choices=", ".join(f"{c.label or c.key_id}: {c.common_name}" for c in chosen))
+        cert = chosen[0]
+    else:
+        preferred = _matching(certs, default) if default else []
+        if len(preferred) == 1:
+            cert = preferred[0]   # the person's default certificate, held by this token
+        else:
+            usable = [c for c in certs if c.usable]
+            if not usable:
+                if certs:
+                    raise certs[0].refusal() or TokenError("token.no_certificate", label=token.label)
+                raise TokenError("token.no_certificate", label=token.label)
+            if len(usable) > 1:
+                raise TokenError("token.cert_ambiguous", label=token.label,
+                                 choices=", ".join(f"{c.label or c.key_id}: {c.common_name}" for c in usable))
+            cert = usable[0]
+    refusal = cert.refusal()
+    if refusal is not None:
+        raise refusal
+    return cert
+
+
+@dataclass
+class TokenStart:
+    """A session opened on a token, with fresh PIN state and the chosen certificate."""
+
+    session: object             # kyso.core.tokens.TokenSession
+    token: object               # TokenInfo, read again just now
+    cert: object                # CertificateInfo
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def start_session(token, settings: Settings, cert_selector: str | None = None,
+                  session=None) -> TokenStart:
+    """Open a session on ``token`` (or reuse ``session``), read its PIN state
+    afresh and choose the certificate. The one place a token session opens."""
+    from ..core.tokens import TokenSession, load_module
+
+    if session is None:
+        session = TokenSession(load_module(token.module), token)
+    try:
+        info = session.current_info()
+        session.info = info
+        cert = choose_certificate(info, cert_selector, settings.default_certificate)
+    except BaseException:
+        session.close()
+        raise
+    return TokenStart(session, info, cert)
+
+
+def login(start: TokenStart, pin: str | None, *, pin_pad: bool = False,
+          per_signature_pin: Callable[[], str] | None = None, ca_certs: Iterable[str | Path] = ()):
+    """Log in (``pin``, or the reader's PIN pad) and return the pyHanko signer.
+
+    ``per_signature_pin`` is asked before each signature only by keys that
+    demand it (CKA_ALWAYS_AUTHENTICATE). The PIN is not kept.
+    """
+    from ..core.verify import ca_certificates
+
+    if pin_pad:
+        start.session.login(None, pin_pad=True)
+    else:
+        start.session.login(pin)
+    extra = [c.dump() for c in ca_certificates(ca_certs)]
+    return start.session.signer(start.cert, extra_certs=extra, pin_provider=per_signature_pin)
+
+
+class PinSource:
+    """Where a face gets the PIN when it has it at hand (the CLI: ``KYSO_PIN`` or a
+    prompt; an unattended service: its environment). ``pin`` returns None to let
+    a reader's PIN pad take it."""
+
+    def pin(self, token, cert) -> str | None:  # pragma: no cover - an interface
+        raise NotImplementedError
+
+    def per_signature_pin(self, token, cert) -> str:
+        return self.pin(token, cert) or ""
+
+    def warn(self, message: str) -> None:
+        """A warning the person should see before the PIN is sent (final try)."""
+
+
+@dataclass
+class OpenSigner:
+    start: TokenStart
+    signer: object
+
+    @property
+    def cert(self):
+        return self.start.cert
+
+    @property
+    def token(self):
+        return self.start.token
+
+    def close(self) -> None:
+        self.start.close()
+
+    def __enter__(self) -> "OpenSigner":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_signer(criteria: TokenCriteria, settings: Settings, pin_source: PinSource,
+                ca_certs: Iterable[str | Path] = ()) -> OpenSigner:
+    """Choose the token and certificate, log in once, and return the signer."""
+    token = choose_token(all_tokens(scan(settings, criteria.module)), criteria.token)
+    start = start_session(token, settings, criteria.cert)
+    try:
+        info = start.token
+        if info.final_try:
+            from ..core import messages
+
+            pin_source.warn(messages.tr("token.pin_final_try_warning"))
+        pin = pin_source.pin(info, start.cert)
+        signer = login(start, pin, pin_pad=pin is None and info.pin_pad,
+                       per_signature_pin=lambda: pin_source.per_signature_pin(info, start.cert),
+                       ca_certs=ca_certs)
+    except BaseException:
+        start.close()
+        raise
+    return OpenSigner(start, signer)
