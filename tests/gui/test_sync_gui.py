@@ -131,6 +131,29 @@ def test_three_roles_carry_a_server_document_through_the_app(qtbot, make_window,
     assert meta["state"] == "issued" and meta["number"] == 1
 
 
+def test_return_a_server_document_with_a_reason(qtbot, make_window, server, sources):
+    """Trả lại on a server document: the source declares it can, the reason is asked
+    without a nested event loop, and the server records the return."""
+    src = sources(server, "chanhvp")
+    w = make_window(None, token=None)
+    w.set_source(src)
+    w.choose_token("KYSO-REVIEWER")
+    qtbot.waitUntil(lambda: _row_waiting_for(w, "initial") is not None and w.sync_status.online, timeout=20000)
+    doc_id = _row_waiting_for(w, "initial").doc_id
+    w.select_rows([doc_id])
+    qtbot.waitUntil(w.return_action.isEnabled, timeout=10000)
+    w.return_action.trigger()
+    qtbot.waitUntil(lambda: w.return_dialog is not None and w.return_dialog.isVisible(), timeout=10000)
+    w.return_dialog.setTextValue("Sai thể thức: thiếu nơi nhận")
+    with qtbot.waitSignal(w.documentsReturned, timeout=20000) as sig:
+        w.return_dialog.accept()
+    assert sig.args[0] == [doc_id]
+    meta, _etag = server.client("chanhvp").document(int(doc_id))
+    assert meta["state"] == "returned"
+    qtbot.waitUntil(lambda: _row_waiting_for(w, "initial") is None, timeout=20000)
+    _close(qtbot, w)
+
+
 def test_offline_signing_is_queued_then_sent_once(qtbot, make_window, server, sources):
     src = sources(server, "chanhvp")
     w = make_window(None, token=None)

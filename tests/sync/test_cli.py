@@ -106,3 +106,31 @@ def test_three_users_carry_a_document_through_the_kyso_command(tmp_path, test_pk
         assert [s.modification for s in report.signatures] == ["form_filling", "form_filling", "none"]
         text = subprocess.run(["pdftotext", str(final), "-"], capture_output=True, text=True).stdout
         assert "01/KH-UBND" in text.replace(" ", "")   # the first number of the plan's register
+
+
+def test_sync_before_login_says_log_in_first_with_exit_9(capsys):
+    """No server configured yet: the README's promise is exit 9 (not logged in)."""
+    assert main(["sync"]) == 9
+    assert "kyso login" in capsys.readouterr().err
+
+
+def test_return_a_document_with_a_comment(live_server, monkeypatch, capsys):
+    """`kyso return`: Trả lại, the reviewer sends the draft back with the reason."""
+    monkeypatch.setenv("KYSO_PASSWORD", PASSWORD)
+    assert main(["login", "--server", live_server.url, "--user", "chanhvp"]) == 0
+    assert main(["sync"]) == 0
+    capsys.readouterr()
+    assert main(["inbox", "--json"]) == 0
+    waiting = [d for d in json.loads(capsys.readouterr().out) if d["action"] == "initial"]
+    assert waiting, "the demo data has a draft waiting for the reviewer"
+    doc_id = waiting[0]["id"]
+    comment = "Sai thể thức: thiếu nơi nhận"
+    assert main(["return", "--doc", str(doc_id), "--comment", comment]) == 0
+    assert "Đã trả lại văn bản" in capsys.readouterr().out
+    meta, _etag = live_server.client("chanhvp").document(doc_id)
+    assert meta["state"] == "returned" and meta.get("return_comment", comment) == comment
+    assert main(["inbox", "--json"]) == 0
+    assert doc_id not in [d["id"] for d in json.loads(capsys.readouterr().out)], "no longer waiting for me"
+    # a second return is refused by the server's rules, in words, with exit 7
+    assert main(["return", "--doc", str(doc_id), "--comment", "lần nữa"]) == 7
+    assert capsys.readouterr().err.strip()

@@ -181,6 +181,7 @@ class MainWindow(Retranslating, QMainWindow):
     syncFinished = Signal(object)      # SyncStatus
     previewShown = Signal(object)      # StampPreview
     conflictOffered = Signal(object)   # the QMessageBox
+    documentsReturned = Signal(object)  # list of doc ids
 
     def __init__(self, source: DocumentSource | None = None, *, modules: Iterable | None = None,
                  trust_roots: Iterable | None = None, watch_tokens: bool = True,
@@ -194,6 +195,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.stamp_preview: StampPreview | None = None
         self._preview_pending = None
         self.issue_dialog = None
+        self.return_dialog: QInputDialog | None = None
+        self._flow_source = None           # where the documents being signed come from
         self.conflict_box: QMessageBox | None = None
         self.login_dialog: LoginDialog | None = None
         self.sync_status = None
@@ -875,7 +878,7 @@ class MainWindow(Retranslating, QMainWindow):
     def start_flow(self, token: TokenInfo, role: str, jobs: list[Job], options) -> SigningFlow:
         # the source decides where signed documents go: beside a loose file, back
         # into a folder's document, or the sync store's outbox (durable before upload)
-        source = getattr(self, "_flow_source", None) or self._signing_source()
+        source = self._flow_source or self._signing_source()
         sink = source.sink(role)
         flow = SigningFlow(token, role, jobs, options, sink, user_settings.load(), parent_widget=self)
         self.flow = flow
@@ -925,19 +928,39 @@ class MainWindow(Retranslating, QMainWindow):
         self.signingFinished.emit([])
 
     def return_selected(self) -> None:
+        """Trả lại: the selected documents go back with a reason (asked without a
+        nested event loop; the source does it in the background)."""
         rows = self.selected_rows()
-        if not rows:
+        if not rows or not self.can(Capability.RETURN):
             return
-        reason, ok = QInputDialog.getText(self, self.tr("Trả lại văn bản"), self.tr("Lý do trả lại:"))
-        if not ok:
-            return
+        dlg = QInputDialog(self)
+        dlg.setWindowTitle(self.tr("Trả lại văn bản"))
+        dlg.setLabelText(self.tr("Lý do trả lại:"))
+        dlg.setOkButtonText(self.tr("Trả lại"))
+        dlg.setCancelButtonText(self.tr("Hủy"))
+        self.return_dialog = dlg
         source = self.source
 
-        def work():
-            for r in rows:
-                source.return_document(r.doc_id, reason)
+        def answered(result: int) -> None:
+            self.return_dialog = None
+            reason = dlg.textValue().strip()
+            dlg.deleteLater()
+            if not result:
+                return
 
-        run_in_background(work, lambda _r: self.reload_documents(), self._show_error, parent=self)
+            def work():
+                for r in rows:
+                    source.return_document(r.doc_id, reason)
+
+            def done(_r) -> None:
+                self.show_status(lambda: self.tr("Đã trả lại %1 văn bản.").replace("%1", str(len(rows))), 8000)
+                self.reload_documents()
+                self.documentsReturned.emit([r.doc_id for r in rows])
+
+            run_in_background(work, done, self._show_error, parent=self)
+
+        dlg.finished.connect(answered)
+        dlg.open()
 
     # -- tokens --
     def set_tokens(self, tokens: list[TokenInfo]) -> None:

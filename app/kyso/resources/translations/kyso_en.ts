@@ -131,12 +131,12 @@
     <message>
         <location line="+3"/>
         <source>Chưa cài đặt ảnh chữ ký: chữ ký số của lãnh đạo sẽ hiện dạng chữ (họ tên, chức vụ, thời gian ký).</source>
-        <translation>No signature image is set up: the leader's signature will show as text (name, title, signing time).</translation>
+        <translation>No signature image is set up: the leader&apos;s signature will show as text (name, title, signing time).</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Chưa cài đặt ảnh con dấu: chữ ký số của cơ quan sẽ hiện dạng chữ (tên cơ quan, thời gian ký).</source>
-        <translation>No seal image is set up: the agency's signature will show as text (agency name, signing time).</translation>
+        <translation>No seal image is set up: the agency&apos;s signature will show as text (agency name, signing time).</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -477,7 +477,7 @@ You can leave the number empty (seal only) or try again when the network is back
 <context>
     <name>MainWindow</name>
     <message>
-        <location line="+320"/>
+        <location line="+323"/>
         <source>Kyso — Ký số văn bản</source>
         <translation>Kyso — Document signing</translation>
     </message>
@@ -504,11 +504,12 @@ You can leave the number empty (seal only) or try again when the network is back
     </message>
     <message>
         <location line="+3"/>
+        <location line="+564"/>
         <source>Trả lại</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-563"/>
         <source>Làm mới</source>
         <translation>Refresh</translation>
     </message>
@@ -673,17 +674,27 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
         <translation>Signed %1/%2 documents.</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+21"/>
         <source>Trả lại văn bản</source>
         <translation>Return document</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Lý do trả lại:</source>
         <translation>Reason for returning:</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+2"/>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Đã trả lại %1 văn bản.</source>
+        <translation>Returned %1 document(s).</translation>
+    </message>
+    <message>
+        <location line="+43"/>
         <source>⚠ Chưa cắm token</source>
         <translation>⚠ No token plugged in</translation>
     </message>
