@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -49,6 +52,16 @@ def test_only_the_core_pdfium_module_imports_pypdfium2():
     others = {str(p.relative_to(APP)): found for p in sorted(APP.rglob("*.py"))
               if p != owner and (found := _imports_pypdfium2(p))}
     assert others == {}, f"pypdfium2 imported outside kyso.core.pdfium (file: lines): {others}"
+
+
+def test_importing_the_module_does_not_load_pypdfium2():
+    """pypdfium2 costs ~60 ms to import: it loads when a document is first
+    opened (on a pool thread in the GUI), not with the modules that use it."""
+    code = ("import sys, kyso.core.pdfium, kyso.core.placement, kyso.core.pdfdoc; "
+            "print('pypdfium2' in sys.modules)")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(APP), os.environ.get("PYTHONPATH")])))
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 @pytest.fixture(scope="module")
