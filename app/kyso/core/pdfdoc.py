@@ -20,7 +20,7 @@ from pyhanko.pdf_utils.crypt import AuthStatus
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from . import policy
+from . import pdfium, policy
 from .errors import DocumentError
 from .geometry import PageGeometry, page_geometry
 
@@ -72,32 +72,28 @@ class PdfInput:
 
 def first_page_runs(path: Path, password: str | None = None) -> list[str]:
     """Text runs (contiguous pieces of a line) of page 1, via PDFium."""
-    import pypdfium2 as pdfium
-
     try:
-        pdf = pdfium.PdfDocument(str(path), password=password)
+        doc = pdfium.Document(path, password)
     except pdfium.PdfiumError:
         return []
-    try:
+    with doc, doc.locked() as pdf:
         if len(pdf) == 0:
             return []
         page = pdf[0]
         text = page.get_textpage()
-        runs = []
-        # Every marking is written in capitals: a page without "MẬT" in capitals
-        # needs no run-by-run look (most pages; this keeps batches fast).
-        if policy.MARK_WORD not in unicodedata.normalize("NFC", text.get_text_range()):
+        try:
+            # Every marking is written in capitals: a page without "MẬT" in capitals
+            # needs no run-by-run look (most pages; this keeps batches fast).
+            if policy.MARK_WORD not in unicodedata.normalize("NFC", text.get_text_range()):
+                return []
+            runs = []
+            for i in range(text.count_rects()):
+                l, b, r, t = text.get_rect(i)
+                runs.append(text.get_text_bounded(l, b, r, t))
+            return runs
+        finally:
             text.close()
             page.close()
-            return runs
-        for i in range(text.count_rects()):
-            l, b, r, t = text.get_rect(i)
-            runs.append(text.get_text_bounded(l, b, r, t))
-        text.close()
-        page.close()
-        return runs
-    finally:
-        pdf.close()
 
 
 def _check_header(path: Path, stream: BinaryIO) -> None:

@@ -38,9 +38,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pikepdf
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 
+from . import pdfium
 from .errors import DocumentError, ExitCode, KysoError
 from .geometry import PageGeometry, geometry_from_boxes, inherited
 from .stamp import Box
@@ -254,11 +253,12 @@ def _display_affine(geom: PageGeometry) -> tuple[float, float, float, float, flo
 
 
 def _chars(pdf_page, geom: PageGeometry, metrics) -> list[_Char]:
-    """The page's upright (as displayed) characters, in displayed coordinates."""
+    """The page's upright (as displayed) characters, in displayed coordinates.
+    Called with PDFium's lock held (see :class:`_Reader`)."""
     tp = pdf_page.get_textpage()
     try:
         raw = tp.raw
-        c = pdfium_c
+        c = pdfium.raw
         get_unicode = c.FPDFText_GetUnicode
         get_object, get_box = c.FPDFText_GetTextObject, c.FPDFText_GetLooseCharBox
         n = c.FPDFText_CountChars(raw)
@@ -436,7 +436,7 @@ class _Reader:
         except pikepdf.PdfError:
             raise DocumentError("doc.corrupt", path=str(path)) from None
         try:
-            self.pdf = pdfium.PdfDocument(str(path), password=password)
+            self.pdf = pdfium.Document(path, password)
         except pdfium.PdfiumError:
             self.pike.close()
             raise DocumentError("doc.corrupt", path=str(path)) from None
@@ -467,11 +467,13 @@ class _Reader:
                 raise DocumentError("doc.bad_page", pages=self.count, page=i + 1)
             geom = self.geometry(i)
             metrics = _font_metrics(self.pike.pages[i].obj)
-            page = self.pdf[i]
-            try:
-                got = self._lines[i] = _group(i, _chars(page, geom, metrics))
-            finally:
-                page.close()
+            with self.pdf.locked() as pdf:   # PDFium's calls only; grouping needs no lock
+                page = pdf[i]
+                try:
+                    chars = _chars(page, geom, metrics)
+                finally:
+                    page.close()
+            got = self._lines[i] = _group(i, chars)
         return got
 
 

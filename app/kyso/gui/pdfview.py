@@ -5,13 +5,13 @@ clerk must *see* the leader's signature and the agency seal. PDFium draws
 widget appearances when the form environment is initialised
 (``init_forms()`` + ``render(may_draw_forms=True)``).
 
-Rendering runs in the background worker (PDFium is not thread safe: one lock
-around every call into it) and the result is cached per (page, zoom).
+Rendering runs in the background worker and the result is cached per (page,
+zoom).  PDFium is not thread safe: every call into it goes through
+:mod:`kyso.core.pdfium` and its one lock.
 """
 
 from __future__ import annotations
 
-import threading
 from collections import OrderedDict
 from pathlib import Path
 
@@ -25,60 +25,42 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..core.stamp import Box
 
+from ..core import pdfium
 from .i18n import Retranslating
 from .worker import run_in_background
-
-#: PDFium keeps global state; every call into it goes through this lock.
-PDFIUM_LOCK = threading.RLock()
 
 ZOOM_STEPS = (0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0)
 
 
 class PdfDocumentHandle:
-    """An open PDF for rendering; every method is meant for the background."""
+    """An open PDF for rendering; every method is meant for the background.
 
-    #: handles not closed yet: kept (PDFium keeps them anyway until exit), so a
-    #: test can see that none was left behind
-    _open: "set[PdfDocumentHandle]" = set()
+    PDFium itself (its lock, opening, closing, the handles still open) is
+    :mod:`kyso.core.pdfium`'s; this adds the page sizes and the ``QImage``."""
 
     def __init__(self, path: Path, password: str | None = None):
         self.path = Path(path)
-        self._closed = False
-        import pypdfium2 as pdfium   # here, on a pool thread: not on the GUI's start-up path
+        # pypdfium2 loads here, on a pool thread: not on the GUI's start-up path
+        self._doc = pdfium.Document(self.path, password, forms=True)
+        try:
+            self.page_sizes = self._doc.page_sizes()
+        except BaseException:
+            self._doc.close()
+            raise
 
-        with PDFIUM_LOCK:
-            self._pdf = pdfium.PdfDocument(str(self.path), password=password)
-            # Must come before any page is loaded, or widgets are not drawn.
-            self._pdf.init_forms()
-            self.page_sizes = [self._pdf.get_page_size(i) for i in range(len(self._pdf))]
-            PdfDocumentHandle._open.add(self)
-
-    @classmethod
-    def still_open(cls) -> list[Path]:
-        with PDFIUM_LOCK:
-            return [h.path for h in cls._open]
+    @staticmethod
+    def still_open() -> list[Path]:
+        """Paths of the PDFium documents not closed yet (any opened in the core too)."""
+        return pdfium.still_open()
 
     def render(self, index: int, scale: float) -> QImage:
-        with PDFIUM_LOCK:
-            if self._closed:   # the view moved on to another document meanwhile
-                raise RuntimeError("document closed")
-            page = self._pdf[index]
-            try:
-                bitmap = page.render(scale=scale, may_draw_forms=True, prefer_bgrx=True,
-                                     fill_color=(255, 255, 255, 255))
-                w, h, stride = bitmap.width, bitmap.height, bitmap.stride
-                data = bytes(bitmap.buffer)
-                bitmap.close()
-            finally:
-                page.close()
+        # raises DocumentClosed if the view moved on to another document meanwhile
+        page = self._doc.render(index, scale)
         # BGRx in memory is QImage's (little-endian) RGB32; copy() owns the bytes.
-        return QImage(data, w, h, stride, QImage.Format.Format_RGB32).copy()
+        return QImage(page.data, page.width, page.height, page.stride, QImage.Format.Format_RGB32).copy()
 
     def close(self) -> None:
-        with PDFIUM_LOCK:
-            self._closed = True
-            self._pdf.close()
-            PdfDocumentHandle._open.discard(self)
+        self._doc.close()
 
 
 class StampBox(Retranslating, QWidget):
