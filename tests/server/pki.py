@@ -33,7 +33,7 @@ class TestPki:
             .issuer_name(_name("Kyso Test Root"))
             .public_key(self.root_key.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(days=1))
+            .not_valid_before(now - timedelta(days=3 * 365))
             .not_valid_after(now + timedelta(days=3650))
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
             .add_extension(
@@ -58,7 +58,7 @@ class TestPki:
                 .issuer_name(self.root.subject)
                 .public_key(key.public_key())
                 .serial_number(x509.random_serial_number())
-                .not_valid_before(now - timedelta(days=1))
+                .not_valid_before(now - timedelta(days=2 * 365))
                 .not_valid_after(now + timedelta(days=365))
                 .add_extension(
                     x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True
