@@ -73,6 +73,9 @@ class Settings:
     #: must chain to one of them; with none configured every signed upload and
     #: certificate registration is refused (``no_trust_roots``).
     trust_roots: list[bytes] = field(default_factory=list)
+    #: DER-encoded intermediate CA certificates (not trusted by themselves: they
+    #: only help build a signer's chain to a root, e.g. at registration).
+    intermediates: list[bytes] = field(default_factory=list)
     #: DER-encoded CRLs (``*.crl`` files in the trust folder), used to refuse
     #: revoked certificates; revocation that cannot be checked is not an error.
     crls: list[bytes] = field(default_factory=list)
@@ -94,12 +97,14 @@ class Settings:
 _CERT_SUFFIXES = (".pem", ".crt", ".cer", ".der")
 
 
-def load_trust(paths: list[str | Path]) -> tuple[list[bytes], list[bytes]]:
-    """Trust roots and CRLs (DER) from files or folders of PEM/DER files."""
+def load_trust(paths: list[str | Path]) -> tuple[list[bytes], list[bytes], list[bytes]]:
+    """(roots, intermediates, CRLs), DER, from files or folders of PEM/DER files:
+    self-signed certificates are roots, the others intermediates."""
     from asn1crypto import pem
     from asn1crypto import x509 as asn1_x509
 
     roots: list[bytes] = []
+    intermediates: list[bytes] = []
     crls: list[bytes] = []
     files: list[Path] = []
     for p in map(Path, paths):
@@ -116,6 +121,7 @@ def load_trust(paths: list[str | Path]) -> tuple[list[bytes], list[bytes]]:
             if f.suffix.lower() == ".crl":
                 crls.append(der)
             else:
-                asn1_x509.Certificate.load(der).native  # raises on garbage
-                roots.append(der)
-    return roots, crls
+                cert = asn1_x509.Certificate.load(der)
+                cert.native  # noqa: B018 - raises on garbage
+                (roots if cert.self_signed != "no" else intermediates).append(der)
+    return roots, intermediates, crls

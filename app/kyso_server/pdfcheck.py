@@ -71,6 +71,7 @@ class TrustConfig:
     """What certificates are checked against (from Settings)."""
 
     roots: list[bytes]
+    intermediates: list[bytes]
     crls: list[bytes]
     fetch_revocation: bool
     moment: datetime
@@ -101,6 +102,7 @@ def count_signatures(data: bytes) -> int:
 def _context(trust: TrustConfig) -> ValidationContext:
     return ValidationContext(
         trust_roots=[asn1_x509.Certificate.load(r) for r in trust.roots],
+        other_certs=[asn1_x509.Certificate.load(c) for c in trust.intermediates],
         crls=[asn1_crl.CertificateList.load(c) for c in trust.crls],
         allow_fetching=trust.fetch_revocation,
         revocation_mode="soft-fail",
@@ -134,6 +136,17 @@ def check_certificate_basics(cert: asn1_x509.Certificate, trust: TrustConfig) ->
                           not_before=not_before.isoformat())
     if trust.moment > not_after:
         raise _cert_error("certificate_expired", "Chứng thư số đã hết hạn.", cert, not_after=not_after.isoformat())
+    for crl_der in trust.crls:
+        # The administrator's CRLs (trust folder): checked here directly, since
+        # pyHanko's soft-fail mode skips certificates that name no CRL/OCSP.
+        crl = asn1_crl.CertificateList.load(crl_der)
+        if crl.issuer != cert.issuer:
+            continue
+        for entry in crl["tbs_cert_list"]["revoked_certificates"]:
+            if entry["user_certificate"].native == cert.serial_number and \
+                    entry["revocation_date"].native <= trust.moment:
+                raise _cert_error("certificate_revoked", "Chứng thư số đã bị thu hồi.", cert,
+                                  revoked_at=entry["revocation_date"].native.isoformat())
     usage = cert.key_usage_value
     names = set(usage.native) if usage is not None else set()
     if not names & {"digital_signature", "non_repudiation"}:

@@ -180,7 +180,7 @@ def create_document(session: Session, ctx: AppContext, user: User, body: Documen
 
 def trust_config(ctx: AppContext, now: datetime) -> TrustConfig:
     s = ctx.settings
-    return TrustConfig(roots=s.trust_roots, crls=s.crls, fetch_revocation=s.fetch_revocation, moment=now)
+    return TrustConfig(roots=s.trust_roots, intermediates=s.intermediates, crls=s.crls, fetch_revocation=s.fetch_revocation, moment=now)
 
 
 def _registered_certs(session: Session, user: User) -> set[str]:

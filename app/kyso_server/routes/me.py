@@ -72,8 +72,9 @@ def register_certificate(session: Session, ctx: AppContext, user: User, der: byt
             # First registration wins; the server does not yet ask for proof of
             # possession of the key, so a taken certificate is released only by
             # an administrator (kyso-server release-certificate). Audited.
-            security_event(session, now, "certificate_taken_refused", user.username,
-                           detail=f"sha256={sha} owner_id={existing.user_id}")
+            with ctx.sessions.begin() as audit_session:  # kept although this request fails
+                security_event(audit_session, now, "certificate_taken_refused", user.username,
+                               detail=f"sha256={sha} owner_id={existing.user_id}")
             raise ApiError(
                 409,
                 "certificate_taken",
