@@ -86,9 +86,25 @@ def security_event(
 _NOT_OK = or_(LoginAttempt.success.is_(None), LoginAttempt.success.is_(False))
 
 
-def _count(session: Session, *conds) -> tuple[int, datetime | None]:
+def _count(session: Session, *conds) -> tuple[int, int, datetime | None]:
+    """(not successful including pending, failed, oldest failure) among attempts matching `conds`."""
     count, oldest = session.execute(select(func.count(), func.min(LoginAttempt.at)).where(_NOT_OK, *conds)).one()
-    return int(count), oldest
+    failed = session.scalar(select(func.count()).where(LoginAttempt.success.is_(False), *conds))
+    return int(count), int(failed or 0), oldest
+
+
+def _busy(factory, attempt_id: int) -> ApiError:
+    """Refused only because other attempts are being checked right now (no
+    failure lock yet): try again in a second. Nothing was checked."""
+    with factory.begin() as s:
+        s.execute(delete(LoginAttempt).where(LoginAttempt.id == attempt_id))
+    return ApiError(
+        429,
+        "too_many_login_attempts",
+        "Đang có nhiều lần đăng nhập cùng lúc. Vui lòng thử lại sau giây lát.",
+        {"retry_after": 1, "locked": "busy"},
+        headers={"Retry-After": "1"},
+    )
 
 
 def _refuse(session_factory, ctx: AppContext, attempt_id: int, kind: str, username: str, ip: str,
@@ -137,18 +153,20 @@ def login(session: Session, ctx: AppContext, username: str, password: str, ip: s
         s.flush()
         attempt_id = attempt.id
     with factory() as s:
-        ip_count, ip_oldest = _count(s, LoginAttempt.client_ip == ipk, LoginAttempt.at > window_start)
+        ip_count, ip_failed, ip_oldest = _count(s, LoginAttempt.client_ip == ipk, LoginAttempt.at > window_start)
         acct = s.get(AccountLogin, uname)
         known_address = acct is not None and acct.last_ok_ip == ipk
         since = window_start
         if acct is not None and acct.unlocked_at is not None and acct.unlocked_at > since:
             since = acct.unlocked_at
-        acct_count, acct_oldest = (0, None) if known_address else _count(
+        acct_count, acct_failed, acct_oldest = (0, 0, None) if known_address else _count(
             s, LoginAttempt.username == uname, LoginAttempt.at > since)
-    if ip_count > limit:
+    if ip_count > limit and ip_failed >= limit:
         raise _refuse(factory, ctx, attempt_id, "address_locked", uname, ipk, ip_oldest, now)
-    if acct_count > limit:
+    if acct_count > limit and acct_failed >= limit:
         raise _refuse(factory, ctx, attempt_id, "account_locked", uname, ipk, acct_oldest, now)
+    if ip_count > limit or acct_count > limit:
+        raise _busy(factory, attempt_id)
 
     user = session.scalar(select(User).where(User.username == username))
     ok = verify_password(user.password_hash if user else _DUMMY_HASH, password) and user is not None
