@@ -87,9 +87,6 @@ def main(argv: list[str] | None = None) -> None:
     )
 
 
-if __name__ == "__main__":
-    main()
-
 
 def _sample_pdfs():
     """Realistic Decree 30 PDFs for the demo documents, when the Kyso client package
@@ -99,3 +96,7 @@ def _sample_pdfs():
     except ImportError:
         return None
     return server_pdf_factory
+
+
+if __name__ == "__main__":
+    main()
