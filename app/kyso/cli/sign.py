@@ -43,7 +43,8 @@ def register(sub, parser_class) -> None:
                     help="vai trò (Nghị định 30): initial=ký nháy, leader=lãnh đạo ký, agency=văn thư "
                          "cấp số và ký số cơ quan, attachment=phụ lục, copy=bản sao")
     sg.add_argument("--number", help="số văn bản khi cấp số, ví dụ 417 / document number at issuance")
-    sg.add_argument("--date", help="ngày ban hành, ISO, ví dụ 2026-11-20 / issue date")
+    sg.add_argument("--date", help="ngày ban hành, ISO, ví dụ 2026-11-20 (mặc định: hôm nay, giờ Việt Nam) / "
+                                   "issue date (default: today in Vietnam)")
     sg.add_argument("--signature-image", help="ảnh chữ ký (PNG xanh, nền trong suốt)")
     sg.add_argument("--seal-image", help="ảnh con dấu (PNG đỏ, nền trong suốt)")
     sg.add_argument("--seal-diameter", type=float, help="đường kính dấu, mm (mặc định 36)")

@@ -22,7 +22,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
@@ -40,21 +40,9 @@ from .pdfdoc import PdfInput, open_pdf
 from .stamp import (BLACK, Box, ImageBlock, KysoStampStyle, StampLayout, TextBlock, TextLine,
                     fit_layout)
 from .verify import check_signatures, validation_context
+from .vntime import VIETNAM_TZ, format_time, vietnam_now  # noqa: F401 - re-exported: the stamp's time
 
 log = logging.getLogger(__name__)
-
-VIETNAM_TZ = timezone(timedelta(hours=7))
-
-
-def vietnam_now() -> datetime:
-    """Now, in Vietnam time, to the second (what the stamp and /M show)."""
-    return datetime.now(VIETNAM_TZ).replace(microsecond=0)
-
-
-def format_time(t: datetime) -> str:
-    """ISO 8601 with the +07:00 offset, e.g. 2026-11-22T14:03:05+07:00."""
-    return t.astimezone(VIETNAM_TZ).replace(microsecond=0).isoformat()
-
 
 @dataclass(frozen=True)
 class SignerIdentity:

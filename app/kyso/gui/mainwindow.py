@@ -27,6 +27,7 @@ from .desktop import DesktopHabits
 from .flowlayout import FlowLayout
 from .i18n import LiveText, Retranslating, live, named_buttons
 from ..core import settings as user_settings
+from ..core.vntime import vietnam_today
 from ..services.request import SigningRequest
 from ..services.sources import Capability, DocumentRow, DocumentSource, SingleFile
 from .documents import (ATTACHMENT, COPY, INITIAL, ISSUE, QUICK_FILTERS, ROW_ROLE, SIGN,
@@ -126,7 +127,8 @@ class IssueDialog(Retranslating, QDialog):
         self.reserve_error = reserve_error
         form = QFormLayout(self)
         self.number = QLineEdit()
-        self.date = QDateEdit(QDate.currentDate())
+        today = vietnam_today()          # Vietnam's date, whatever the machine's time zone
+        self.date = QDateEdit(QDate(today.year, today.month, today.day))
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("dd/MM/yyyy")
         self.number_caption, self.date_caption = QLabel(), QLabel()
