@@ -102,12 +102,21 @@ def read_password(prompt: str) -> str:
     return read_secret("KYSO_PASSWORD", prompt, AuthError("sync.password_required"))
 
 
-def _login(server: str, user: str) -> ServerClient:
+#: Store setting: the last ``kyso login`` could not be kept (no secure keyring).
+LOGIN_NOT_KEPT = "login_not_kept"
+
+
+def _login(server: str, user: str, store: Store | None = None, explain: bool = False) -> ServerClient:
+    """Log in; the token goes to the OS keyring when there is a secure one.
+    ``explain``: ``kyso login`` itself says at once when it could not be kept."""
     client = ServerClient(server)
     client.login(user, read_password(f"Password ({user}@{server}): " if english()
                                      else f"Mật khẩu ({user}@{server}): "))
-    if not credentials.save_token(server, user, client.token):
-        print(tr("sync.no_keyring"), file=sys.stderr)
+    kept = credentials.save_token(server, user, client.token)
+    if store is not None:
+        store.set_setting(LOGIN_NOT_KEPT, None if kept else f"{server}|{user}")
+    if not kept and explain:
+        print(tr("sync.login_not_kept", **credentials.explain_missing_keyring()), file=sys.stderr)
     return client
 
 
@@ -118,7 +127,9 @@ def connect(store: Store, target: ServerTarget) -> ServerClient:
     if token:
         return ServerClient(server, token)
     if os.environ.get("KYSO_PASSWORD") or sys.stdin.isatty():
-        return _login(server, user)
+        return _login(server, user, store)
+    if store.get_setting(LOGIN_NOT_KEPT) == f"{server}|{user}" and not credentials.has_secure_backend():
+        raise AuthError("sync.login_lost", server=server, user=user, **credentials.explain_missing_keyring())
     raise AuthError("sync.auth_required", server=server)
 
 
@@ -131,7 +142,7 @@ def _with_relogin(store: Store, target: ServerTarget, client: ServerClient, fn):
             raise
         server, user = target.where(store)
         credentials.delete_token(server, user)
-        return fn(_login(server, user))
+        return fn(_login(server, user, store))
 
 
 # -- commands -------------------------------------------------------------------------
@@ -140,7 +151,7 @@ def _with_relogin(store: Store, target: ServerTarget, client: ServerClient, fn):
 def login(target: ServerTarget) -> int:
     with target.open_store() as store:
         server, user = target.server.rstrip("/"), target.user
-        _login(server, user)
+        _login(server, user, store, explain=True)
         store.set_setting("server_url", server)
         store.set_setting("username", user)
     print(tr("sync.logged_in", server=server, user=user))
