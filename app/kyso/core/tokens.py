@@ -309,7 +309,7 @@ class PinFailureLedger:
     def _write(self, data: dict) -> None:
         from .fileio import write_bytes_atomic
 
-        write_bytes_atomic(self.path, json.dumps(data).encode("utf-8"))
+        write_bytes_atomic(self.path, json.dumps(data).encode("utf-8"), private=True)
 
     def failed(self, serial: str) -> int:
         with self._lock:
