@@ -277,6 +277,42 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Chữ ký không bao trùm toàn bộ phiên bản văn bản",
         "The signature does not cover its whole revision",
     ),
+    "verify.changed_after_last": (
+        "Văn bản bị thay đổi sau chữ ký cuối cùng",
+        "The document was changed after the last signature",
+    ),
+    "verify.locked_field_changed": (
+        "Trường đã bị khóa bởi chữ ký này (số, ngày văn bản) đã bị sửa",
+        "A field this signature locked (the number or date) was changed",
+    ),
+    "verify.damaged": (
+        "Chữ ký bị hỏng, không kiểm tra được ({detail})",
+        "The signature is damaged and cannot be checked ({detail})",
+    ),
+    "verify.unreadable": (
+        "Không kiểm tra được chữ ký của văn bản: {detail}",
+        "The document's signatures could not be checked: {detail}",
+    ),
+    # -- what changed after a signature ------------------------------------
+    "change.where_page": ("trang {page}", "page {page}"),
+    "change.where_rect": ("vùng [{rect}]", "area [{rect}]"),
+    "change.field_value": ("giá trị trường “{field}” bị sửa", "the value of field “{field}” was changed"),
+    "change.field_appearance": ("hình hiển thị của trường “{field}” bị sửa",
+                                "the appearance of field “{field}” was changed"),
+    "change.field_flags": ("thuộc tính của trường “{field}” bị sửa", "the flags of field “{field}” were changed"),
+    "change.field_changed": ("trường “{field}” bị sửa", "field “{field}” was changed"),
+    "change.field_added": ("thêm trường mới “{field}”", "a new field “{field}” was added"),
+    "change.field_removed": ("trường “{field}” bị xóa", "field “{field}” was removed"),
+    "change.annotation_added": ("thêm chú thích {field}", "a {field} annotation was added"),
+    "change.annotation_changed": ("chú thích {field} bị sửa", "a {field} annotation was changed"),
+    "change.annotation_removed": ("chú thích {field} bị xóa", "a {field} annotation was removed"),
+    "change.pages_changed": ("số trang bị thay đổi (nay còn {field})", "the number of pages changed (now {field})"),
+    "change.page_content": ("nội dung trang bị sửa", "the page content was changed"),
+    "change.catalog": ("mục {field} của văn bản bị sửa", "the document's {field} entry was changed"),
+    "change.form_settings": ("thiết lập biểu mẫu {field} bị sửa", "the form setting {field} was changed"),
+    "change.info": ("thông tin mô tả văn bản (/Info: tiêu đề, độ mật…) bị sửa",
+                    "the document information (/Info: title, secrecy…) was changed"),
+    "change.other": ("nội dung khác bị sửa: {field}", "something else was changed: {field}"),
     # -- automatic placement ---------------------------------------------
     "placement.block_not_found": (
         "Không tìm thấy vị trí khối chữ ký trên văn bản. Hãy chọn trang và vị trí "

@@ -165,4 +165,6 @@ def role_options(req: RoleRequest, base: SignOptions = SignOptions()) -> SignOpt
         force=base.force,
         password=base.password,
         prepare=prepare,
+        # The clerk's signature locks the number and the date it issues.
+        field_lock=(NUMBER_FIELD, DAY_FIELD, MONTH_FIELD) if role == "agency" else (),
     )

