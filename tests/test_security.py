@@ -195,3 +195,115 @@ def test_forged_issued_document_cli_exit_5(how, issued, tmp_path, run_kyso):
     assert not data["valid"]
     assert any(s["changes"] for s in data["files"][0]["signatures"])
 
+
+
+# -- hostile inputs ---------------------------------------------------------------------
+
+
+def _draft(folder: Path, name: str = "draft.pdf") -> Path:
+    return generate_sample("cong_van", folder / name).path
+
+
+def _bomb(path: Path, inflated: int = 1 << 30) -> Path:
+    """A valid one-page PDF whose content stream inflates to ``inflated`` bytes."""
+    import zlib
+
+    comp = zlib.compressobj(9)
+    chunk = b" " * (1 << 20)
+    data = b"".join(comp.compress(chunk) for _ in range(inflated >> 20)) + comp.flush()
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream"]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for i, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def test_decompression_bomb_refused(run_kyso, softhsm, tmp_path):
+    bomb = _bomb(tmp_path / "bomb.pdf")
+    assert bomb.stat().st_size < 2 << 20
+    for args in (["sign", bomb, "--module", softhsm.module_path, "--token", "KYSO-LEADER",
+                  "-o", tmp_path / "out.pdf"], ["verify", bomb]):
+        r = run_kyso(*args, pin=softhsm.user_pin, timeout=60)
+        assert r.returncode == 3, r.stdout + r.stderr
+        assert "bom giải nén" in r.stderr + r.stdout
+    assert not (tmp_path / "out.pdf").exists()
+
+
+@pytest.mark.timeout(60)
+def test_named_pipe_and_symlink_loop_refused(run_kyso, softhsm, tmp_path):
+    fifo = tmp_path / "pipe.pdf"
+    os.mkfifo(fifo)
+    loop = tmp_path / "loop.pdf"
+    loop.symlink_to(tmp_path / "loop.pdf")
+    for bad in (fifo, loop):
+        r = run_kyso("verify", bad, timeout=20)
+        assert r.returncode == 3 and "Traceback" not in r.stderr, r.stdout + r.stderr
+        assert "không phải là một tệp thông thường" in r.stdout + r.stderr
+        r = run_kyso("sign", bad, "--module", softhsm.module_path, "--token", "KYSO-LEADER",
+                     "-o", tmp_path / "out.pdf", pin=softhsm.user_pin, timeout=20)
+        assert r.returncode == 3 and "không phải là một tệp thông thường" in r.stderr, r.stderr
+    assert not (tmp_path / "out.pdf").exists()
+
+
+def test_batch_same_names_long_and_non_utf8_names(run_kyso, softhsm, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    one = _draft(a, "cv.pdf")
+    two = shutil.copy(one, b / "cv.pdf")
+    long_name = "Công văn " + "ạ" * 78 + ".pdf"            # 249 bytes
+    assert 241 <= len(os.fsencode(long_name)) <= 255
+    long_src = shutil.copy(one, a / long_name)
+    raw = os.fsdecode(b"c\xf4ng v\xe4n \xff.pdf")         # not UTF-8
+    raw_src = shutil.copy(one, tmp_path / raw)
+    out = tmp_path / "out"
+    r = run_kyso("sign", one, two, long_src, raw_src, "--module", softhsm.module_path,
+                 "--token", "KYSO-LEADER", "--role", "leader", "--out-dir", out,
+                 pin=softhsm.user_pin)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Traceback" not in r.stderr
+    names = sorted(os.listdir(os.fsencode(out)))
+    assert len(names) == 4, names
+    assert b"cv.pdf" in names and b"cv (2).pdf" in names
+    assert os.fsencode(long_name) in names
+    assert os.fsencode(raw) in names
+    assert "4/4" in r.stdout
+    for n in names:
+        rep = verify_file(out / os.fsdecode(n))
+        assert len(rep.signatures) == 1 and rep.signatures[0].problems == ("verify.untrusted",)
+
+
+def test_empty_open_password(run_kyso, softhsm, tmp_path):
+    import pikepdf
+
+    src = _draft(tmp_path)
+    enc = tmp_path / "enc.pdf"
+    with pikepdf.open(src) as pdf:  # empty user password, an owner password
+        pdf.save(enc, encryption=pikepdf.Encryption(user="", owner="chu-so-huu"))
+    for env in ({}, {"KYSO_PDF_PASSWORD": ""}):
+        out = tmp_path / f"out{len(env)}.pdf"
+        r = run_kyso("sign", enc, "--module", softhsm.module_path, "--token", "KYSO-LEADER",
+                     "-o", out, pin=softhsm.user_pin, env=env)
+        assert r.returncode == 0, r.stderr
+        r = run_kyso("verify", out, env=env)
+        assert r.returncode == 5 and "Traceback" not in r.stderr, r.stdout  # untrusted only
+        assert "Kyso" in r.stdout
+    with pikepdf.open(src) as pdf:
+        pdf.save(tmp_path / "locked.pdf", encryption=pikepdf.Encryption(user="mk", owner="o"))
+    r = run_kyso("sign", tmp_path / "locked.pdf", "--module", softhsm.module_path, "--token",
+                 "KYSO-LEADER", "-o", tmp_path / "x.pdf", pin=softhsm.user_pin,
+                 env={"KYSO_PDF_PASSWORD": ""})
+    assert r.returncode == 3 and "không đúng" in r.stderr, r.stderr
+    r = run_kyso("sign", tmp_path / "locked.pdf", "--module", softhsm.module_path, "--token",
+                 "KYSO-LEADER", "-o", tmp_path / "x.pdf", pin=softhsm.user_pin)
+    assert r.returncode == 3 and "mật khẩu" in r.stderr, r.stderr

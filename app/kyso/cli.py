@@ -192,8 +192,9 @@ def _jobs(args) -> list[tuple[Path, Path]]:
     if args.output:
         return [(files[0], Path(args.output))]
     if args.out_dir:
-        out = Path(args.out_dir)
-        return [(f, out / f.name) for f in files]
+        from .core.fileio import distinct_outputs  # [secure] same names get (2), long names shortened
+
+        return list(zip(files, distinct_outputs(files, args.out_dir)))
     raise UsageError("usage.output_needed")
 
 
@@ -482,6 +483,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .core.fileio import safe_console  # [secure] non-UTF-8 file names print, never raise
+
+    safe_console()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.lang:

@@ -37,6 +37,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Tệp PDF “{path}” được đặt mật khẩu. Cần mật khẩu mở tệp để ký.",
         "The PDF “{path}” is password-protected. Its password is needed to sign it.",
     ),
+    "doc.not_regular": (
+        "“{path}” không phải là một tệp thông thường ({detail}); Kyso chỉ mở tệp PDF "
+        "lưu trên đĩa.",
+        "“{path}” is not a regular file ({detail}); Kyso opens only PDF files stored on disk.",
+    ),
+    "doc.bomb": (
+        "Tệp PDF “{path}” ({size} KB) khi giải nén sẽ vượt quá {limit} MB: đây có thể là tệp "
+        "độc hại (bom giải nén). Kyso từ chối mở; hãy xin lại bản gốc từ người gửi.",
+        "The PDF “{path}” ({size} KB) would inflate beyond {limit} MB: it may be a "
+        "malicious file (decompression bomb). Kyso refuses to open it; ask the sender "
+        "for the original.",
+    ),
     "doc.wrong_password": (
         "Mật khẩu mở tệp PDF “{path}” không đúng.",
         "The password for the PDF “{path}” is wrong.",

@@ -96,7 +96,7 @@ def _leader_field_box(doc: PdfInput, layout: plc.DocumentLayout | None) -> tuple
 
 
 def _analyse(doc: PdfInput) -> plc.DocumentLayout:
-    return plc.analyse(doc.path, password=doc.password)
+    return plc.analyse(doc.engine_path, password=doc.password)
 
 
 def role_options(req: RoleRequest, base: SignOptions = SignOptions()) -> SignOptions:

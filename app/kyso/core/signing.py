@@ -187,6 +187,13 @@ async def _refuse_broken_signatures(doc: PdfInput) -> None:
                                 detail=f"{rep.field}: {messages.tr(bad[0])}")
 
 
+def _same_file(src: Path, dst: Path) -> bool:
+    try:
+        return dst.resolve() == src.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: open_pdf refuses it
+        return False
+
+
 def _lock_spec(options: SignOptions) -> sig_fields.FieldMDPSpec | None:
     if not options.field_lock:
         return None
@@ -196,7 +203,7 @@ def _lock_spec(options: SignOptions) -> sig_fields.FieldMDPSpec | None:
 async def _sign_one(signer: signers.Signer, src: Path, dst: Path, options: SignOptions,
                     identity: SignerIdentity) -> SignResult:
     started = time.perf_counter()
-    if dst.resolve() == src.resolve():
+    if _same_file(src, dst):
         raise UsageError("doc.same_output", path=str(src))
     with open_pdf(src, password=options.password, for_signing=True) as doc:
         level = doc.secrecy()
