@@ -307,3 +307,179 @@ def test_empty_open_password(run_kyso, softhsm, tmp_path):
     r = run_kyso("sign", tmp_path / "locked.pdf", "--module", softhsm.module_path, "--token",
                  "KYSO-LEADER", "-o", tmp_path / "x.pdf", pin=softhsm.user_pin)
     assert r.returncode == 3 and "mật khẩu" in r.stderr, r.stderr
+
+
+# -- damaged signatures and fuzzing -------------------------------------------------------
+
+
+def _last_sig_span(data: bytes, key: bytes) -> tuple[int, int]:
+    """Start and end of the last ``key`` value (/ByteRange [...] or /Contents <...>)."""
+    i = data.rindex(key) + len(key)
+    while data[i:i + 1] in b" \r\n":
+        i += 1
+    close = b"]" if data[i:i + 1] == b"[" else b">"
+    return i, data.index(close, i) + 1
+
+
+def _damage(data: bytes, how: str) -> bytes:
+    if how.startswith("byterange"):
+        a, b = _last_sig_span(data, b"/ByteRange")
+        width = b - a
+        new = {"byterange_garbage": b"[0 abc -5 9]", "byterange_short": b"[0 10]",
+               "byterange_huge": b"[0 99999999999 99999999999 1]",
+               "byterange_negative": b"[0 -100 -100 -100]"}[how]
+        return data[:a] + new.ljust(width) + data[b:]
+    if how.startswith("contents"):
+        a, b = _last_sig_span(data, b"/Contents")
+        body = data[a:b]
+        new = {"contents_nonhex": b"<" + b"zz" * ((len(body) - 2) // 2) + b">",
+               "contents_zero": b"<" + b"0" * (len(body) - 2) + b">",
+               "contents_flipped": body[:41] + (b"0" if body[41:42] != b"0" else b"1") + body[42:],
+               "contents_string": b"(" + b"x" * (len(body) - 2) + b")"}[how]
+        return data[:a] + new + data[b:]
+    raise ValueError(how)
+
+
+DAMAGES = ["byterange_garbage", "byterange_short", "byterange_huge", "byterange_negative",
+           "contents_nonhex", "contents_zero", "contents_flipped", "contents_string"]
+
+
+@pytest.mark.parametrize("how", DAMAGES)
+def test_damaged_signature_gets_a_verdict(how, issued, tmp_path):
+    bad = tmp_path / f"{how}.pdf"
+    bad.write_bytes(_damage(issued.read_bytes(), how))
+    rep = verify_file(bad)
+    assert not rep.valid
+    assert rep.error or any(not s.valid and set(s.problems) - {"verify.untrusted"}
+                            for s in rep.signatures), rep
+
+
+def test_damaged_signature_cli_verdict(issued, tmp_path, run_kyso):
+    files = []
+    for how in ("byterange_garbage", "contents_nonhex"):
+        f = tmp_path / f"{how}.pdf"
+        f.write_bytes(_damage(issued.read_bytes(), how))
+        files.append(f)
+    r = run_kyso("verify", *files)
+    assert r.returncode == 5, r.stdout + r.stderr
+    assert "Traceback" not in r.stderr and r.stdout.count("KHÔNG HỢP LỆ") == 2, r.stdout
+
+
+def _mutants(seeds: list[bytes], count: int, seed: int = 20261201):
+    """Deterministic mutations of ``seeds``: (name, bytes)."""
+    import random
+    import re
+
+    rnd = random.Random(seed)
+
+    def spots(data, pattern):
+        return [m.start() for m in re.finditer(pattern, data)]
+
+    def flip(data, at, n=4):
+        b = bytearray(data)
+        for _ in range(n):
+            i = min(max(at + rnd.randrange(-8, 24), 0), len(b) - 1)
+            b[i] = rnd.randrange(256)
+        return bytes(b)
+
+    kinds = ["truncate", "xref", "trailer", "stream", "contents", "byterange", "delete_obj",
+             "huge_length", "ref_loop", "startxref", "objnum"]
+    for n in range(count):
+        data = seeds[n % len(seeds)]
+        kind = kinds[n % len(kinds)]
+        if kind == "truncate":
+            out = data[: rnd.randrange(len(data))]
+        elif kind in ("xref", "trailer", "startxref", "contents", "byterange", "stream"):
+            pat = {"xref": rb"xref", "trailer": rb"trailer", "startxref": rb"startxref",
+                   "contents": rb"/Contents", "byterange": rb"/ByteRange",
+                   "stream": rb"stream\r?\n"}[kind]
+            where = spots(data, pat) or [rnd.randrange(len(data))]
+            out = flip(data, rnd.choice(where) + (rnd.randrange(200) if kind == "stream" else 0),
+                       rnd.randrange(1, 8))
+        elif kind == "delete_obj":
+            where = spots(data, rb"\d+ 0 obj")
+            at = rnd.choice(where)
+            out = data[:at] + b"x" + data[at + 1:]
+        elif kind == "huge_length":
+            where = spots(data, rb"/Length \d+")
+            at = rnd.choice(where) + len(b"/Length ")
+            end = at
+            while data[end:end + 1].isdigit():
+                end += 1
+            out = data[:at] + rnd.choice([b"99999999999", b"-1", b"0", b"4294967296"]).ljust(end - at) + data[end:]
+        elif kind == "ref_loop":
+            m = list(re.finditer(rb"/(Parent|Kids \[|Pages|Root|Prev) ?(\d+) 0 R", data))
+            if m:
+                hit = rnd.choice(m)
+                # point the reference at an object that points back
+                target = rnd.choice(spots(data, rb"\d+ 0 obj"))
+                num = data[target:data.index(b" ", target)]
+                out = data[:hit.start(2)] + num.ljust(len(hit.group(2)))[:max(len(hit.group(2)), len(num))] + data[hit.end(2):]
+            else:
+                out = flip(data, rnd.randrange(len(data)))
+        else:  # objnum
+            where = spots(data, rb"\d+ 0 R")
+            at = rnd.choice(where)
+            out = data[:at] + str(rnd.randrange(1, 10 ** 6)).encode() + data[data.index(b" ", at):]
+        yield f"{n:03d}-{kind}", out
+
+
+@pytest.mark.timeout(240)
+def test_fuzz_sign_and_verify(issued, softhsm, tmp_path):
+    import resource
+    import time
+
+    from kyso.core.errors import KysoError
+    from kyso.core.signing import SignOptions
+
+    seeds = [issued.read_bytes(), (issued.parent / "leader.pdf").read_bytes(),
+             (issued.parent / "draft.pdf").read_bytes()]
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    out.mkdir()
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    session, signer = _signer(softhsm, "KYSO-LEADER")
+    started = time.monotonic()
+    slowest = (0.0, "")
+    verdicts = {"valid": 0, "invalid": 0, "error": 0, "signed": 0, "refused": 0}
+    try:
+        for name, data in _mutants(seeds, 330):
+            src = inputs / f"{name}.pdf"
+            src.write_bytes(data)
+            t = time.monotonic()
+            rep = verify_file(src)  # never raises
+            verdicts["error" if rep.error else "valid" if rep.valid else "invalid"] += 1
+            dst = out / f"{name}.pdf"
+            try:
+                sign_document(signer, src, dst, SignOptions(force=int(name[:3]) % 2 == 0))
+                verdicts["signed"] += 1
+                assert dst.is_file()
+            except KysoError:
+                verdicts["refused"] += 1
+                assert not dst.exists()
+            took = time.monotonic() - t
+            slowest = max(slowest, (took, name))
+            assert src.read_bytes() == data, f"{name}: input modified"
+            assert not [p for p in out.iterdir() if p.name.startswith(".")], f"{name}: stray file"
+    finally:
+        session.close()
+    total = time.monotonic() - started
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"fuzz: {verdicts}, {total:.1f}s, slowest {slowest}, rss +{(rss - rss0) / 1024:.0f} MB")
+    assert slowest[0] < 15, slowest
+    assert (rss - rss0) < 600 * 1024, "memory grew beyond 600 MB"
+    assert verdicts["refused"] > 50 and verdicts["invalid"] + verdicts["error"] > 100
+
+
+def test_fuzz_cli_handful(issued, tmp_path, run_kyso):
+    """A few mutants through the real command: a verdict and exit 3 or 5, no traceback."""
+    seeds = [issued.read_bytes()]
+    files = []
+    for name, data in list(_mutants(seeds, 44))[::9]:
+        f = tmp_path / f"{name}.pdf"
+        f.write_bytes(data)
+        files.append(f)
+    for f in files:
+        r = run_kyso("verify", f, timeout=60)
+        assert r.returncode in (3, 5), (f.name, r.returncode, r.stdout, r.stderr)
+        assert "Traceback" not in r.stderr and ("HỢP LỆ" in r.stdout), (f.name, r.stdout, r.stderr)
