@@ -483,3 +483,51 @@ def test_fuzz_cli_handful(issued, tmp_path, run_kyso):
         r = run_kyso("verify", f, timeout=60)
         assert r.returncode in (3, 5), (f.name, r.returncode, r.stdout, r.stderr)
         assert "Traceback" not in r.stderr and ("HỢP LỆ" in r.stdout), (f.name, r.stdout, r.stderr)
+
+
+# -- PINs in scripts ----------------------------------------------------------------------
+
+
+@pytest.mark.opencryptoki
+def test_scripted_wrong_pin_never_spends_the_final_try(opencryptoki, run_kyso, tmp_path):
+    mod = opencryptoki.module_path
+    src = _draft(tmp_path)
+    codes = []
+    for i in range(3):
+        r = run_kyso("sign", src, "--module", mod, "--token", opencryptoki.token_label,
+                     "-o", tmp_path / f"o{i}.pdf", pin="9999")
+        assert r.returncode == 4 and "Traceback" not in r.stderr, r.stderr
+        codes.append(r.stderr)
+    assert "MỘT lần thử" in codes[1]                     # the second wrong PIN leaves one try
+    assert "--final-try" in codes[2], codes[2]            # the third run refuses to try
+    r = run_kyso("token", "list", "--module", mod, "--json")
+    tok = [t for t in json.loads(r.stdout)["tokens"] if t["label"] == opencryptoki.token_label][0]
+    assert tok["pin_status"] != "locked" and tok["tries_left"] == 1, tok
+    # A person who means it: --final-try with the right PIN signs and resets the count.
+    r = run_kyso("sign", src, "--module", mod, "--token", opencryptoki.token_label, "--final-try",
+                 "-o", tmp_path / "ok.pdf", pin=opencryptoki.user_pin)
+    assert r.returncode == 0, r.stderr
+    r = run_kyso("token", "list", "--module", mod, "--json")
+    tok = [t for t in json.loads(r.stdout)["tokens"] if t["label"] == opencryptoki.token_label][0]
+    assert tok["tries_left"] == 3 and tok["pin_status"] == "ok", tok
+
+
+@pytest.mark.opencryptoki
+def test_pin_outside_token_limits_spends_no_try(opencryptoki):
+    from kyso.core.errors import PinError
+
+    module = tokens.load_module(opencryptoki.module_path)
+    info = [t for t in module.tokens() if t.label == opencryptoki.token_label][0]
+    assert info.min_pin_len > 1, info
+    session = tokens.TokenSession(module, info)
+    try:
+        for pin in ("1" * (info.min_pin_len - 1), "1" * (info.max_pin_len + 1)):
+            with pytest.raises(PinError) as e:
+                session.login(pin, confirmed_final_try=False)
+            assert e.value.code == "token.pin_length"
+        fresh = session.current_info()
+        assert fresh.pin_status is tokens.PinStatus.OK and fresh.tries_left == 3, fresh
+        session.login(opencryptoki.user_pin, confirmed_final_try=False)
+        assert session.logged_in
+    finally:
+        session.close()

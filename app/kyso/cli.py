@@ -172,7 +172,8 @@ def open_signer(args):
             if info.final_try:
                 print(messages.tr("token.pin_final_try_warning"), file=sys.stderr)
             prompt = f"PIN ({info.label}): " if en else f"Mã PIN token “{info.label}”: "
-            session.login(read_pin(prompt))
+            session.login(read_pin(prompt),  # [secure] no unattended final try
+                          confirmed_final_try=tokens.final_try_confirmed(getattr(args, "final_try", False)))
         from .core.verify import ca_certificates
 
         extra = [c.dump() for c in ca_certificates(getattr(args, "ca_cert", None) or [])]
@@ -442,6 +443,8 @@ def build_parser() -> argparse.ArgumentParser:
     sg.add_argument("--copy-form", choices=["SAO Y", "SAO LỤC", "TRÍCH SAO"], help="hình thức sao")
     sg.add_argument("--reason")
     sg.add_argument("--location")
+    sg.add_argument("--final-try", action="store_true",  # [secure]
+                    help="cho phép thử mã PIN khi token chỉ còn một lần thử / allow the last PIN try")
     sg.add_argument("--force", action="store_true",
                     help="ký cả khi chữ ký có sẵn không hợp lệ / sign despite invalid existing signatures")
     out = sg.add_mutually_exclusive_group()

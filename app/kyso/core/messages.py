@@ -163,6 +163,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The token is locked after too many wrong PINs. Ask your certificate "
         "authority (CA) to unlock it.",
     ),
+    "token.pin_final_try_refused": (
+        "Token chỉ còn MỘT lần thử mã PIN. Kyso không thử mã PIN lấy từ biến môi trường "
+        "hoặc từ tập lệnh khi không có người xác nhận: thêm --final-try nếu chắc chắn, "
+        "hoặc chạy lệnh tại màn hình và tự nhập mã PIN.",
+        "The token has ONE PIN try left. Kyso does not try a PIN from the environment or "
+        "a script without a person to confirm: add --final-try if you are sure, or run "
+        "the command at a terminal and type the PIN.",
+    ),
+    "token.pin_length": (
+        "Mã PIN phải dài từ {min} đến {max} ký tự; mã đã nhập không được gửi tới token "
+        "(không mất lần thử nào).",
+        "The PIN must be {min} to {max} characters long; the PIN given was not sent to "
+        "the token (no try was spent).",
+    ),
     "token.pin_invalid_format": (
         "Mã PIN không hợp lệ (độ dài hoặc ký tự không được token chấp nhận).",
         "The PIN is not valid for this token (length or characters).",
