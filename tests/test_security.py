@@ -531,3 +531,13 @@ def test_pin_outside_token_limits_spends_no_try(opencryptoki):
         assert session.logged_in
     finally:
         session.close()
+
+
+def test_sign_refuses_forged_document_naming_the_change(issued, softhsm, tmp_path, run_kyso):
+    """A secrecy marker slipped into /Info after issuance is reported as the forgery it is."""
+    forged = _forge(issued, tmp_path / "info.pdf", "info")
+    r = run_kyso("sign", forged, "--module", softhsm.module_path, "--token", "KYSO-LEADER",
+                 "-o", tmp_path / "out.pdf", pin=softhsm.user_pin)
+    assert r.returncode == 3, r.stderr
+    assert "không hợp lệ" in r.stderr and "sau chữ ký cuối cùng" in r.stderr, r.stderr
+    assert not (tmp_path / "out.pdf").exists()

@@ -206,11 +206,12 @@ async def _sign_one(signer: signers.Signer, src: Path, dst: Path, options: SignO
     if _same_file(src, dst):
         raise UsageError("doc.same_output", path=str(src))
     with open_pdf(src, password=options.password, for_signing=True) as doc:
+        if not options.force:
+            # First: a marking added after the last signature is itself a forgery.
+            await _refuse_broken_signatures(doc)
         level = doc.secrecy()
         if level:
             raise DocumentError("doc.secret", path=src.name, level=level)
-        if not options.force:
-            await _refuse_broken_signatures(doc)
         placement = options.placement
         if options.prepare is not None:
             placement = options.prepare(doc) or placement
