@@ -120,6 +120,11 @@ def _forge(src: Path, dst: Path, how: str) -> Path:
             fields.append(ref)
             w.update_container(fields)
             w.register_annotation(page_ref, ref)
+        elif how == "info_in_place":  # the same /Info object, rewritten
+            ref = w.trailer_view.raw_get("/Info")
+            info = ref.get_object()
+            info[pdf_name("/KysoSecrecy")] = generic.TextStringObject("Mật")
+            w.mark_update(ref)
         elif how == "info":
             w.set_info(generic.DictionaryObject({
                 pdf_name("/Title"): generic.TextStringObject("Quyết định thu hồi"),
@@ -136,6 +141,7 @@ FORGERIES = {
     "day": ("field_value", DAY_FIELD),
     "sig_field_overlay": ("field_added", "Sig9"),
     "info": ("info", None),
+    "info_in_place": ("info", None),
 }
 
 
@@ -541,3 +547,29 @@ def test_sign_refuses_forged_document_naming_the_change(issued, softhsm, tmp_pat
     assert r.returncode == 3, r.stderr
     assert "không hợp lệ" in r.stderr and "sau chữ ký cuối cùng" in r.stderr, r.stderr
     assert not (tmp_path / "out.pdf").exists()
+
+
+def test_validation_data_and_document_timestamp_after_issuance_are_allowed(issued, test_pki,
+                                                                         pki_services, tmp_path):
+    """DSS and a document timestamp (PAdES LTA) are what may follow the last signature."""
+    import asyncio
+
+    from pyhanko.sign import signers
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+    from pyhanko_certvalidator import ValidationContext
+
+    from kyso.core.verify import load_certificates
+
+    roots = load_certificates([test_pki.root_cert_path])
+    out = tmp_path / "lta.pdf"
+    vc = ValidationContext(trust_roots=roots, allow_fetching=True)
+    with open(issued, "rb") as fh:
+        w = IncrementalPdfFileWriter(fh, strict=False)
+        ts = signers.PdfTimeStamper(HTTPTimeStamper(test_pki.tsa_url))
+        with open(out, "wb") as dst:
+            asyncio.run(ts.async_timestamp_pdf(w, "sha256", validation_context=vc, output=dst))
+    rep = verify_file(out, roots)
+    assert len(rep.signatures) == 3
+    for s in rep.signatures:
+        assert not s.changes and "verify.changed_after_last" not in s.problems, (s.field, s.reasons())
+    assert rep.valid, [s.reasons() for s in rep.signatures]

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 
 from pyhanko.pdf_utils import generic
@@ -38,7 +39,8 @@ log = logging.getLogger(__name__)
 #: Keys of a field or annotation that point back up or across the document.
 _BACK_KEYS = frozenset({"/P", "/Parent", "/Kids"})
 #: Catalogue keys whose changes are judged elsewhere or are validation data.
-_ROOT_SKIP = frozenset({"/AcroForm", "/Pages", "/DSS", "/Extensions", "/Perms", "/Type"})
+_ROOT_SKIP = frozenset({"/AcroForm", "/Pages", "/DSS", "/Extensions", "/Perms", "/Type",
+                        "/Metadata"})  # /Metadata: compared without its dates
 #: Form keys that signing and timestamping legitimately touch.
 _FORM_SKIP = frozenset({"/Fields", "/SigFlags", "/DR", "/DA"})
 _FINGERPRINT_BUDGET = 20000
@@ -279,6 +281,7 @@ def _is_doc_timestamp(f: _Field) -> bool:
 
 class _Revision:
     def __init__(self, resolver):
+        self.resolver = resolver
         self.root = resolver.root
         self.trailer = resolver.trailer_view
         self.pages = _pages(self.root)
@@ -345,9 +348,38 @@ class _Revision:
         return fingerprint(obj, skip=skip, stop=self.stop)
 
 
+#: What every incremental writer (pyHanko too, for a timestamp) updates.
+_INFO_VOLATILE = frozenset({"/ModDate", "/Producer"})
+_XMP_VOLATILE = re.compile(
+    rb"(<(xmp|xap|pdf):(ModifyDate|MetadataDate|Producer)>.*?</\2:\3>"
+    rb"|(xmp|xap|pdf):(ModifyDate|MetadataDate|Producer)\s*=\s*(\"[^\"]*\"|'[^']*'))", re.S)
+
+
 def _info_print(rev: _Revision) -> str:
+    """/Info without its modification date and producer.
+
+    The trailer's reference resolves against the newest revision in pyHanko,
+    so it is looked up in this revision explicitly.
+    """
     try:
-        return rev.fp(rev.trailer.raw_get("/Info")) if "/Info" in rev.trailer else ""
+        if "/Info" not in rev.trailer:
+            return ""
+        ref = rev.trailer.raw_get("/Info")
+        info = rev.resolver.get_object(ref.reference) if isinstance(ref, generic.IndirectObject) else ref
+        return rev.fp(info, skip=_INFO_VOLATILE)
+    except Exception:
+        return "!unreadable"
+
+
+def _xmp_print(rev: _Revision) -> str | None:
+    """The XMP metadata without its dates and producer (None when absent)."""
+    if "/Metadata" not in rev.root:
+        return None
+    try:
+        stream = _deref(rev.root.raw_get("/Metadata"))
+        if not isinstance(stream, generic.StreamObject) or len(stream.encoded_data or b"") > (2 << 20):
+            return rev.fp(rev.root.raw_get("/Metadata"))
+        return hashlib.sha256(_XMP_VOLATILE.sub(b"", stream.data[: 16 << 20])).hexdigest()
     except Exception:
         return "!unreadable"
 
@@ -423,4 +455,6 @@ def compare_revisions(old_resolver, new_resolver) -> list[Change]:
 
     if _info_print(old) != _info_print(new):
         changes.append(Change("info"))
+    if _xmp_print(old) != _xmp_print(new):
+        changes.append(Change("catalog", "/Metadata"))
     return changes
