@@ -62,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from ..core.fileio import safe_console
+
+    safe_console()          # non-UTF-8 file names print escaped, never raise mid-batch
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.lang:

@@ -37,6 +37,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Tệp PDF “{path}” được đặt mật khẩu. Cần mật khẩu mở tệp để ký.",
         "The PDF “{path}” is password-protected. Its password is needed to sign it.",
     ),
+    "doc.not_regular": (
+        "“{path}” không phải là một tệp thông thường ({detail}); Kyso chỉ mở tệp PDF "
+        "lưu trên đĩa.",
+        "“{path}” is not a regular file ({detail}); Kyso opens only PDF files stored on disk.",
+    ),
+    "doc.bomb": (
+        "Tệp PDF “{path}” ({size} KB) khi giải nén sẽ vượt quá {limit} MB: đây có thể là tệp "
+        "độc hại (bom giải nén). Kyso từ chối mở; hãy xin lại bản gốc từ người gửi.",
+        "The PDF “{path}” ({size} KB) would inflate beyond {limit} MB: it may be a "
+        "malicious file (decompression bomb). Kyso refuses to open it; ask the sender "
+        "for the original.",
+    ),
     "doc.wrong_password": (
         "Mật khẩu mở tệp PDF “{path}” không đúng.",
         "The password for the PDF “{path}” is wrong.",
@@ -150,6 +162,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "cấp chứng thư số (CA) để mở khóa.",
         "The token is locked after too many wrong PINs. Ask your certificate "
         "authority (CA) to unlock it.",
+    ),
+    "token.pin_final_try_refused": (
+        "Token chỉ còn MỘT lần thử mã PIN. Kyso không thử mã PIN lấy từ biến môi trường "
+        "hoặc từ tập lệnh khi không có người xác nhận: thêm --final-try nếu chắc chắn, "
+        "hoặc chạy lệnh tại màn hình và tự nhập mã PIN.",
+        "The token has ONE PIN try left. Kyso does not try a PIN from the environment or "
+        "a script without a person to confirm: add --final-try if you are sure, or run "
+        "the command at a terminal and type the PIN.",
+    ),
+    "token.pin_length": (
+        "Mã PIN phải dài từ {min} đến {max} ký tự; mã đã nhập không được gửi tới token "
+        "(không mất lần thử nào).",
+        "The PIN must be {min} to {max} characters long; the PIN given was not sent to "
+        "the token (no try was spent).",
     ),
     "token.pin_invalid_format": (
         "Mã PIN không hợp lệ (độ dài hoặc ký tự không được token chấp nhận).",
@@ -277,6 +303,42 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Chữ ký không bao trùm toàn bộ phiên bản văn bản",
         "The signature does not cover its whole revision",
     ),
+    "verify.changed_after_last": (
+        "Văn bản bị thay đổi sau chữ ký cuối cùng",
+        "The document was changed after the last signature",
+    ),
+    "verify.locked_field_changed": (
+        "Trường đã bị khóa bởi chữ ký này (số, ngày văn bản) đã bị sửa",
+        "A field this signature locked (the number or date) was changed",
+    ),
+    "verify.damaged": (
+        "Chữ ký bị hỏng, không kiểm tra được ({detail})",
+        "The signature is damaged and cannot be checked ({detail})",
+    ),
+    "verify.unreadable": (
+        "Không kiểm tra được chữ ký của văn bản: {detail}",
+        "The document's signatures could not be checked: {detail}",
+    ),
+    # -- what changed after a signature ------------------------------------
+    "change.where_page": ("trang {page}", "page {page}"),
+    "change.where_rect": ("vùng [{rect}]", "area [{rect}]"),
+    "change.field_value": ("giá trị trường “{field}” bị sửa", "the value of field “{field}” was changed"),
+    "change.field_appearance": ("hình hiển thị của trường “{field}” bị sửa",
+                                "the appearance of field “{field}” was changed"),
+    "change.field_flags": ("thuộc tính của trường “{field}” bị sửa", "the flags of field “{field}” were changed"),
+    "change.field_changed": ("trường “{field}” bị sửa", "field “{field}” was changed"),
+    "change.field_added": ("thêm trường mới “{field}”", "a new field “{field}” was added"),
+    "change.field_removed": ("trường “{field}” bị xóa", "field “{field}” was removed"),
+    "change.annotation_added": ("thêm chú thích {field}", "a {field} annotation was added"),
+    "change.annotation_changed": ("chú thích {field} bị sửa", "a {field} annotation was changed"),
+    "change.annotation_removed": ("chú thích {field} bị xóa", "a {field} annotation was removed"),
+    "change.pages_changed": ("số trang bị thay đổi (nay còn {field})", "the number of pages changed (now {field})"),
+    "change.page_content": ("nội dung trang bị sửa", "the page content was changed"),
+    "change.catalog": ("mục {field} của văn bản bị sửa", "the document's {field} entry was changed"),
+    "change.form_settings": ("thiết lập biểu mẫu {field} bị sửa", "the form setting {field} was changed"),
+    "change.info": ("thông tin mô tả văn bản (/Info: tiêu đề, độ mật…) bị sửa",
+                    "the document information (/Info: title, secrecy…) was changed"),
+    "change.other": ("nội dung khác bị sửa: {field}", "something else was changed: {field}"),
     # -- automatic placement ---------------------------------------------
     "placement.block_not_found": (
         "Không tìm thấy vị trí khối chữ ký trên văn bản. Hãy chọn trang và vị trí "

@@ -216,6 +216,7 @@ class MainWindow(Retranslating, QMainWindow):
         # the status bar's message as a function of the language, and what it showed
         self._status_text = None
         self._status_shown = ""
+        self._status_displayed = ""
         self._status_until = 0.0
         self.setAcceptDrops(True)
         self.resize(1360, 860)
@@ -388,9 +389,17 @@ class MainWindow(Retranslating, QMainWindow):
             self.token_label.setText(self.tr("Đang tìm token…"))
             self._update_actions()
         self._show_sync_label()
-        if self._status_text is not None and self.statusBar().currentMessage() == self._status_shown:
+        self._refresh_status()
+
+    def _refresh_status(self) -> None:
+        """The status message again (another language, another width), if still shown."""
+        if self._status_text is not None and self.statusBar().currentMessage() == self._status_displayed:
             left = 0 if not self._status_until else max(1, int((self._status_until - time.monotonic()) * 1000))
             self.show_status(self._status_text, left)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._refresh_status()
 
 
     def _fit_headers(self) -> None:
@@ -404,7 +413,13 @@ class MainWindow(Retranslating, QMainWindow):
                 self.table.setColumnWidth(c, max(self.table.columnWidth(c), hh.sectionSizeHint(c)))
 
     def _update_title(self) -> None:
-        if self.current_path is not None:
+        """The document's number and subject (trích yếu) for a document of the
+        list, never a store file name; the file's own name for a loose file."""
+        doc = self.current_doc
+        if doc is not None and (doc.number or doc.subject):
+            shown = " — ".join(part for part in (doc.number, doc.subject) if part)
+            self.setWindowTitle(self.tr("Kyso — %1").replace("%1", shown))
+        elif self.current_path is not None and doc is None:
             self.setWindowTitle(self.tr("Kyso — %1").replace("%1", self.current_path.name))
         else:
             self.setWindowTitle(self.tr("Kyso — Ký số văn bản"))
@@ -414,7 +429,35 @@ class MainWindow(Retranslating, QMainWindow):
         self._status_text = text
         self._status_shown = text()
         self._status_until = time.monotonic() + timeout / 1000 if timeout else 0.0
-        self.statusBar().showMessage(self._status_shown, timeout)
+        self._status_displayed = self._fit_status(self._status_shown)
+        self.statusBar().showMessage(self._status_displayed, timeout)
+
+    def _fit_status(self, text: str) -> str:
+        """``text`` as it fits beside the status bar's permanent widgets: whole words
+        and "…", never cut mid-word; the whole message is the bar's tooltip."""
+        sb = self.statusBar()
+        room = self._status_room()
+        metrics = sb.fontMetrics()
+        sb.setToolTip(text if metrics.horizontalAdvance(text) > room else "")
+        if room <= 0 or metrics.horizontalAdvance(text) <= room:
+            return text
+        words = text.split()
+        while len(words) > 1 and metrics.horizontalAdvance(" ".join(words) + " …") > room:
+            words.pop()
+        return " ".join(words) + " …"
+
+    def _status_room(self) -> int:
+        right = sum(w.width() + 8 for w in (self.token_label, self.token_combo, self.cert_label, self.sync_label)
+                    if w.isVisible())
+        return self.statusBar().width() - right - 24
+
+    def status_message_fits(self) -> bool:
+        """The status bar's message fits its room, in whole words (tests, the screen check)."""
+        shown = self.statusBar().currentMessage()
+        if not shown:
+            return True
+        whole = shown == self._status_shown or (shown.endswith(" …") and self._status_shown.startswith(shown[:-2]))
+        return whole and self.statusBar().fontMetrics().horizontalAdvance(shown) <= max(self._status_room(), 0) + 1
 
     def _start_background(self) -> None:
         if self.watcher is not None:
@@ -645,6 +688,7 @@ class MainWindow(Retranslating, QMainWindow):
                 path = None
             if path is not None and not (same and self._showing(path)):
                 self.open_pdf(path, keep_doc=True)
+            self._update_title()
             if row.conflict and self.can(Capability.CONFLICTS) and not (same and before.conflict):
                 self._offer_conflict(row)
         self._update_actions()

@@ -39,6 +39,7 @@ class TokenCriteria:
     module: str | None = None   # a module path given explicitly (--module)
     token: str | None = None    # a token label
     cert: str | None = None     # CKA_ID in hex, or a key label
+    final_try: bool = False     # the person allows the token's last PIN try (--final-try)
 
 
 @dataclass
@@ -194,18 +195,21 @@ def start_session(token, settings: Settings, cert_selector: str | None = None,
 
 
 def login(start: TokenStart, pin: str | None, *, pin_pad: bool = False,
-          per_signature_pin: Callable[[], str] | None = None, ca_certs: Iterable[str | Path] = ()):
+          per_signature_pin: Callable[[], str] | None = None, ca_certs: Iterable[str | Path] = (),
+          confirmed_final_try: bool = True):
     """Log in (``pin``, or the reader's PIN pad) and return the pyHanko signer.
 
     ``per_signature_pin`` is asked before each signature only by keys that
-    demand it (CKA_ALWAYS_AUTHENTICATE). The PIN is not kept.
+    demand it (CKA_ALWAYS_AUTHENTICATE). The PIN is not kept. Without a
+    person to confirm (``confirmed_final_try=False``: a script, an unattended
+    service) no PIN is sent when the token has one try left.
     """
     from ..core.verify import ca_certificates
 
     if pin_pad:
         start.session.login(None, pin_pad=True)
     else:
-        start.session.login(pin)
+        start.session.login(pin, confirmed_final_try=confirmed_final_try)
     extra = [c.dump() for c in ca_certificates(ca_certs)]
     return start.session.signer(start.cert, extra_certs=extra, pin_provider=per_signature_pin)
 
@@ -223,6 +227,12 @@ class PinSource:
 
     def warn(self, message: str) -> None:
         """A warning the person should see before the PIN is sent (final try)."""
+
+    def confirms_final_try(self, allowed: bool) -> bool:
+        """Whether a person stands behind this PIN at the token's last try:
+        only when explicitly ``allowed`` (--final-try) for a source with no one
+        at it; a face that asks a person overrides this."""
+        return allowed
 
 
 @dataclass
@@ -262,7 +272,7 @@ def open_signer(criteria: TokenCriteria, settings: Settings, pin_source: PinSour
         pin = pin_source.pin(info, start.cert)
         signer = login(start, pin, pin_pad=pin is None and info.pin_pad,
                        per_signature_pin=lambda: pin_source.per_signature_pin(info, start.cert),
-                       ca_certs=ca_certs)
+                       ca_certs=ca_certs, confirmed_final_try=pin_source.confirms_final_try(criteria.final_try))
     except BaseException:
         start.close()
         raise

@@ -383,7 +383,7 @@
 <context>
     <name>IssueDialog</name>
     <message>
-        <location filename="../../gui/mainwindow.py" line="+154"/>
+        <location filename="../../gui/mainwindow.py" line="+156"/>
         <source>Cấp số và ngày ban hành</source>
         <translation>Number and date of issue</translation>
     </message>
@@ -443,7 +443,7 @@ You can leave the number empty (seal only) or try again when the network is back
 <context>
     <name>LoginDialog</name>
     <message>
-        <location line="-94"/>
+        <location line="-95"/>
         <source>Đăng nhập máy chủ văn bản</source>
         <extracomment>toolbar actions: (role, label, shortcut) background sync interval bounds (seconds)</extracomment>
         <translation>Log in to the document server</translation>
@@ -477,12 +477,12 @@ You can leave the number empty (seal only) or try again when the network is back
 <context>
     <name>MainWindow</name>
     <message>
-        <location line="+323"/>
+        <location line="+339"/>
         <source>Kyso — Ký số văn bản</source>
         <translation>Kyso — Document signing</translation>
     </message>
     <message>
-        <location line="-42"/>
+        <location line="-56"/>
         <source>Tìm theo trích yếu, số, nơi gửi…</source>
         <extracomment>show the stamp on the page before signing one document</extracomment>
         <translation>Search by summary, number, sender…</translation>
@@ -504,12 +504,12 @@ You can leave the number empty (seal only) or try again when the network is back
     </message>
     <message>
         <location line="+3"/>
-        <location line="+564"/>
+        <location line="+607"/>
         <source>Trả lại</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location line="-563"/>
+        <location line="-606"/>
         <source>Làm mới</source>
         <translation>Refresh</translation>
     </message>
@@ -534,7 +534,7 @@ You can leave the number empty (seal only) or try again when the network is back
         <translation>Looking for tokens…</translation>
     </message>
     <message>
-        <location line="+104"/>
+        <location line="+146"/>
         <location line="+11"/>
         <location filename="../../gui/syncstatus.py" line="+14"/>
         <source>Đồng bộ: chưa kết nối</source>
@@ -607,12 +607,13 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
         <translation>Showing the copy you signed (not sent to the server).</translation>
     </message>
     <message>
-        <location line="-161"/>
+        <location line="-191"/>
+        <location line="+2"/>
         <source>Kyso — %1</source>
         <translation>Kyso — %1</translation>
     </message>
     <message>
-        <location line="+271"/>
+        <location line="+300"/>
         <source>Mở văn bản PDF</source>
         <translation>Open PDF document</translation>
     </message>
@@ -852,7 +853,7 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
 <context>
     <name>PdfView</name>
     <message>
-        <location filename="../../gui/pdfview.py" line="+266"/>
+        <location filename="../../gui/pdfview.py" line="+248"/>
         <source>Trang trước</source>
         <translation>Previous page</translation>
     </message>
@@ -1512,14 +1513,13 @@ Drop a PDF file here or choose a document in the list.</translation>
     <message>
         <location filename="../../gui/pdfview.py" line="-393"/>
         <source>Kéo để di chuyển; kéo góc dưới bên phải để đổi kích thước</source>
-        <extracomment>PDFium keeps global state; every call into it goes through this lock. handles not closed yet: kept (PDFium keeps them anyway until exit), so a test can see that none was left behind</extracomment>
         <translation>Drag to move; drag the bottom right corner to resize</translation>
     </message>
 </context>
 <context>
     <name>StampPreview</name>
     <message>
-        <location filename="../../gui/stamppreview.py" line="+232"/>
+        <location filename="../../gui/stamppreview.py" line="+233"/>
         <source>Chữ ký của lãnh đạo và dấu của cơ quan (đúng tỷ lệ trên trang)</source>
         <extracomment>pixels per point of the preview (about 4.3 px per mm: a 36 mm seal is ~150 px)</extracomment>
         <translation>The leader&apos;s signature and the agency&apos;s seal (to scale, as on the page)</translation>
