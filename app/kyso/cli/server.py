@@ -213,6 +213,11 @@ def inbox(target: ServerTarget, include_all: bool, as_json: bool) -> int:
     with target.open_store() as store:
         docs = store.documents(waiting_only=not include_all)
         pending = {i.doc_id for i in store.outbox(status="pending")}
+        latest = {i.doc_id: i for i in store.outbox()}          # ordered by id: the last word per document
+        refused = {d: i for d, i in latest.items() if i.status == "rejected"}
+        # a refused upload is shown even when the document no longer waits for me
+        shown = {d.id for d in docs}
+        docs += [d for d in (store.document(i) for i in refused if i not in shown) if d is not None]
     if as_json:
         print_json([{
             "id": d.id, "subject": d.subject, "doc_type": d.meta.get("doc_type"), "state": d.state,
@@ -220,14 +225,18 @@ def inbox(target: ServerTarget, include_all: bool, as_json: bool) -> int:
             "local_status": d.local_status, "queued": d.id in pending, "display_name": d.display_name,
             "number": d.meta.get("number_formatted"), "notation": d.meta.get("notation"),
             "cached": d.content_sha is not None,
+            "refused": ({"code": refused[d.id].server_code, "message": refused[d.id].last_error}
+                        if d.id in refused else None),
         } for d in docs])
         return ExitCode.OK
     if not docs:
         print(tr("sync.inbox_empty"))
     for d in docs:
-        mark = "⏳" if d.id in pending else ("✔" if d.content_sha else "·")
+        mark = "✘" if d.id in refused else "⏳" if d.id in pending else ("✔" if d.content_sha else "·")
         print(f"{mark} #{d.id}  [{tr(f'action.{d.action}')}]  {d.meta.get('doc_type', '')}: {d.subject}  "
               f"({d.meta.get('state_label', d.state)})")
+        if d.id in refused:
+            print("      " + tr("inbox.refused", message=refused[d.id].last_error or refused[d.id].server_code))
     return ExitCode.OK
 
 
