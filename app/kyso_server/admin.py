@@ -30,7 +30,15 @@ from .auth import hash_password, security_event, unlock_account, unlock_address
 from .config import Settings
 from .db import make_engine, make_sessionmaker, upgrade_schema
 from .models import (
-    CERT_ACTIVE, ROLES, UNIT_KINDS, AuthToken, Certificate, RoleAssignment, SecurityEvent, Unit, User,
+    CERT_ACTIVE,
+    ROLES,
+    UNIT_KINDS,
+    AuthToken,
+    Certificate,
+    RoleAssignment,
+    SecurityEvent,
+    Unit,
+    User,
 )
 from .numbering import create_register
 
@@ -109,7 +117,7 @@ def _read_certificate(path: Path) -> bytes:
         raise AdminError(f"Không đọc được tệp {path} / cannot read the file: {exc.strerror}") from exc
     der = pem.unarmor(raw)[2] if pem.detect(raw) else raw
     try:
-        asn1_x509.Certificate.load(der).native  # noqa: B018 - full parse
+        asn1_x509.Certificate.load(der).native
     except Exception as exc:
         raise AdminError(f"{path} không phải chứng thư số X.509 (PEM/DER) / not a certificate") from exc
     return der
@@ -318,7 +326,7 @@ def build_parser(prog: str = "kyso-server admin") -> argparse.ArgumentParser:
     p.add_argument("--db", default="", help="SQLAlchemy URL (mặc định: SQLite trong thư mục dữ liệu)")
     sub = p.add_subparsers(dest="command", required=True)
 
-    def add(name: str, fn: Command, help: str, aliases=()):  # noqa: A002
+    def add(name: str, fn: Command, help: str, aliases=()):
         sp = sub.add_parser(name, help=help, aliases=list(aliases))
         sp.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         sp.set_defaults(fn=fn)

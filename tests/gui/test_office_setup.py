@@ -25,8 +25,6 @@ import uuid
 import keyring
 import pytest
 import requests
-from PySide6.QtCore import QTimer
-
 from kyso.cli import main as kyso
 from kyso.core.verify import load_certificates, verify_file
 from kyso.demo.samples import server_pdf_factory
@@ -34,6 +32,7 @@ from kyso.services.serversource import SyncSource
 from kyso.sync.credentials import MemoryKeyring
 from kyso_server.config import load_trust
 from kyso_server.embedded import EmbeddedServer
+from PySide6.QtCore import QTimer
 
 from .conftest import answer_pin, wait_pin_dialog
 

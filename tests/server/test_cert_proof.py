@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from kyso_server.main import main as server_main
 
-from .helpers import new_draft, sign_and_upload, upload, content
+from .helpers import content, new_draft, upload
 from .pki import make_signer
 
 
@@ -73,9 +73,10 @@ def test_pending_certificate_cannot_sign_until_an_administrator_approves(server)
     r = _prove(server, "chanhvp", _challenge(server, "chanhvp"), signer, der)
     assert r.status_code == 201 and r.json()["status"] == "pending"
     sha = r.json()["sha256"]
+    import io
+
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
-    import io
 
     data, etag = content(server, "chanhvp", doc["id"])
     w = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)

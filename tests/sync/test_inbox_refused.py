@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from kyso.cli import main
 
 from .conftest import PASSWORD
-
-
-import pytest
 
 
 @pytest.fixture

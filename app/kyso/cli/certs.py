@@ -15,16 +15,10 @@ from __future__ import annotations
 import sys
 
 from ..core.errors import ExitCode
-from ..core.messages import tr
 from ..services.tokens import TokenCriteria
 from ..sync.errors import RuleRefused
 from .common import print_json
 from .server import ServerTarget, _common, _with_relogin, connect
-
-#: Server refusals worded in the client's catalogue (both languages); the
-#: others are shown with the server's own (Vietnamese) sentence.
-_WORDED = ("certificate_taken", "proof_invalid", "challenge_expired", "no_trust_roots", "certificate_untrusted",
-           "proof_required")
 
 
 def register(sub, parser_class) -> None:
@@ -39,14 +33,12 @@ def register(sub, parser_class) -> None:
                                                  TokenCriteria(module=a.module, token=a.token, cert=a.cert), a.json))
 
 
-def refusal_message(exc: RuleRefused) -> str:
-    if exc.server_code in _WORDED:
-        return tr(f"certreg.refused.{exc.server_code}")
-    return tr("certreg.refused", message=exc.server_message)
-
-
 def register_cert(target: ServerTarget, criteria: TokenCriteria, as_json: bool = False) -> int:
-    from ..services.certreg import register_certificate
+    from ..services.certreg import (
+        outcome_message,
+        refusal_message,
+        register_certificate,
+    )
     from ..services.tokens import open_signer
     from .common import TerminalPinSource, settings
 
@@ -65,6 +57,5 @@ def register_cert(target: ServerTarget, criteria: TokenCriteria, as_json: bool =
         print_json({"registered": True, "sha256": reg.sha256, "subject": reg.subject, "status": reg.status,
                     "created": reg.created, "server": server, "user": user})
     else:
-        print(tr("certreg.pending" if reg.pending else "certreg.active", subject=reg.subject, user=user,
-                 sha=reg.sha256[:16]))
+        print(outcome_message(reg, user))
     return ExitCode.OK

@@ -29,6 +29,28 @@ class Registration:
         return self.status != "active"
 
 
+#: Server refusals worded in the client's catalogue (both languages); the
+#: others are shown with the server's own (Vietnamese) sentence.
+WORDED_REFUSALS = ("certificate_taken", "proof_invalid", "challenge_expired", "no_trust_roots",
+                   "certificate_untrusted", "proof_required")
+
+
+def refusal_message(exc) -> str:
+    """What to tell the person about a :class:`~kyso.sync.errors.RuleRefused`."""
+    from ..core.messages import tr
+
+    if exc.server_code in WORDED_REFUSALS:
+        return tr(f"certreg.refused.{exc.server_code}")
+    return tr("certreg.refused", message=exc.server_message)
+
+
+def outcome_message(reg: Registration, user: str) -> str:
+    from ..core.messages import tr
+
+    return tr("certreg.pending" if reg.pending else "certreg.active", subject=reg.subject, user=user,
+              sha=reg.sha256[:16])
+
+
 def _sign(signer, data: bytes) -> bytes:
     coro = signer.async_sign_raw(data, "sha256")
     try:
