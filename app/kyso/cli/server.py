@@ -115,8 +115,9 @@ def _login(server: str, user: str, store: Store | None = None, explain: bool = F
     kept = credentials.save_token(server, user, client.token)
     if store is not None:
         store.set_setting(LOGIN_NOT_KEPT, None if kept else f"{server}|{user}")
-    if not kept and explain:
-        print(tr("sync.login_not_kept", **credentials.explain_missing_keyring()), file=sys.stderr)
+    if not kept:
+        print(tr("sync.login_not_kept", **credentials.explain_missing_keyring()) if explain
+              else tr("sync.no_keyring"), file=sys.stderr)
     return client
 
 
