@@ -1,0 +1,100 @@
+"""A real page in headless Chromium signs through Kyso (VGCA Sign Service protocol).
+
+The page (``page.html``) speaks the protocol as the spec describes; the web
+system (``harness.WebSystem``) serves the document and receives the upload;
+Kyso runs in-process on a free port with SoftHSM2 tokens, unattended with the
+test PIN. The CA is trusted through a temporary NSS database, never by turning
+certificate checks off.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+
+from kyso.core.verify import load_certificates, verify_file
+from kyso.demo.samples import generate_sample
+
+from test_roles import _inside, _widgets, _word_boxes
+
+from .conftest import page_url, run
+
+HANDLER_QUERY = "?id=7&fileName=cong-van.pdf&loaiKy=1"
+
+
+def _valid_in_pdfsig(path, count):
+    out = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
+    assert out.count("Signature is Valid") == count, out
+
+
+def _kyso_verdicts(path, test_pki):
+    report = verify_file(path, load_certificates([test_pki.root_cert_path]))
+    return [(s.signer, s.valid, s.modification) for s in report.signatures]
+
+
+def test_sign_approved_then_issued_in_chromium(start_bridge, web, browser, tmp_path, test_pki):
+    truth = generate_sample("cong_van", tmp_path / "cong-van.pdf").truth
+    original = (tmp_path / "cong-van.pdf").read_bytes()
+    url = web.add("cong-van.pdf", original)
+    leader = start_bridge("KYSO-LEADER")
+    clerk = start_bridge("KYSO-CLERK")
+
+    async def scenario():
+        async with browser() as chromium:
+            tab = await chromium.open(page_url(web, leader))
+            approved = await tab.call("SignApproved", {
+                "FileUploadHandler": web.url("/upload" + HANDLER_QUERY), "SessionId": "", "JWTToken": "jwt-123",
+                "FileName": url, "MetaData": [{"Key": "abc", "Value": "abc"}]})
+            signed = web.uploads[-1].body
+            web.add("approved.pdf", signed)
+            tab2 = await chromium.open(page_url(web, clerk))
+            issued = await tab2.call("SignIssued", {
+                "FileUploadHandler": web.url("/upload?id=7&step=issue"), "SessionId": "", "JWTToken": "",
+                "FileName": web.url("/files/approved.pdf"), "DocNumber": "417/UBND-VP",
+                "IssuedDate": "2026-11-20T12:00:00+07:00"})
+            return approved, issued
+
+    approved, issued = run(scenario())
+
+    # the leader's signature: the page got Status 0 and the handler's FileServer unchanged
+    assert approved["Status"] == 0, approved
+    first = web.uploads[0]
+    assert approved["FileServer"] == json.dumps({"fileEntryId": 1, "url": "/documents/1/cong-van.pdf"})
+    assert json.loads(approved["FileServer"])["fileEntryId"] == 1
+    assert first.query == {"id": "7", "fileName": "cong-van.pdf", "loaiKy": "1"}   # query string kept
+    assert first.filename == "cong-van.pdf" and first.body.startswith(b"%PDF-")
+    assert first.headers.get("Authorization") == "Bearer jwt-123"
+    assert web.downloads[0]["headers"].get("Authorization") == "Bearer jwt-123"
+    step1 = tmp_path / "step1.pdf"
+    step1.write_bytes(first.body)
+    assert (tmp_path / "cong-van.pdf").read_bytes() == original        # the original is untouched
+    assert step1.read_bytes()[:len(original)] == original              # incremental: one more signature
+    _valid_in_pdfsig(step1, 1)
+    assert _kyso_verdicts(step1, test_pki) == [("Phạm Văn Quân", True, "none")]
+    # the leader's specimen image centred between the title and the name
+    (page, box), = [v for k, v in _widgets(step1).items() if k.startswith("KysoLeader")]
+    title, name = truth["title_line"], truth["name_line"]
+    assert page == title["page"]
+    assert abs((box.y + box.h / 2) - (title["box"][1] + name["box"][3]) / 2) <= 2.0
+    assert abs((box.x + box.w / 2) - (title["box"][0] + title["box"][2]) / 2) <= 2.0
+
+    # the clerk's issuance: number and date in the blanks, the seal, both signatures valid
+    assert issued["Status"] == 0, issued
+    assert issued["DocumentNumber"] == "417/UBND-VP" and issued["DocumentDate"] == "20/11/2026"
+    final = tmp_path / "issued.pdf"
+    final.write_bytes(web.uploads[1].body)
+    assert web.uploads[1].query == {"id": "7", "step": "issue"}
+    _valid_in_pdfsig(final, 2)
+    verdicts = _kyso_verdicts(final, test_pki)
+    assert [v[1] for v in verdicts] == [True, True], verdicts
+    assert verdicts[0][2] == "form_filling" and verdicts[1][0] == "ỦY BAN NHÂN DÂN THÀNH PHỐ PHỦ LÝ"
+    words = _word_boxes(final, truth["number_blank"]["page"], truth["page_size"][1])
+    assert any(w[0] == "417" and _inside(w, truth["number_blank"]["box"]) for w in words)
+    assert any(w[0] == "20" and _inside(w, truth["date_day_blank"]["box"]) for w in words)
+    assert any(w[0] == "11" and _inside(w, truth["date_month_blank"]["box"]) for w in words)
+    assert any(k.startswith("KysoAgency") for k in _widgets(final))
+    # nothing is left waiting: both uploads were confirmed
+    from kyso.bridge.transfer import bridge_dir, pending_jobs
+
+    assert pending_jobs() == [] and not any(bridge_dir().iterdir())
