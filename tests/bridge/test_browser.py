@@ -98,3 +98,93 @@ def test_sign_approved_then_issued_in_chromium(start_bridge, web, browser, tmp_p
     from kyso.bridge.transfer import bridge_dir, pending_jobs
 
     assert pending_jobs() == [] and not any(bridge_dir().iterdir())
+
+
+def _sample_url(web, tmp_path, name="cong-van.pdf", kind="cong_van"):
+    path = generate_sample(kind, tmp_path / name).path
+    return web.add(name, path.read_bytes())
+
+
+def _first_page_text(data: bytes, tmp_path) -> str:
+    pdf = tmp_path / "text.pdf"
+    pdf.write_bytes(data)
+    return subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def test_appendix_copy_income_comment(start_bridge, web, browser, tmp_path, test_pki):
+    clerk = start_bridge("KYSO-CLERK")
+    leader = start_bridge("KYSO-LEADER")
+    url = _sample_url(web, tmp_path)
+    params = {"FileUploadHandler": web.url("/upload"), "SessionId": "", "JWTToken": "", "FileName": url,
+              "DocNumber": "607/UBND-VP", "MetaData": []}
+
+    async def scenario():
+        async with browser() as chromium:
+            tab = await chromium.open(page_url(web, clerk))
+            out = {op: await tab.call(op, params) for op in ("SignAppendix", "SignCopy", "SignIncome")}
+            tab2 = await chromium.open(page_url(web, leader))
+            out["Comment"] = await tab2.call("Comment", params)
+            return out
+
+    answers = run(scenario())
+    assert [a["Status"] for a in answers.values()] == [0, 0, 0, 0], answers
+    appendix, copy, income, comment = (u.body for u in web.uploads)
+    assert "607/UBND-VP" in _first_page_text(appendix, tmp_path)          # the main document's number
+    assert "SAO Y" in _first_page_text(copy, tmp_path)
+    assert "ĐẾN" in _first_page_text(income, tmp_path)
+    for body, field in ((appendix, "KysoAttachment"), (copy, "KysoCopy"), (comment, "KysoInitial")):
+        out = tmp_path / f"{field}.pdf"
+        out.write_bytes(body)
+        assert any(k.startswith(field) for k in _widgets(out)), (field, _widgets(out))
+        _valid_in_pdfsig(out, 1)
+    out = tmp_path / "income.pdf"
+    out.write_bytes(income)
+    (page, box), = _widgets(out).values()
+    assert page == 0 and box.y > 600, box                                 # top right of the first page
+    assert [v[1] for v in _kyso_verdicts(out, test_pki)] == [True]
+
+
+def test_batch_of_three(start_bridge, web, browser, tmp_path, test_pki):
+    service = start_bridge("KYSO-LEADER")
+    files = [{"FileID": i, "FileName": f"Văn bản \"{i}\".pdf", "URL": _sample_url(web, tmp_path, f"doc{i}.pdf")}
+             for i in (11, 12, 13)]
+
+    async def scenario():
+        async with browser() as chromium:
+            tab = await chromium.open(page_url(web, service))
+            return await tab.call("SignFiles", {"FileUploadHandler": web.url("/upload?batch=1"), "SessionId": "",
+                                                "JWTToken": "", "Files": files})
+
+    answer = run(scenario())
+    assert answer["Status"] == 0 and answer["Message"], answer
+    assert [f["FileID"] for f in answer["Files"]] == [11, 12, 13]
+    assert all(f["Status"] == 0 for f in answer["Files"])
+    assert [json.loads(f["FileSignedURL"])["fileEntryId"] for f in answer["Files"]] == [1, 2, 3]
+    assert len(web.uploads) == 3
+    for i, up in enumerate(web.uploads):
+        out = tmp_path / f"batch{i}.pdf"
+        out.write_bytes(up.body)
+        _valid_in_pdfsig(out, 1)
+        assert up.query == {"batch": "1"} and up.filename.endswith(".pdf") and '"' not in up.filename
+
+
+def test_two_pages_at_once(start_bridge, web, browser, tmp_path, test_pki):
+    service = start_bridge("KYSO-LEADER")
+    urls = [_sample_url(web, tmp_path, f"p{i}.pdf") for i in (1, 2)]
+
+    async def scenario():
+        async with browser() as chromium:
+            tabs = [await chromium.open(page_url(web, service)) for _ in urls]
+            return await asyncio.gather(*(
+                tab.call("SignApproved", {"FileUploadHandler": web.url(f"/upload?page={i}"), "SessionId": "",
+                                          "FileName": url})
+                for i, (tab, url) in enumerate(zip(tabs, urls), 1)))
+
+    answers = run(scenario())
+    assert [a["Status"] for a in answers] == [0, 0], answers
+    assert sorted(u.query["page"] for u in web.uploads) == ["1", "2"]
+    for up in web.uploads:
+        out = tmp_path / f"at-once-{up.query['page']}.pdf"
+        out.write_bytes(up.body)
+        _valid_in_pdfsig(out, 1)

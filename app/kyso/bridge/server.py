@@ -71,6 +71,7 @@ class BridgeService:
         self._ready = threading.Event()
         self._error: BaseException | None = None
         self.calls = 0
+        self.preflights = 0
 
     # -- HTTP before the handshake ---------------------------------------------------------
 
@@ -97,6 +98,9 @@ class BridgeService:
             return self._json_response(connection, 403, P.result(P.REFUSED, messages.tr("bridge.host_refused")))
         origin = request.headers.get("Origin")
         if request.method == "OPTIONS":
+            self.preflights += 1
+            log.info("Bridge preflight from %s: %s", origin, ", ".join(
+                f"{k}: {v}" for k, v in request.headers.raw_items() if k.lower().startswith("access-control")))
             headers = Headers([("Content-Length", "0"), ("Vary", "Origin"), ("Connection", "close")])
             if origin and self.bridge.origin_allowed(origin):
                 headers["Access-Control-Allow-Origin"] = origin
