@@ -2,8 +2,10 @@
 
 ``kyso bridge install-cert`` makes, with the ``cryptography`` library:
 
-- a local CA, **name-constrained** to ``IP:127.0.0.1/32`` (critical), so its
-  key cannot make a certificate any browser accepts for another site;
+- a local CA, **name-constrained** (critical) to ``IP:127.0.0.1/32`` and, for
+  host names, to the reserved ``.invalid`` domain, so its key cannot make a
+  certificate any browser accepts for another site (an IP-only constraint
+  would leave host names unconstrained, RFC 5280 §4.2.1.10);
 - a server certificate for ``IP:127.0.0.1`` signed by it (825 days at most,
   as browsers require);
 
@@ -89,8 +91,12 @@ def make_certificates(files: CertFiles, days: int = 825) -> CertFiles:
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, CA_CN),
                          x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Kyso (local)")])
+    # An iPAddress subtree constrains only IP names: without a dNSName subtree any host
+    # name would still be allowed. So DNS names are confined to the reserved ".invalid"
+    # (RFC 6761), which no real site has: the CA can certify 127.0.0.1 and nothing else.
     only_loopback = x509.NameConstraints(
-        permitted_subtrees=[x509.IPAddress(ipaddress.ip_network("127.0.0.1/32"))], excluded_subtrees=None)
+        permitted_subtrees=[x509.IPAddress(ipaddress.ip_network("127.0.0.1/32")), x509.DNSName("invalid")],
+        excluded_subtrees=None)
     ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
           .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
           .not_valid_before(now).not_valid_after(now + dt.timedelta(days=3650))
@@ -103,7 +109,9 @@ def make_certificates(files: CertFiles, days: int = 825) -> CertFiles:
           .sign(ca_key, hashes.SHA256()))
     key = ec.generate_private_key(ec.SECP256R1())
     cert = (x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
+            # not a host name: verifiers that read a host-like CN as a DNS name would
+            # hold it against the ".invalid" constraint; the SAN carries the address
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Kyso signing service (127.0.0.1)")]))
             .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(now).not_valid_after(now + dt.timedelta(days=min(days, 825)))
             .add_extension(x509.SubjectAlternativeName([x509.IPAddress(LOOPBACK)]), critical=True)
