@@ -33,15 +33,24 @@ def _kyso_verdicts(path, test_pki):
     return [(s.signer, s.valid, s.modification) for s in report.signatures]
 
 
-def test_sign_approved_then_issued_in_chromium(start_bridge, web, browser, tmp_path, test_pki):
-    truth = generate_sample("cong_van", tmp_path / "cong-van.pdf").truth
-    original = (tmp_path / "cong-van.pdf").read_bytes()
-    url = web.add("cong-van.pdf", original)
+def test_initial_approved_then_issued_in_chromium(start_bridge, web, browser, tmp_path, test_pki):
+    """The Phủ Lý path through web pages: the reviewer initials (SignFile, Role initial),
+    the leader approves (SignApproved), the clerk issues (SignIssued with number and date);
+    each step downloads what the previous one uploaded."""
+    truth = generate_sample("cong_van", tmp_path / "draft.pdf").truth
+    draft = (tmp_path / "draft.pdf").read_bytes()
+    reviewer = start_bridge("KYSO-REVIEWER")
     leader = start_bridge("KYSO-LEADER")
     clerk = start_bridge("KYSO-CLERK")
 
     async def scenario():
         async with browser() as chromium:
+            tab0 = await chromium.open(page_url(web, reviewer))
+            initial = await tab0.call("SignFile", {
+                "FileUploadHandler": web.url("/upload?step=initial"), "SessionId": "",
+                "FileName": web.add("draft.pdf", draft), "MetaData": [{"Key": "Role", "Value": "initial"}]})
+            assert initial["Status"] == 0, initial
+            url = web.add("cong-van.pdf", web.uploads.pop().body)
             tab = await chromium.open(page_url(web, leader))
             approved = await tab.call("SignApproved", {
                 "FileUploadHandler": web.url("/upload" + HANDLER_QUERY), "SessionId": "", "JWTToken": "jwt-123",
@@ -60,18 +69,18 @@ def test_sign_approved_then_issued_in_chromium(start_bridge, web, browser, tmp_p
     # the leader's signature: the page got Status 0 and the handler's FileServer unchanged
     assert approved["Status"] == 0, approved
     first = web.uploads[0]
-    assert approved["FileServer"] == json.dumps({"fileEntryId": 1, "url": "/documents/1/cong-van.pdf"})
-    assert json.loads(approved["FileServer"])["fileEntryId"] == 1
+    assert approved["FileServer"] == json.dumps({"fileEntryId": 2, "url": "/documents/2/cong-van.pdf"})
+    assert json.loads(approved["FileServer"])["fileEntryId"] == 2
     assert first.query == {"id": "7", "fileName": "cong-van.pdf", "loaiKy": "1"}   # query string kept
     assert first.filename == "cong-van.pdf" and first.body.startswith(b"%PDF-")
     assert first.headers.get("Authorization") == "Bearer jwt-123"
-    assert web.downloads[0]["headers"].get("Authorization") == "Bearer jwt-123"
+    assert web.downloads[1]["headers"].get("Authorization") == "Bearer jwt-123"   # [0]: the initial step
     step1 = tmp_path / "step1.pdf"
     step1.write_bytes(first.body)
-    assert (tmp_path / "cong-van.pdf").read_bytes() == original        # the original is untouched
+    original = web.files["cong-van.pdf"][0]
     assert step1.read_bytes()[:len(original)] == original              # incremental: one more signature
-    _valid_in_pdfsig(step1, 1)
-    assert _kyso_verdicts(step1, test_pki) == [("Phạm Văn Quân", True, "none")]
+    _valid_in_pdfsig(step1, 2)
+    assert _kyso_verdicts(step1, test_pki) == [("Trần Thị Hương", True, "form_filling"), ("Phạm Văn Quân", True, "none")]
     # the leader's specimen image centred between the title and the name
     (page, box), = [v for k, v in _widgets(step1).items() if k.startswith("KysoLeader")]
     title, name = truth["title_line"], truth["name_line"]
@@ -85,10 +94,11 @@ def test_sign_approved_then_issued_in_chromium(start_bridge, web, browser, tmp_p
     final = tmp_path / "issued.pdf"
     final.write_bytes(web.uploads[1].body)
     assert web.uploads[1].query == {"id": "7", "step": "issue"}
-    _valid_in_pdfsig(final, 2)
+    _valid_in_pdfsig(final, 3)
     verdicts = _kyso_verdicts(final, test_pki)
-    assert [v[1] for v in verdicts] == [True, True], verdicts
-    assert verdicts[0][2] == "form_filling" and verdicts[1][0] == "ỦY BAN NHÂN DÂN THÀNH PHỐ PHỦ LÝ"
+    assert [v[1] for v in verdicts] == [True, True, True], verdicts
+    assert [v[2] for v in verdicts] == ["form_filling", "form_filling", "none"]
+    assert verdicts[2][0] == "ỦY BAN NHÂN DÂN THÀNH PHỐ PHỦ LÝ"
     words = _word_boxes(final, truth["number_blank"]["page"], truth["page_size"][1])
     assert any(w[0] == "417" and _inside(w, truth["number_blank"]["box"]) for w in words)
     assert any(w[0] == "20" and _inside(w, truth["date_day_blank"]["box"]) for w in words)
