@@ -106,6 +106,14 @@ def main(argv: list[str] | None = None) -> int:
     if target is not None and target.is_file():
         window.open_pdf(target)
     window.show()
+    # the web document systems' signing service, while the app runs (after
+    # `kyso bridge install-cert`; KYSO_BRIDGE=0 turns it off)
+    from .bridgewindow import BridgeHost
+
+    bridge_host = BridgeHost(window)
+    bridge_host.attendant.configRequested.connect(window.open_settings)
+    app.aboutToQuit.connect(bridge_host.stop)
+    bridge_host.start()
     if args.server and not source.has_login():
         window.ask_login()
     # startup probe for benchmarks/gui_startup.py: time when the window is shown
