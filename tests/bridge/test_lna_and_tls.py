@@ -178,3 +178,59 @@ def test_install_cert_name_constraints_and_remove(tmp_path, kyso_home, monkeypat
         listed = subprocess.run(["certutil", "-L", "-d", f"sql:{db}"], capture_output=True, text=True).stdout
         assert tls.CA_NICKNAME not in listed
     assert not files.ca_key.exists() and not files.key.exists()
+
+
+def test_allowed_origins_setting(kyso_home):
+    from kyso.cli import main
+    from kyso.core import settings as store
+
+    assert main(["config", "set", "bridge_allowed_origins", "https://qlvb.phuly.gov.vn, http://10.0.0.5:8080"]) == 0
+    assert store.load().bridge_allowed_origins == ("https://qlvb.phuly.gov.vn", "http://10.0.0.5:8080")
+    raw = json.loads(store.settings_path().read_text("utf-8"))
+    assert raw["bridge_allowed_origins"] == ["https://qlvb.phuly.gov.vn", "http://10.0.0.5:8080"]
+    from kyso.bridge.operations import Bridge
+
+    bridge = Bridge(extra_origins=("https://EXTRA.example:443/",))
+    assert bridge.origin_allowed("https://qlvb.phuly.gov.vn") and bridge.origin_allowed("https://extra.example")
+    assert not bridge.origin_allowed("https://qlvb.phuly.gov.vn.evil.example") and not bridge.origin_allowed(None)
+    assert not bridge.origin_allowed("null")
+
+
+def test_kyso_bridge_command(softhsm, kyso_home, tmp_path, web):
+    """``kyso bridge`` as a process: --allow-origin, --unattended, and refusing without it."""
+    import os
+    import socket
+    import sys
+
+    from websockets.sync.client import connect
+
+    env = {**os.environ, **softhsm.env, "KYSO_HOME": str(kyso_home), "HOME": str(tmp_path / "home")}
+    subprocess.run([sys.executable, "-m", "kyso.cli", "bridge", "install-cert"], env=env, check=True,
+                   capture_output=True)
+    ca = kyso_home / "config" / "bridge" / "ca.pem"
+    url = web.add("cv.pdf", generate_sample("cong_van", tmp_path / "cv.pdf").path.read_bytes())
+    params = json.dumps({"FileUploadHandler": web.url("/upload"), "SessionId": "", "FileName": url})
+    for unattended in (False, True):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        args = [sys.executable, "-m", "kyso.cli", "bridge", "--port", str(port), "--allow-origin", web.origin,
+                "--module", str(softhsm.module_path), "--token", "KYSO-LEADER"] + (["--unattended"] if unattended else [])
+        proc = subprocess.Popen(args, env={**env, "KYSO_PIN": softhsm.user_pin}, stderr=subprocess.PIPE, text=True)
+        try:
+            banner = proc.stderr.readline()
+            assert f"wss://127.0.0.1:{port}/" in banner and web.origin in banner, banner
+            import ssl as _ssl
+
+            ctx = _ssl.create_default_context(cafile=str(ca))
+            with connect(f"wss://127.0.0.1:{port}/SignApproved", ssl=ctx, origin=web.origin) as ws:
+                ws.send(params)
+                answer = json.loads(ws.recv(timeout=60))
+        finally:
+            proc.terminate()
+            proc.wait(10)
+        if unattended:
+            assert answer["Status"] == 0, answer
+        else:
+            assert answer["Status"] == 12 and "không có giao diện" in answer["Message"], answer
+    assert len(web.uploads) == 1
