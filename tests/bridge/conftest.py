@@ -4,7 +4,6 @@ service in-process on a free port, the web system, the demo settings."""
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import pytest
 

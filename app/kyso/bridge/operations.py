@@ -40,13 +40,13 @@ import base64
 import logging
 import os
 import shutil
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from .. import __version__
 from ..core import messages
-from ..core.errors import Cancelled, KysoError, PinError, TokenError
+from ..core.errors import KysoError, PinError, TokenError
 from ..core.role import Role
 from ..core.settings import Settings
 from ..services.request import SigningRequest, sign_options
@@ -436,19 +436,16 @@ class Bridge:
                                     "FileSignedURL": answer.file_server or ""})
                 else:
                     entries.append({"FileID": f["FileID"], **P.error_result(upload_error(rec, answer))})
-        order = {id(f): i for i, f in enumerate(files)}
-        by_id = {}
+        by_id: dict[str, list[dict]] = {}
         for e in entries:
             by_id.setdefault(str(e["FileID"]), []).append(e)
         ordered = []
         for f in files:    # the caller's order
             ordered.append(by_id[str(f["FileID"])].pop(0))
-        del order
         ok = sum(1 for e in ordered if e["Status"] == P.OK)
         message = messages.tr("bridge.batch_done", ok=ok, total=len(files))
         status = P.OK if ok == len(files) else next(e["Status"] for e in ordered if e["Status"] != P.OK)
         return P.result(status, message, Files=ordered)
 
 
-__all__ = ["Attendant", "Bridge", "Call", "Cancelled", "Document", "EnvPinSource", "NoPerson", "SignPlan",
-           "Unattended", "replace"]
+__all__ = ["Attendant", "Bridge", "Call", "Document", "EnvPinSource", "NoPerson", "SignPlan", "Unattended"]

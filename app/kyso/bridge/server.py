@@ -19,11 +19,9 @@ from __future__ import annotations
 
 import asyncio
 import html
-import json
 import logging
 import ssl
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
@@ -42,12 +40,6 @@ def server_ssl_context(cert: Path, key: Path) -> ssl.SSLContext:
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
     ctx.load_cert_chain(str(cert), str(key))
     return ctx
-
-
-@dataclass
-class ServiceInfo:
-    port: int
-    host: str = "127.0.0.1"
 
 
 class BridgeService:
@@ -211,4 +203,4 @@ class BridgeService:
             self._thread.join(10)
 
 
-__all__ = ["BridgeService", "ServiceInfo", "json", "server_ssl_context"]
+__all__ = ["BridgeService", "server_ssl_context"]
