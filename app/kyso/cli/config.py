@@ -41,5 +41,7 @@ def show(as_json: bool) -> int:
     else:
         print(settings.settings_path())
         for key, value in conf.to_json().items():
+            if isinstance(value, list):
+                value = ", ".join(value)
             print(f"  {key} = {'' if value is None else value}")
     return ExitCode.OK

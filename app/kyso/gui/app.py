@@ -106,6 +106,20 @@ def main(argv: list[str] | None = None) -> int:
     if target is not None and target.is_file():
         window.open_pdf(target)
     window.show()
+    # the web document systems' signing service, while the app runs (after
+    # `kyso bridge install-cert`; KYSO_BRIDGE=0 turns it off). Checking for the
+    # certificate loads nothing heavy; the service itself starts after the window.
+    from ..bridge.tls import cert_files
+
+    if os.environ.get("KYSO_BRIDGE") != "0" and cert_files().exist():
+        from PySide6.QtCore import QTimer
+
+        from .bridgewindow import BridgeHost
+
+        bridge_host = BridgeHost(window)
+        bridge_host.attendant.configRequested.connect(window.open_settings)
+        app.aboutToQuit.connect(bridge_host.stop)
+        QTimer.singleShot(0, bridge_host.start)
     if args.server and not source.has_login():
         window.ask_login()
     # startup probe for benchmarks/gui_startup.py: time when the window is shown

@@ -22,6 +22,7 @@ Why a certificate cannot be used is worded once, by the core
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -277,3 +278,17 @@ def open_signer(criteria: TokenCriteria, settings: Settings, pin_source: PinSour
         start.close()
         raise
     return OpenSigner(start, signer)
+
+
+_token_locks: dict[tuple, threading.Lock] = {}
+_token_locks_guard = threading.Lock()
+
+
+def token_lock(criteria: TokenCriteria, settings: Settings) -> threading.Lock:
+    """The one lock of the token ``criteria`` designates: a face that serves
+    several callers at once (the web-page signing service) holds it from the
+    session's start to its close, so one token has one session, one signing
+    at a time (the module's own thread already serialises each call)."""
+    key = (criteria.module or settings.pkcs11_module or "", criteria.token or "")
+    with _token_locks_guard:
+        return _token_locks.setdefault(key, threading.Lock())

@@ -106,6 +106,122 @@
     </message>
 </context>
 <context>
+    <name>BridgeHost</name>
+    <message>
+        <location filename="../../gui/bridgewindow.py" line="+309"/>
+        <source>Kyso — dịch vụ ký số cho trang web đang chạy (cổng %1)</source>
+        <translation>Kyso — the signing service for web pages is running (port %1)</translation>
+    </message>
+</context>
+<context>
+    <name>BridgeWindow</name>
+    <message>
+        <location line="-203"/>
+        <source>Kyso — yêu cầu ký số từ trang web</source>
+        <translation>Kyso — signing request from a web page</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Trang web %1 yêu cầu ký số.</source>
+        <translation>The web site %1 asks for a signature.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Văn bản:</source>
+        <translation>Documents:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chứng thư số:</source>
+        <translation>Certificate:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ký với vai trò:</source>
+        <translation>Sign as:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Lãnh đạo ký số</source>
+        <translation>Leader's signature</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Ký nháy</source>
+        <translation>Initial</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Văn thư đóng dấu</source>
+        <translation>Clerk's agency seal</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Ký phụ lục</source>
+        <translation>Sign attachment</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sao y</source>
+        <translation>Certified copy</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Ký số</source>
+        <translation>Sign</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Lãnh đạo ký phê duyệt: chữ ký đặt giữa chức vụ và họ tên người ký.</source>
+        <translation>Leader's approval: the signature goes between the signer's title and name.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Văn thư ký phát hành: cấp số %1, ngày %2, đóng dấu cơ quan.</source>
+        <translation>Clerk's issuance: number %1, date %2, the agency seal.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Văn thư ký phát hành: đóng dấu cơ quan (trang web không gửi số văn bản).</source>
+        <translation>Clerk's issuance: the agency seal (the web page sent no document number).</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ký số phụ lục, tài liệu kèm theo văn bản số %1.</source>
+        <translation>Sign an appendix or attachment of document %1.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ký số bản sao điện tử (SAO Y).</source>
+        <translation>Sign an electronic copy (SAO Y).</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Văn thư ký văn bản đến: dấu “ĐẾN” ở góc trên bên phải trang đầu.</source>
+        <translation>Clerk receives a document: an “ĐẾN” (received) stamp at the top right of the first page.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ký cho ý kiến: chữ ký cá nhân nhỏ ở cuối nội dung.</source>
+        <translation>Sign a comment: a small personal signature at the end of the text.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ký %1 văn bản với một lần nhập mã PIN.</source>
+        <translation>Sign %1 documents with one PIN entry.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ký số văn bản; chọn vai trò bên dưới.</source>
+        <translation>Sign the document; choose the role below.</translation>
+    </message>
+</context>
+<context>
     <name>DesktopHabits</name>
     <message>
         <location filename="../../gui/desktop.py" line="+521"/>
@@ -268,6 +384,19 @@
         <location line="+1"/>
         <source>Hủy</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>GuiAttendant</name>
+    <message>
+        <location filename="../../gui/bridgewindow.py" line="+120"/>
+        <source>Chọn tệp PDF cần ký</source>
+        <translation>Choose the PDF file to sign</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Tệp PDF (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
     </message>
 </context>
 <context>
