@@ -122,8 +122,16 @@ class NoPerson(Attendant):
 
 
 class EnvPinSource(PinSource):
-    def __init__(self, pin: str | None = None):
+    """The PIN given with the request's approval (the signing window's PIN
+    dialog), or ``KYSO_PIN`` (unattended). ``person``: someone typed it and saw
+    the final-try warning; unattended, the token's last try is never spent."""
+
+    def __init__(self, pin: str | None = None, person: bool = False):
         self._pin = pin
+        self._person = person
+
+    def confirms_final_try(self, allowed: bool) -> bool:
+        return self._person or allowed
 
     def pin(self, token, cert) -> str | None:
         value = self._pin if self._pin is not None else os.environ.get("KYSO_PIN")

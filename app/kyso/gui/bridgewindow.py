@@ -200,7 +200,7 @@ class GuiAttendant(QObject, Attendant):
             except Exception:  # noqa: BLE001 - the window shows the document without a frame
                 log.info("No stamp preview for the bridge request", exc_info=True)
         confirmed, pin = self._ask("approve", (plan, token, cert, place))
-        return confirmed, EnvPinSource(pin)
+        return confirmed, EnvPinSource(pin, person=True)   # typed in the PIN dialog
 
     def pick_file(self, call) -> Path | None:
         picked = self._ask("pick", call)

@@ -143,7 +143,7 @@
     <message>
         <location line="+3"/>
         <source>Lãnh đạo ký số</source>
-        <translation>Leader's signature</translation>
+        <translation>Leader&apos;s signature</translation>
     </message>
     <message>
         <location line="+0"/>
@@ -153,7 +153,7 @@
     <message>
         <location line="+1"/>
         <source>Văn thư đóng dấu</source>
-        <translation>Clerk's agency seal</translation>
+        <translation>Clerk&apos;s agency seal</translation>
     </message>
     <message>
         <location line="+0"/>
@@ -178,17 +178,17 @@
     <message>
         <location line="+5"/>
         <source>Lãnh đạo ký phê duyệt: chữ ký đặt giữa chức vụ và họ tên người ký.</source>
-        <translation>Leader's approval: the signature goes between the signer's title and name.</translation>
+        <translation>Leader&apos;s approval: the signature goes between the signer&apos;s title and name.</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Văn thư ký phát hành: cấp số %1, ngày %2, đóng dấu cơ quan.</source>
-        <translation>Clerk's issuance: number %1, date %2, the agency seal.</translation>
+        <translation>Clerk&apos;s issuance: number %1, date %2, the agency seal.</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Văn thư ký phát hành: đóng dấu cơ quan (trang web không gửi số văn bản).</source>
-        <translation>Clerk's issuance: the agency seal (the web page sent no document number).</translation>
+        <translation>Clerk&apos;s issuance: the agency seal (the web page sent no document number).</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -402,7 +402,7 @@
 <context>
     <name>GuiDemo</name>
     <message>
-        <location filename="../../demo/gui.py" line="+124"/>
+        <location filename="../../demo/gui.py" line="+127"/>
         <source>Chế độ thử nghiệm — PIN: 123456. Chọn vai trò ở trên: ký nháy → ký số → cấp số.</source>
         <extracomment>(server user, what the switcher shows, token label, test PKI identity)</extracomment>
         <translation>Demo mode — PIN: 123456. Choose a role above: initial → sign → issue.</translation>
@@ -606,7 +606,7 @@ You can leave the number empty (seal only) or try again when the network is back
 <context>
     <name>MainWindow</name>
     <message>
-        <location line="+339"/>
+        <location line="+340"/>
         <source>Kyso — Ký số văn bản</source>
         <translation>Kyso — Document signing</translation>
     </message>
@@ -633,12 +633,12 @@ You can leave the number empty (seal only) or try again when the network is back
     </message>
     <message>
         <location line="+3"/>
-        <location line="+607"/>
+        <location line="+614"/>
         <source>Trả lại</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location line="-606"/>
+        <location line="-613"/>
         <source>Làm mới</source>
         <translation>Refresh</translation>
     </message>
@@ -742,7 +742,7 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
         <translation>Kyso — %1</translation>
     </message>
     <message>
-        <location line="+300"/>
+        <location line="+307"/>
         <source>Mở văn bản PDF</source>
         <translation>Open PDF document</translation>
     </message>
