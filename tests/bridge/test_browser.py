@@ -142,6 +142,7 @@ def test_appendix_copy_income_comment(start_bridge, web, browser, tmp_path, test
     appendix, copy, income, comment = (u.body for u in web.uploads)
     assert "607/UBND-VP" in _first_page_text(appendix, tmp_path)          # the main document's number
     assert "SAO Y" in _first_page_text(copy, tmp_path)
+    assert "Số: 607/UBND-VP" in _first_page_text(copy, tmp_path)          # DocNumber printed on the copy
     assert "ĐẾN" in _first_page_text(income, tmp_path)
     for body, field in ((appendix, "KysoAttachment"), (copy, "KysoCopy"), (comment, "KysoInitial")):
         out = tmp_path / f"{field}.pdf"

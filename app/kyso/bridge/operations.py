@@ -312,7 +312,8 @@ class Bridge:
             return SigningRequest(role=role, main_number=number)
         if role == Role.COPY:
             form = p.metadata().get("CopyForm", "").strip().upper()
-            return SigningRequest(role=role, copy_form=form if form in ("SAO Y", "SAO LỤC", "TRÍCH SAO") else None)
+            return SigningRequest(role=role, copy_form=form if form in ("SAO Y", "SAO LỤC", "TRÍCH SAO") else None,
+                                  main_number=number)
         return SigningRequest(role=role)
 
     def _role_for(self, call: Call) -> tuple[Role | None, bool]:
