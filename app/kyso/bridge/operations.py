@@ -28,6 +28,10 @@ Operation → role (what a person at that desk expects):
   a ``Role`` parameter (or ``MetaData`` key ``Role``: initial, leader, agency,
   attachment, copy), else the leader.
 - ``SignFiles``/``SignLyLich``: a batch, one PIN, a result per file.
+- ``SignMsg``/``Auth``: data that is not a document (a hash, a string, a login
+  challenge). Signed only when a person confirmed that very request in a
+  dialog that shows it (the desktop app); headless and unattended: refused.
+  ``SignXML``, ``SignJson`` and the rest stay refused.
 
 Who decides is the :class:`Attendant`: the desktop app's signing window, the
 unattended mode of ``kyso bridge --unattended`` (PIN from ``KYSO_PIN``), or
@@ -78,6 +82,81 @@ class Document:
     display_name: str
 
 
+#: opaque operations Kyso signs once the person confirmed each one (the others stay refused)
+OPAQUE_OFFERED = ("SignMsg", "Auth")
+_HASH_NAMES = {"sha256": "sha256", "sha384": "sha384", "sha512": "sha512"}
+_HASH_SIZES = {"sha256": 32, "sha384": 48, "sha512": 64}
+
+
+@dataclass(frozen=True)
+class OpaqueRequest:
+    """Data a web page wants signed that is not a document: shown to the person
+    as it is (a hash, a string) before anything is signed.
+
+    ``kind``: ``hash`` (SignMsg with ``HashValue``: the digest is signed as
+    given), ``data`` (SignMsg with a Base64 body: those bytes, SHA-256),
+    ``auth`` (Auth: the challenge string's UTF-8 bytes, SHA-256)."""
+
+    call: Call
+    kind: str
+    algorithm: str            # sha256 | sha384 | sha512
+    digest: bytes             # what the token signs (DigestInfo / ECDSA over it)
+    data: bytes | None = None  # the bytes behind the digest (data, auth); None for a bare hash
+
+    @property
+    def text(self) -> str | None:
+        """The data as text when it is UTF-8 (shown to the person), else None."""
+        if self.data is None:
+            return None
+        try:
+            return self.data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+
+def _unreadable(call: Call, detail: str) -> BridgeError:
+    return BridgeError("bridge.opaque_unreadable", P.BAD_REQUEST, operation=call.operation, detail=detail)
+
+
+def opaque_request(call: Call) -> OpaqueRequest:
+    """Read SignMsg / Auth strictly: what cannot be read is never signed."""
+    import binascii
+    import hashlib
+
+    if call.operation == "Auth":
+        challenge = call.params.text
+        if not challenge:
+            raise _unreadable(call, "empty")
+        data = challenge.encode("utf-8")
+        return OpaqueRequest(call, "auth", "sha256", hashlib.sha256(data).digest(), data)
+    p = call.params
+    if p.raw:
+        value = p.str("HashValue")
+        if not value:
+            raise _unreadable(call, "HashValue")
+        name = _HASH_NAMES.get(p.str("HashAlg").lower().replace("-", "") or "sha256")
+        if name is None:
+            raise _unreadable(call, f"HashAlg {p.str('HashAlg')[:20]}")
+        encode = p.str("Encode").upper()
+        if encode not in ("", "RSA", "ECDSA", "EC"):
+            raise _unreadable(call, f"Encode {encode[:20]}")
+        try:
+            digest = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise _unreadable(call, "HashValue (Base64)") from None
+        if len(digest) != _HASH_SIZES[name]:
+            raise _unreadable(call, f"HashValue: {len(digest)} bytes, {name.upper()} has {_HASH_SIZES[name]}")
+        return OpaqueRequest(call, "hash", name, digest)
+    body = "".join(p.text.split())
+    if not body:
+        raise _unreadable(call, "empty")
+    try:
+        data = base64.b64decode(body, validate=True)
+    except (binascii.Error, ValueError):
+        raise _unreadable(call, "Base64") from None
+    return OpaqueRequest(call, "data", "sha256", hashlib.sha256(data).digest(), data)
+
+
 @dataclass
 class SignPlan:
     """What the person is asked to approve: shown by the signing window."""
@@ -104,8 +183,11 @@ class Attendant:
     def pick_file(self, call: Call) -> Path | None:
         raise BridgeError("bridge.pick_file_needs_window", P.REFUSED)
 
-    def confirm_opaque(self, call: Call) -> bool:
-        return False
+    def approve_opaque(self, request: OpaqueRequest, criteria: TokenCriteria) -> PinSource:
+        """The PIN source once the person confirmed ``request`` in a dialog that
+        shows it; raises :class:`BridgeError` otherwise. Only a person can:
+        every stand-in (headless, unattended) refuses."""
+        raise BridgeError("bridge.opaque_refused", P.REFUSED, operation=request.call.operation)
 
     def show_config(self) -> None:
         """``Config``: the desktop app opens its settings."""
@@ -243,9 +325,13 @@ class Bridge:
         if op == "VerifyPDF":
             return self._verify(call)
         if op in P.OPAQUE:
-            # Kyso shows every signature it makes; data it cannot show is not signed
-            # (the desktop app has no confirmation dialog for it yet either)
-            raise BridgeError("bridge.opaque_refused", P.REFUSED, operation=op)
+            # data that is not a document: only a person who saw it may sign it,
+            # each time; never unattended
+            if not self.attendant.interactive:
+                raise BridgeError("bridge.opaque_refused", P.REFUSED, operation=op)
+            if op not in OPAQUE_OFFERED:
+                raise BridgeError("bridge.opaque_not_offered", P.REFUSED, operation=op)
+            return self._sign_opaque(call)
         if op in P.BATCH:
             return self._sign_batch(call)
         return self._sign_one(call)
@@ -358,6 +444,26 @@ class Bridge:
         finally:
             self.attendant.signed(plan, ok)
 
+    def _sign_opaque(self, call: Call) -> dict:
+        from ..services.tokens import sign_digest
+
+        request = opaque_request(call)
+        conf = self.load_settings()
+        pins = self.attendant.approve_opaque(request, self.criteria)
+        try:
+            with token_lock(self.criteria, conf):
+                with open_signer(self.criteria, conf, pins, self.ca_certs) as opened:
+                    signature = sign_digest(opened.signer, request.digest, request.algorithm)
+                    cert_der = opened.cert.der
+        except PinError as exc:
+            self.attendant.pin_failed(exc)
+            raise
+        log.info("Bridge %s: signed %s data for %s", call.operation, request.kind, call.origin)
+        b64 = base64.b64encode(signature).decode("ascii")
+        if request.kind == "auth":
+            return P.result(P.OK, "", Signature=b64)
+        return P.result(P.OK, "", Signature=b64, CertBase64=base64.b64encode(cert_der).decode("ascii"))
+
     def _sign_one(self, call: Call) -> dict:
         from ..services.batch import Job
 
@@ -457,4 +563,5 @@ class Bridge:
         return P.result(status, message, Files=ordered)
 
 
-__all__ = ["Attendant", "Bridge", "Call", "Document", "EnvPinSource", "NoPerson", "SignPlan", "Unattended"]
+__all__ = ["Attendant", "Bridge", "Call", "Document", "EnvPinSource", "NoPerson", "OpaqueRequest", "SignPlan",
+           "Unattended", "opaque_request"]

@@ -185,6 +185,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Cần nhập mã PIN của token.",
         "The token's PIN is needed.",
     ),
+    "token.digest_unsupported": (
+        "Kyso không ký giá trị băm theo thuật toán “{algorithm}” (chỉ SHA-256, SHA-384, SHA-512).",
+        "Kyso does not sign hashes made with “{algorithm}” (only SHA-256, SHA-384, SHA-512).",
+    ),
+    "token.digest_length": (
+        "Giá trị băm {algorithm} phải dài đúng độ dài của thuật toán; giá trị nhận được dài {length} byte.",
+        "A {algorithm} hash must have that algorithm's length; the value received has {length} bytes.",
+    ),
     "token.pin_cancelled": (
         "Đã hủy nhập mã PIN.",
         "PIN entry was cancelled.",
@@ -509,6 +517,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "từng lần ký.",
         "Kyso does not sign data sent by a web page ({operation}) unless the person confirms each "
         "signature.",
+    ),
+    "bridge.opaque_not_offered": (
+        "Kyso chưa hỗ trợ ký dữ liệu dạng {operation}; chỉ ký giá trị băm, chuỗi dữ liệu (SignMsg) và "
+        "đăng nhập (Auth) sau khi người ký xác nhận.",
+        "Kyso does not sign {operation} data; it signs hashes, data strings (SignMsg) and logins (Auth) "
+        "once the signer confirms.",
+    ),
+    "bridge.opaque_unreadable": (
+        "Dữ liệu cần ký ({operation}) không đọc được: {detail}",
+        "The data to sign ({operation}) cannot be read: {detail}",
     ),
     "bridge.cancelled": (
         "Người ký đã hủy yêu cầu ký số.",

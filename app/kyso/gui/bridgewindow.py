@@ -5,7 +5,10 @@ While Kyso runs, :class:`BridgeHost` serves ``wss://127.0.0.1:8987`` (the
 request opens a :class:`BridgeWindow` in front: the requesting web site in
 plain words, what it asks (the operation as a Decree 30 step), the document
 with its stamp at the automatic position (movable), the certificate; then the
-PIN dialog. Cancelling answers the page with a non-zero Status.
+PIN dialog. Cancelling answers the page with a non-zero Status. Data that
+is not a document (``SignMsg``, ``Auth``) opens an :class:`OpaqueWindow`
+instead: the site, what it is for, exactly what would be signed and the
+warning that the signature counts as the person's own; then the PIN.
 
 The service's worker threads ask the GUI thread through a queued signal and
 wait for the answer; the GUI thread never waits for them (dialogs are opened
@@ -25,7 +28,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
                                QStyle, QSystemTrayIcon, QVBoxLayout, QWidget)
 
 from ..bridge import protocol as P
-from ..bridge.operations import Attendant, EnvPinSource, SignPlan
+from ..bridge.operations import Attendant, EnvPinSource, OpaqueRequest, SignPlan
 from ..bridge.transfer import BridgeError
 from ..core.role import Role
 from ..core.signing import Placement
@@ -161,6 +164,104 @@ class BridgeWindow(Retranslating, QDialog):
         super().done(result)
 
 
+TEXT_SHOWN = 400          # characters of a signed string shown in the window
+
+
+def _printable(text: str) -> bool:
+    return all(ch.isprintable() or ch in "\n\r\t" for ch in text)
+
+
+def _hex_groups(data: bytes) -> str:
+    """``a1b2c3d4 e5f6…``: groups of four bytes, eight groups a line."""
+    groups = [data[i:i + 4].hex() for i in range(0, len(data), 4)]
+    return "\n".join(" ".join(groups[i:i + 8]) for i in range(0, len(groups), 8))
+
+
+class OpaqueWindow(Retranslating, QDialog):
+    """Data a web page wants signed that is not a document (SignMsg, Auth):
+    which site asks, what for, exactly what would be signed, and the warning
+    that such a signature counts as the person's own."""
+
+    def __init__(self, request: OpaqueRequest, token, cert, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.request = request
+        self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        self.origin_label = QLabel()
+        self.origin_label.setWordWrap(True)
+        self.origin_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.origin_label.setStyleSheet("font-weight: bold;")
+        layout.addWidget(self.origin_label)
+        self.what_label = QLabel()
+        self.what_label.setWordWrap(True)
+        layout.addWidget(self.what_label)
+        form = QFormLayout()
+        self.data_caption, self.cert_caption = QLabel(), QLabel()
+        self.data_label = QLabel()
+        self.data_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.data_label.setWordWrap(True)
+        self.data_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.data_label.setStyleSheet("font-family: monospace;")
+        form.addRow(self.data_caption, self.data_label)
+        holder = cert.common_name + (f" ({cert.organisation})" if cert.organisation else "")
+        self.cert_label = QLabel(f"{holder} — {token.label}")
+        self.cert_label.setWordWrap(True)
+        form.addRow(self.cert_caption, self.cert_label)
+        layout.addLayout(form)
+        self.warning_label = QLabel()
+        self.warning_label.setWordWrap(True)
+        self.warning_label.setStyleSheet("color: #c62828; font-weight: bold;")
+        layout.addWidget(self.warning_label)
+        self.buttons = QDialogButtonBox()
+        self.ok_button, self.cancel_button = named_buttons(self.buttons, self)
+        self.cancel_button.setDefault(True)          # Enter does not sign
+        self.cancel_button.setAutoDefault(True)
+        self.ok_button.setAutoDefault(False)
+        layout.addWidget(self.buttons)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        r = self.request
+        self.setWindowTitle(self.tr("Kyso — trang web yêu cầu ký dữ liệu"))
+        self.origin_label.setText(self.tr("Trang web %1 yêu cầu ký bằng chứng thư số của bạn.")
+                                  .replace("%1", r.call.origin))
+        if r.kind == "auth":
+            what = self.tr("Đăng nhập bằng chứng thư số: trang web gửi một chuỗi kiểm tra để bạn ký, "
+                           "nhằm xác nhận bạn là chủ chứng thư số.")
+        elif r.kind == "hash":
+            what = self.tr("Ký một giá trị băm do trang web tính sẵn. Kyso không thể biết đó là băm "
+                           "của nội dung nào.")
+        else:
+            what = self.tr("Ký một chuỗi dữ liệu do trang web gửi.")
+        self.what_label.setText(what)
+        self.data_caption.setText(self.tr("Dữ liệu sẽ ký:"))
+        self.data_label.setText(self.details())
+        self.cert_caption.setText(self.tr("Chứng thư số:"))
+        self.warning_label.setText(self.tr("Chữ ký tạo ra ở đây có giá trị như chữ ký của chính bạn và trang web "
+                                           "có thể dùng nó nhân danh bạn. Chỉ ký khi bạn đang chờ đúng yêu cầu "
+                                           "này từ trang web này."))
+        self.ok_button.setText(self.tr("Ký số"))
+        self.cancel_button.setText(self.tr("Hủy"))
+
+    def details(self) -> str:
+        """Exactly what would be signed, in words."""
+        import hashlib
+
+        r = self.request
+        if r.kind == "hash":
+            return self.tr("Giá trị băm %1:").replace("%1", r.algorithm.upper()) + "\n" + _hex_groups(r.digest)
+        data = r.data or b""
+        lines = [self.tr("%1 byte, SHA-256:").replace("%1", str(len(data))), _hex_groups(hashlib.sha256(data).digest())]
+        text = r.text
+        if text is not None and _printable(text):
+            shown = text if len(text) <= TEXT_SHOWN else text[:TEXT_SHOWN] + "…"
+            lines.append(self.tr("Nội dung:") + " " + shown)
+        else:
+            lines.append(self.tr("Nội dung không phải văn bản đọc được."))
+        return "\n".join(lines)
+
+
 class GuiAttendant(QObject, Attendant):
     """The person at the desktop app, asked from the service's worker threads."""
 
@@ -202,6 +303,16 @@ class GuiAttendant(QObject, Attendant):
         confirmed, pin = self._ask("approve", (plan, token, cert, place))
         return confirmed, EnvPinSource(pin, person=True)   # typed in the PIN dialog
 
+    def approve_opaque(self, request: OpaqueRequest, criteria):
+        from ..core import settings as store
+        from ..services.tokens import all_tokens, choose_certificate, choose_token, scan
+
+        conf = store.load()
+        token = choose_token(all_tokens(scan(conf, criteria.module)), criteria.token)
+        cert = choose_certificate(token, criteria.cert, conf.default_certificate)
+        pin = self._ask("opaque", (request, token, cert))
+        return EnvPinSource(pin, person=True)
+
     def pick_file(self, call) -> Path | None:
         picked = self._ask("pick", call)
         return Path(picked) if picked else None
@@ -215,6 +326,8 @@ class GuiAttendant(QObject, Attendant):
         try:
             if q.kind == "approve":
                 self._approve(q)
+            elif q.kind == "opaque":
+                self._approve_opaque(q)
             elif q.kind == "pick":
                 self._pick(q)
             else:
@@ -227,6 +340,29 @@ class GuiAttendant(QObject, Attendant):
         self.windows.append(widget)
         widget.finished.connect(lambda *_: self.windows.remove(widget) if widget in self.windows else None)
 
+    def _ask_pin(self, q: _Question, token, cert, count: int, answer) -> None:
+        """The PIN dialog in front; ``answer(pin)`` is what the worker gets."""
+        from .pindialog import PinDialog
+
+        pins = PinDialog(token, cert, count=count)
+        pins.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+        self._keep(pins)
+
+        def pin_done(res: int) -> None:
+            if res != QDialog.DialogCode.Accepted:
+                q.reply(error=_cancelled())
+            else:
+                q.reply(answer(pins.take_pin()))
+
+        pins.finished.connect(pin_done)
+        self._front(pins)
+
+    @staticmethod
+    def _front(window: QDialog) -> None:
+        window.open()
+        window.raise_()
+        window.activateWindow()
+
     def _approve(self, q: _Question) -> None:
         plan, token, cert, place = q.payload
         window = BridgeWindow(plan, token, cert, place)
@@ -237,27 +373,24 @@ class GuiAttendant(QObject, Attendant):
                 q.reply(error=_cancelled())
                 return
             confirmed = window.confirmed_plan()
-            from .pindialog import PinDialog
-
-            pins = PinDialog(token, cert, count=len(plan.documents))
-            pins.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
-            self._keep(pins)
-
-            def pin_done(res: int) -> None:
-                if res != QDialog.DialogCode.Accepted:
-                    q.reply(error=_cancelled())
-                else:
-                    q.reply((confirmed, pins.take_pin()))
-
-            pins.finished.connect(pin_done)
-            pins.open()
-            pins.raise_()
-            pins.activateWindow()
+            self._ask_pin(q, token, cert, len(plan.documents), lambda pin: (confirmed, pin))
 
         window.finished.connect(finished)
-        window.open()
-        window.raise_()
-        window.activateWindow()
+        self._front(window)
+
+    def _approve_opaque(self, q: _Question) -> None:
+        request, token, cert = q.payload
+        window = OpaqueWindow(request, token, cert)
+        self._keep(window)
+
+        def finished(result: int) -> None:
+            if result != QDialog.DialogCode.Accepted:
+                q.reply(error=_cancelled())
+                return
+            self._ask_pin(q, token, cert, 1, lambda pin: pin)
+
+        window.finished.connect(finished)
+        self._front(window)
 
     def _pick(self, q: _Question) -> None:
         dialog = QFileDialog(None, self.tr("Chọn tệp PDF cần ký"), str(Path.home()), self.tr("Tệp PDF (*.pdf)"))

@@ -292,3 +292,20 @@ def token_lock(criteria: TokenCriteria, settings: Settings) -> threading.Lock:
     key = (criteria.module or settings.pkcs11_module or "", criteria.token or "")
     with _token_locks_guard:
         return _token_locks.setdefault(key, threading.Lock())
+
+
+def sign_digest(signer, digest: bytes, digest_algorithm: str = "sha256") -> bytes:
+    """A raw signature with the token's key over ``digest`` (made elsewhere):
+    RSA PKCS#1 v1.5 over its DigestInfo, ECDSA (DER) for an EC key. ``signer``
+    is :attr:`OpenSigner.signer`; the token's own thread does the work. A face
+    that serves several callers holds :func:`token_lock` around it, as around
+    any signing. Never a document signature: for data a person confirmed."""
+    return signer.sign_digest(digest, digest_algorithm)
+
+
+def sign_data(signer, data: bytes, digest_algorithm: str = "sha256") -> bytes:
+    """:func:`sign_digest` over ``data``'s digest (SHA-256 by default)."""
+    import hashlib
+
+    return sign_digest(signer, hashlib.new(digest_algorithm.lower().replace("-", ""), data).digest(),
+                       digest_algorithm)
