@@ -5,11 +5,14 @@
     kyso bridge install-cert [--remove]
     kyso bridge pending [--json]
     kyso bridge retry [JOB]...
+    kyso bridge autostart on|off
 
 Without ``--unattended`` there is nobody to ask, so signing requests are
 refused clearly (information, verification and certificate requests are
 answered). With it, requests from the allowed web sites are signed with the
 PIN from ``KYSO_PIN`` — for scripts and tests, never the default.
+``autostart on`` starts the desktop app, minimised to the tray, with the
+person's session (the service always running); ``off`` undoes it.
 """
 
 from __future__ import annotations
@@ -24,9 +27,10 @@ from .common import english, print_json, settings
 
 def register(sub, parser_class) -> None:
     br = sub.add_parser("bridge", help="dịch vụ ký số cho trang web (giao thức VGCA) / signing service for web pages")
-    br.add_argument("action", nargs="?", choices=["serve", "install-cert", "pending", "retry"], default="serve",
-                    help="serve (mặc định), install-cert, pending, retry")
-    br.add_argument("jobs", nargs="*", metavar="JOB", help="retry: mã văn bản chờ gửi (mặc định: tất cả)")
+    br.add_argument("action", nargs="?", choices=["serve", "install-cert", "pending", "retry", "autostart"],
+                    default="serve", help="serve (mặc định), install-cert, pending, retry, autostart on|off")
+    br.add_argument("jobs", nargs="*", metavar="JOB",
+                    help="retry: mã văn bản chờ gửi (mặc định: tất cả); autostart: on hoặc off")
     br.add_argument("--port", type=int, default=8987, help="cổng / port (mặc định 8987)")
     br.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
                     help="trang web được phép, ví dụ https://qlvb.tinh.gov.vn (lặp lại được; thêm vào cài đặt "
@@ -48,7 +52,33 @@ def cmd_bridge(args) -> int:
         return pending(args.json)
     if args.action == "retry":
         return retry(args.jobs, args.json)
+    if args.action == "autostart":
+        return autostart(args.jobs, args.json)
     return serve(args)
+
+
+def autostart(words: list[str], as_json: bool) -> int:
+    from ..core import messages
+    from ..core.errors import UsageError
+    from ..core.settings import parse_bool
+    from ..services import autostart as auto
+
+    if len(words) > 1:
+        raise UsageError("bridge.autostart_usage")
+    if not words:       # the state, as it is on this system
+        on = auto.is_enabled()
+    else:
+        try:
+            on = parse_bool(words[0])
+        except ValueError:
+            raise UsageError("bridge.autostart_usage") from None
+        auto.apply(on)
+    place = auto.where()
+    if as_json:
+        print_json({"autostart": on, "entry": place, "command": auto.command()})
+    else:
+        print(messages.tr("bridge.autostart_on" if on else "bridge.autostart_off", entry=place))
+    return ExitCode.OK
 
 
 def install_cert(remove: bool, as_json: bool) -> int:

@@ -23,7 +23,11 @@ def set_value(key: str, value: str, as_json: bool) -> int:
     from ..core import settings
 
     try:
-        settings.update(**{key: value})
+        new = settings.update(**{key: value})
+        if key == "bridge_autostart":       # the session's start-up entry follows the setting
+            from ..services import autostart
+
+            autostart.set_enabled(new.bridge_autostart)
     except KeyError:
         raise UsageError("usage.bad_setting", key=key,
                          keys=", ".join(settings.Settings.__dataclass_fields__)) from None

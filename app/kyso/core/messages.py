@@ -528,6 +528,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Dữ liệu cần ký ({operation}) không đọc được: {detail}",
         "The data to sign ({operation}) cannot be read: {detail}",
     ),
+    "bridge.autostart_on": (
+        "Kyso sẽ tự chạy (thu nhỏ vào khay) khi đăng nhập; dịch vụ ký số cho trang web luôn sẵn sàng. "
+        "Mục khởi động: {entry}",
+        "Kyso starts (minimised to the tray) when you log in; the signing service for web pages is always "
+        "there. Start-up entry: {entry}",
+    ),
+    "bridge.autostart_off": (
+        "Kyso không tự chạy khi đăng nhập ({entry}).",
+        "Kyso does not start when you log in ({entry}).",
+    ),
+    "bridge.autostart_usage": (
+        "Cách dùng: kyso bridge autostart on|off",
+        "Usage: kyso bridge autostart on|off",
+    ),
     "bridge.cancelled": (
         "Người ký đã hủy yêu cầu ký số.",
         "The signer cancelled the signing request.",

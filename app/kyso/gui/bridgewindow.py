@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel,
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QMenu,
                                QStyle, QSystemTrayIcon, QVBoxLayout, QWidget)
 
 from ..bridge import protocol as P
@@ -405,9 +405,13 @@ class BridgeHost(QObject):
     """Runs the service while the app runs, with a tray icon (the service needs
     ``kyso bridge install-cert`` first; ``KYSO_BRIDGE=0`` turns it off)."""
 
+    #: the tray icon was clicked or its "Mở Kyso" chosen: show the main window
+    openRequested = Signal()
+
     def __init__(self, parent: QObject | None = None, port: int | None = None, criteria=None):
         super().__init__(parent)
         self.attendant = GuiAttendant(self)
+        self.menu = None
         self.port = port if port is not None else int(os.environ.get("KYSO_BRIDGE_PORT", P.DEFAULT_PORT))
         self.criteria = criteria
         self.service = None
@@ -441,8 +445,17 @@ class BridgeHost(QObject):
             self.tray = QSystemTrayIcon(icon, self)
             self.tray.setToolTip(self.tr("Kyso — dịch vụ ký số cho trang web đang chạy (cổng %1)")
                                  .replace("%1", str(self.service.port)))
+            self.menu = QMenu()
+            self.menu.addAction(self.tr("Mở Kyso"), self.openRequested.emit)
+            self.menu.addAction(self.tr("Thoát"), QApplication.quit)
+            self.tray.setContextMenu(self.menu)
+            self.tray.activated.connect(self._tray_clicked)
             self.tray.show()
         return True
+
+    def _tray_clicked(self, reason) -> None:
+        if reason in (QSystemTrayIcon.ActivationReason.Trigger, QSystemTrayIcon.ActivationReason.DoubleClick):
+            self.openRequested.emit()
 
     def stop(self) -> None:
         if self.service is not None:
