@@ -405,7 +405,7 @@ class BridgeHost(QObject):
     """Runs the service while the app runs, with a tray icon (the service needs
     ``kyso bridge install-cert`` first; ``KYSO_BRIDGE=0`` turns it off)."""
 
-    #: the tray icon was clicked or its "Mở Kyso" chosen: show the main window
+    # the tray icon was clicked or its "Mở Kyso" chosen: show the main window
     openRequested = Signal()
 
     def __init__(self, parent: QObject | None = None, port: int | None = None, criteria=None):

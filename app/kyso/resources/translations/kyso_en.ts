@@ -108,15 +108,25 @@
 <context>
     <name>BridgeHost</name>
     <message>
-        <location filename="../../gui/bridgewindow.py" line="+309"/>
+        <location filename="../../gui/bridgewindow.py" line="+446"/>
         <source>Kyso — dịch vụ ký số cho trang web đang chạy (cổng %1)</source>
         <translation>Kyso — the signing service for web pages is running (port %1)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Mở Kyso</source>
+        <translation>Open Kyso</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Thoát</source>
+        <translation>Quit</translation>
     </message>
 </context>
 <context>
     <name>BridgeWindow</name>
     <message>
-        <location line="-203"/>
+        <location line="-341"/>
         <source>Kyso — yêu cầu ký số từ trang web</source>
         <translation>Kyso — signing request from a web page</translation>
     </message>
@@ -389,7 +399,7 @@
 <context>
     <name>GuiAttendant</name>
     <message>
-        <location filename="../../gui/bridgewindow.py" line="+120"/>
+        <location filename="../../gui/bridgewindow.py" line="+250"/>
         <source>Chọn tệp PDF cần ký</source>
         <translation>Choose the PDF file to sign</translation>
     </message>
@@ -980,6 +990,79 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
     </message>
 </context>
 <context>
+    <name>OpaqueWindow</name>
+    <message>
+        <location filename="../../gui/bridgewindow.py" line="-170"/>
+        <source>Kyso — trang web yêu cầu ký dữ liệu</source>
+        <translation>Kyso — a web site asks to sign data</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Trang web %1 yêu cầu ký bằng chứng thư số của bạn.</source>
+        <translation>The web site %1 asks for a signature with your certificate.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Đăng nhập bằng chứng thư số: trang web gửi một chuỗi kiểm tra để bạn ký, nhằm xác nhận bạn là chủ chứng thư số.</source>
+        <translation>Log in with your certificate: the web site sends a challenge for you to sign, to confirm that you hold the certificate.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Ký một giá trị băm do trang web tính sẵn. Kyso không thể biết đó là băm của nội dung nào.</source>
+        <translation>Sign a hash the web site computed. Kyso cannot know what content it is the hash of.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Ký một chuỗi dữ liệu do trang web gửi.</source>
+        <translation>Sign a data string sent by the web site.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Dữ liệu sẽ ký:</source>
+        <translation>Data to sign:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Chứng thư số:</source>
+        <translation>Certificate:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chữ ký tạo ra ở đây có giá trị như chữ ký của chính bạn và trang web có thể dùng nó nhân danh bạn. Chỉ ký khi bạn đang chờ đúng yêu cầu này từ trang web này.</source>
+        <translation>A signature made here counts as your own, and the web site can use it in your name. Sign only if you are expecting exactly this request from this web site.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Ký số</source>
+        <translation>Sign</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Giá trị băm %1:</source>
+        <translation>%1 hash:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 byte, SHA-256:</source>
+        <translation>%1 bytes, SHA-256:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Nội dung:</source>
+        <translation>Content:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Nội dung không phải văn bản đọc được.</source>
+        <translation>The content is not readable text.</translation>
+    </message>
+</context>
+<context>
     <name>PdfView</name>
     <message>
         <location filename="../../gui/pdfview.py" line="+248"/>
@@ -1192,7 +1275,7 @@ Drop a PDF file here or choose a document in the list.</translation>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../gui/settingsdialog.py" line="+140"/>
+        <location filename="../../gui/settingsdialog.py" line="+143"/>
         <source>Cài đặt Kyso</source>
         <translation>Kyso settings</translation>
     </message>
@@ -1227,12 +1310,12 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Leave empty to work without a server.</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+47"/>
         <source>Đang tìm phần mềm token…</source>
         <translation>Looking for token software…</translation>
     </message>
     <message>
-        <location line="-25"/>
+        <location line="-27"/>
         <source>Chọn tệp…</source>
         <translation>Choose file…</translation>
     </message>
@@ -1252,13 +1335,13 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Default certificate:</translation>
     </message>
     <message>
-        <location line="-85"/>
-        <location line="+217"/>
+        <location line="-88"/>
+        <location line="+222"/>
         <source>Chọn phần mềm token trước.</source>
         <translation>Choose the token software first.</translation>
     </message>
     <message>
-        <location line="-113"/>
+        <location line="-115"/>
         <source>để trống nếu không dùng dấu thời gian</source>
         <translation>leave empty to sign without a timestamp</translation>
     </message>
@@ -1334,6 +1417,11 @@ Drop a PDF file here or choose a document in the list.</translation>
     </message>
     <message>
         <location line="+16"/>
+        <source>Chạy Kyso khi đăng nhập (thu nhỏ vào khay): dịch vụ ký số cho trang web luôn sẵn sàng</source>
+        <translation>Start Kyso when I log in (minimised to the tray): the signing service for web pages is always there</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Lưu</source>
         <translation>Save</translation>
     </message>
@@ -1438,7 +1526,7 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>%1: there is no file “%2”</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+20"/>
         <source>Không lưu được cài đặt: %1</source>
         <translation>Could not save the settings: %1</translation>
     </message>
