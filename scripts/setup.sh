@@ -14,6 +14,7 @@ PACKAGES=(
   libnss3-tools openssl             # certutil, vfychain: NSS judges the signers' chains in the tests
   fonts-croscore                    # Tinos for the GUI (the stamp font is bundled)
   postgresql                        # the server test suite also runs on PostgreSQL
+  chromium                          # headless browser: tests/bridge drive a real page against kyso bridge
   dbus-daemon                       # a private session bus: the file-manager test ("open containing folder")
   faketime                          # libfaketime: the Vietnam-date tests move the clock to midnight in Vietnam
   libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3  # Qt offscreen

@@ -21,7 +21,7 @@ import sys
 from .. import __version__
 from ..core import messages
 from ..core.errors import ExitCode, KysoError, PinError
-from . import certs, config, server, sign, tokens, verify
+from . import bridge, certs, config, server, sign, tokens, verify
 from .common import settings
 
 log = logging.getLogger("kyso")
@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     server.register(sub, _Parser)
     certs.register(sub, _Parser)
     config.register(sub, _Parser)
+    bridge.register(sub, _Parser)
 
     dm = sub.add_parser("demo", help="chạy thử với token mềm / run the demo with a software token")
     dm.add_argument("--keep", metavar="DIR", help="giữ lại tệp demo ở đây / keep demo files here")

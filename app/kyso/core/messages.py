@@ -185,6 +185,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Cần nhập mã PIN của token.",
         "The token's PIN is needed.",
     ),
+    "token.digest_unsupported": (
+        "Kyso không ký giá trị băm theo thuật toán “{algorithm}” (chỉ SHA-256, SHA-384, SHA-512).",
+        "Kyso does not sign hashes made with “{algorithm}” (only SHA-256, SHA-384, SHA-512).",
+    ),
+    "token.digest_length": (
+        "Giá trị băm {algorithm} phải dài đúng độ dài của thuật toán; giá trị nhận được dài {length} byte.",
+        "A {algorithm} hash must have that algorithm's length; the value received has {length} bytes.",
+    ),
     "token.pin_cancelled": (
         "Đã hủy nhập mã PIN.",
         "PIN entry was cancelled.",
@@ -575,6 +583,138 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "action.initial": ("Ký nháy (kiểm tra thể thức)", "Initial (format check)"),
     "action.sign": ("Ký ban hành", "Sign"),
     "action.issue": ("Cấp số và ký số cơ quan", "Number and agency signature"),
+    # -- the web-page signing service (kyso bridge, VGCA protocol) ----------
+    "bridge.bad_request": (
+        "Yêu cầu ký số từ trang web không hợp lệ: {detail}",
+        "The web page's signing request is not valid: {detail}",
+    ),
+    "bridge.unknown_operation": (
+        "Kyso không hỗ trợ chức năng “{operation}” của dịch vụ ký số.",
+        "Kyso does not offer the signing service's function “{operation}”.",
+    ),
+    "bridge.origin_refused": (
+        "Trang web {origin} chưa được phép dùng Kyso để ký số. Quản trị viên cần thêm địa chỉ này "
+        "vào danh sách trang web được phép (bridge_allowed_origins).",
+        "The web site {origin} is not allowed to use Kyso for signing. An administrator must add "
+        "it to the allowed web sites (bridge_allowed_origins).",
+    ),
+    "bridge.host_refused": (
+        "Yêu cầu bị từ chối: dịch vụ ký số chỉ nhận yêu cầu gửi tới 127.0.0.1.",
+        "Request refused: the signing service only answers requests addressed to 127.0.0.1.",
+    ),
+    "bridge.no_person": (
+        "Kyso đang chạy không có giao diện nên không thể hỏi người ký. Hãy mở ứng dụng Kyso để ký "
+        "văn bản từ trang web.",
+        "Kyso runs without a window and cannot ask the signer. Open the Kyso app to sign documents "
+        "from the web page.",
+    ),
+    "bridge.opaque_refused": (
+        "Kyso không ký dữ liệu mà trang web gửi trực tiếp ({operation}) khi không có người xác nhận "
+        "từng lần ký.",
+        "Kyso does not sign data sent by a web page ({operation}) unless the person confirms each "
+        "signature.",
+    ),
+    "bridge.opaque_not_offered": (
+        "Kyso chưa hỗ trợ ký dữ liệu dạng {operation}; chỉ ký giá trị băm, chuỗi dữ liệu (SignMsg) và "
+        "đăng nhập (Auth) sau khi người ký xác nhận.",
+        "Kyso does not sign {operation} data; it signs hashes, data strings (SignMsg) and logins (Auth) "
+        "once the signer confirms.",
+    ),
+    "bridge.opaque_unreadable": (
+        "Dữ liệu cần ký ({operation}) không đọc được: {detail}",
+        "The data to sign ({operation}) cannot be read: {detail}",
+    ),
+    "bridge.autostart_on": (
+        "Kyso sẽ tự chạy (thu nhỏ vào khay) khi đăng nhập; dịch vụ ký số cho trang web luôn sẵn sàng. "
+        "Mục khởi động: {entry}",
+        "Kyso starts (minimised to the tray) when you log in; the signing service for web pages is always "
+        "there. Start-up entry: {entry}",
+    ),
+    "bridge.autostart_off": (
+        "Kyso không tự chạy khi đăng nhập ({entry}).",
+        "Kyso does not start when you log in ({entry}).",
+    ),
+    "bridge.autostart_usage": (
+        "Cách dùng: kyso bridge autostart on|off",
+        "Usage: kyso bridge autostart on|off",
+    ),
+    "bridge.cancelled": (
+        "Người ký đã hủy yêu cầu ký số.",
+        "The signer cancelled the signing request.",
+    ),
+    "bridge.pick_file_needs_window": (
+        "Trang web không gửi tệp cần ký; cần mở ứng dụng Kyso để chọn tệp trên máy.",
+        "The web page sent no file to sign; open the Kyso app to choose a file on this computer.",
+    ),
+    "bridge.bad_url": (
+        "Địa chỉ tệp “{url}” không hợp lệ: chỉ nhận địa chỉ http hoặc https.",
+        "The file address “{url}” is not valid: only http or https addresses are accepted.",
+    ),
+    "bridge.download_failed": (
+        "Không tải được văn bản từ “{url}”: {detail}",
+        "Could not download the document from “{url}”: {detail}",
+    ),
+    "bridge.download_too_large": (
+        "Văn bản tải từ “{url}” lớn hơn giới hạn {limit_mb} MB.",
+        "The document from “{url}” is larger than the {limit_mb} MB limit.",
+    ),
+    "bridge.download_not_pdf": (
+        "Nội dung tải từ “{url}” không phải là tệp PDF (có thể là trang báo lỗi hoặc trang đăng nhập).",
+        "What was downloaded from “{url}” is not a PDF (perhaps an error or login page).",
+    ),
+    "bridge.upload_failed": (
+        "Đã ký nhưng chưa gửi được văn bản lên hệ thống ({detail}). Bản đã ký được giữ lại trên máy "
+        "(mã {job}); có thể gửi lại bằng “kyso bridge retry”.",
+        "Signed, but the document could not be sent to the system ({detail}). The signed copy is kept "
+        "on this computer (job {job}); send it again with “kyso bridge retry”.",
+    ),
+    "bridge.upload_refused": (
+        "máy chủ trả lời: {detail}",
+        "the server answered: {detail}",
+    ),
+    "bridge.upload_http": (
+        "máy chủ trả lời mã HTTP {status}",
+        "the server answered HTTP {status}",
+    ),
+    "bridge.signed_locally": (
+        "Đã ký; văn bản được lưu tại {path}.",
+        "Signed; the document is saved at {path}.",
+    ),
+    "bridge.batch_done": (
+        "Đã ký {ok}/{total} tệp.",
+        "{ok} of {total} files signed.",
+    ),
+    "bridge.pin_failed_before": (
+        "Lần ký trước đã báo sai mã PIN trong KYSO_PIN. Kyso ngừng ký tự động để token không bị khóa; "
+        "hãy sửa KYSO_PIN rồi khởi động lại dịch vụ.",
+        "An earlier signature reported the PIN in KYSO_PIN as wrong. Kyso stopped unattended signing so "
+        "that the token is not locked; fix KYSO_PIN and restart the service.",
+    ),
+    "bridge.no_license_needed": (
+        "Kyso không cần kích hoạt bản quyền.",
+        "Kyso needs no licence activation.",
+    ),
+    "bridge.job_not_found": (
+        "Không có văn bản chờ gửi với mã {job}.",
+        "No document waits to be sent with job {job}.",
+    ),
+    "bridge.no_handler": (
+        "Văn bản {job} không có địa chỉ nhận (FileUploadHandler) nên không gửi lại được.",
+        "Document {job} has no upload address (FileUploadHandler), so it cannot be sent again.",
+    ),
+    "bridge.cert_needed": (
+        "Chưa có chứng thư TLS cho dịch vụ ký số. Hãy chạy “kyso bridge install-cert” trước.",
+        "The signing service has no TLS certificate yet. Run “kyso bridge install-cert” first.",
+    ),
+    "bridge.port_busy": (
+        "Cổng {port} đang được chương trình khác dùng (có thể là VGCA Sign Service). Hãy tắt "
+        "chương trình đó trước: {detail}",
+        "Port {port} is used by another program (perhaps the VGCA Sign Service). Stop it first: {detail}",
+    ),
+    "bridge.certutil_missing": (
+        "Không tìm thấy công cụ {tool} để thêm chứng thư vào trình duyệt.",
+        "The tool {tool} that adds the certificate to the browsers was not found.",
+    ),
     "action.submit": ("Trình ký", "Submit"),
     "action.edit": ("Sửa dự thảo", "Revise the draft"),
     "action.none": ("—", "—"),

@@ -811,21 +811,24 @@ class TokenSigner(Signer):
             return 2 * ((pub.bit_size + 7) // 8) + 8
         return (pub.bit_size + 7) // 8
 
-    def _sign_on_token(self, data: bytes, digest_algorithm: str, pin: str | None) -> bytes:
+    def _sign_on_token(self, data: bytes | None, digest_algorithm: str, pin: str | None,
+                       digest: bytes | None = None) -> bytes:
+        """Sign ``data`` (hashed here or on the token), or a ``digest`` already
+        made (then always hashed nowhere: ECDSA over it, or PKCS#1 v1.5 over
+        its DigestInfo). Runs on the module's thread."""
         digest_algorithm = digest_algorithm.lower()
         kwargs = {}
         if pin is not None:
             kwargs["pin"] = pin
         try:
-            if self.cert_info.key_type == "ec":
+            if digest is None and self.cert_info.key_type != "ec" and _RSA_MECH[digest_algorithm] in self._mechs:
+                return self._key.sign(data, mechanism=_RSA_MECH[digest_algorithm], **kwargs)
+            if digest is None:
                 digest = _HASHES[digest_algorithm](data).digest()
+            if self.cert_info.key_type == "ec":
                 raw = self._key.sign(digest, mechanism=Mechanism.ECDSA, **kwargs)
                 return asn1_algos.DSASignature.from_p1363(raw).dump()
-            mech = _RSA_MECH[digest_algorithm]
-            if mech in self._mechs:
-                return self._key.sign(data, mechanism=mech, **kwargs)
-            # Tokens without hash-and-sign mechanisms: hash here, pad on the token.
-            digest = _HASHES[digest_algorithm](data).digest()
+            # Tokens without hash-and-sign mechanisms (or a digest given): pad on the token.
             return self._key.sign(_digest_info(digest_algorithm, digest),
                                   mechanism=Mechanism.RSA_PKCS, **kwargs)
         except p11e.PinIncorrect:
@@ -836,17 +839,35 @@ class TokenSigner(Signer):
         except p11e.UserNotLoggedIn:
             raise PinIncorrect("token.pin_required") from None
 
+    def _signature_pin(self) -> str | None:
+        """The PIN a key with CKA_ALWAYS_AUTHENTICATE asks before each signature."""
+        if not self.always_authenticate:
+            return None
+        if self._pin_provider is None:
+            raise PinIncorrect("token.pin_required")
+        pin = self._pin_provider()
+        if not pin:
+            raise PinIncorrect("token.pin_cancelled")
+        check_pin_length(self.session.info, pin)
+        return pin
+
     async def async_sign_raw(self, data: bytes, digest_algorithm: str, dry_run: bool = False) -> bytes:
         if dry_run:
             return bytes(self._raw_size())
-        pin = None
-        if self.always_authenticate:
-            if self._pin_provider is None:
-                raise PinIncorrect("token.pin_required")
-            pin = self._pin_provider()
-            if not pin:
-                raise PinIncorrect("token.pin_cancelled")
-            check_pin_length(self.session.info, pin)
+        pin = self._signature_pin()
         future = self.session.module.submit(self._sign_on_token, data, digest_algorithm, pin)
         del pin
         return await asyncio.wrap_future(future)
+
+    def sign_digest(self, digest: bytes, digest_algorithm: str = "sha256") -> bytes:
+        """A raw signature over a digest made elsewhere (no CMS, no document):
+        RSA PKCS#1 v1.5 over the DigestInfo, or ECDSA (DER) for an EC key. On
+        the token's thread; the caller holds the token's lock
+        (:func:`kyso.services.tokens.sign_digest`)."""
+        digest_algorithm = digest_algorithm.lower().replace("-", "")
+        if digest_algorithm not in _HASHES:
+            raise TokenError("token.digest_unsupported", algorithm=digest_algorithm)
+        if len(digest) != _HASHES[digest_algorithm]().digest_size:
+            raise TokenError("token.digest_length", algorithm=digest_algorithm, length=len(digest))
+        pin = self._signature_pin()
+        return self.session.module.call(self._sign_on_token, None, digest_algorithm, pin, digest)

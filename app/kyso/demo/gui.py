@@ -86,6 +86,9 @@ class GuiDemo:
             return
         _, _, label, _ = ROLES[i]
         self.wanted_token = label
+        from kyso.core import settings
+
+        settings.update(username=user)        # Cài đặt shows who is acting now
         w = self.window
         if w.source is not self.sources[user]:
             w.set_source(self.sources[user])

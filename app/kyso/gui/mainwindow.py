@@ -199,6 +199,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.issue_dialog = None
         self.return_dialog: QInputDialog | None = None
         self._flow_source = None           # where the documents being signed come from
+        self._carried_selection: set[str] = set()   # kept selected across a change of source
         self.conflict_box: QMessageBox | None = None
         self.login_dialog: LoginDialog | None = None
         self.sync_status = None
@@ -621,6 +622,11 @@ class MainWindow(Retranslating, QMainWindow):
 
     # -- documents --
     def set_source(self, source: DocumentSource) -> None:
+        # the document on screen stays selected in the new list as soon as it is
+        # there (the demo's role switch: the leader signed, now the clerk issues it)
+        self._carried_selection = {r.doc_id for r in self.selected_rows()}
+        if not self._carried_selection and self.current_doc is not None:
+            self._carried_selection = {self.current_doc.doc_id}
         self.source = source
         self.desktop.notifier.reset()
         self.reload_documents()
@@ -638,9 +644,11 @@ class MainWindow(Retranslating, QMainWindow):
         def done(loaded) -> None:
             rows, texts = loaded
             # the selection as it is now: a row clicked while the list loaded stays selected
-            selected = {r.doc_id for r in self.selected_rows()}
+            selected = {r.doc_id for r in self.selected_rows()} | self._carried_selection
             self.model.set_rows(rows, texts)
             self._reselect(selected)
+            if self._carried_selection & {r.doc_id for r in rows}:
+                self._carried_selection = set()
             self._update_actions()
             self.desktop.documents_loaded(source, rows)
             self.documentsLoaded.emit(len(rows))

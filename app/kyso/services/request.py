@@ -51,7 +51,7 @@ class SigningRequest:
     role: Role | None = None
     number: str | None = None            # issuance: "607"
     issue_date: date | None = None       # issuance: the date written beside it
-    main_number: str = ""                # attachment: "607/UBND-VP"
+    main_number: str = ""                # attachment: "607/UBND-VP"; copy: its number line
     copy_form: str | None = None         # copy: "SAO Y", "SAO LỤC", "TRÍCH SAO"
     placement: Placement | None = None   # the person's own box (--page/--box, a drag)
     text: str | None = None              # plain signature only
@@ -94,7 +94,7 @@ def role_request(request: SigningRequest, settings: Settings):
     issue_date = request.issue_date
     if request.number and issue_date is None and Role.parse(request.role) == Role.AGENCY:
         issue_date = vietnam_today()     # a number without a date: issued today, in Vietnam
-    copy_style = styles[Role.COPY]
+    copy_style = replace(styles[Role.COPY], number=request.main_number)
     if request.copy_form:
         copy_style = replace(copy_style, copy_form=request.copy_form)
     return RoleRequest(

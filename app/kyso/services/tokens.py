@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -303,3 +304,34 @@ def open_signer(criteria: TokenCriteria, settings: Settings, pin_source: PinSour
         start.close()
         raise
     return OpenSigner(start, signer)
+
+
+_token_locks: dict[tuple, threading.Lock] = {}
+_token_locks_guard = threading.Lock()
+
+
+def token_lock(criteria: TokenCriteria, settings: Settings) -> threading.Lock:
+    """The one lock of the token ``criteria`` designates: a face that serves
+    several callers at once (the web-page signing service) holds it from the
+    session's start to its close, so one token has one session, one signing
+    at a time (the module's own thread already serialises each call)."""
+    key = (criteria.module or settings.pkcs11_module or "", criteria.token or "")
+    with _token_locks_guard:
+        return _token_locks.setdefault(key, threading.Lock())
+
+
+def sign_digest(signer, digest: bytes, digest_algorithm: str = "sha256") -> bytes:
+    """A raw signature with the token's key over ``digest`` (made elsewhere):
+    RSA PKCS#1 v1.5 over its DigestInfo, ECDSA (DER) for an EC key. ``signer``
+    is :attr:`OpenSigner.signer`; the token's own thread does the work. A face
+    that serves several callers holds :func:`token_lock` around it, as around
+    any signing. Never a document signature: for data a person confirmed."""
+    return signer.sign_digest(digest, digest_algorithm)
+
+
+def sign_data(signer, data: bytes, digest_algorithm: str = "sha256") -> bytes:
+    """:func:`sign_digest` over ``data``'s digest (SHA-256 by default)."""
+    import hashlib
+
+    return sign_digest(signer, hashlib.new(digest_algorithm.lower().replace("-", ""), data).digest(),
+                       digest_algorithm)
