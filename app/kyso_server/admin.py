@@ -117,7 +117,7 @@ def _read_certificate(path: Path) -> bytes:
         raise AdminError(f"Không đọc được tệp {path} / cannot read the file: {exc.strerror}") from exc
     der = pem.unarmor(raw)[2] if pem.detect(raw) else raw
     try:
-        asn1_x509.Certificate.load(der).native
+        _ = asn1_x509.Certificate.load(der).native     # parses the whole certificate
     except Exception as exc:
         raise AdminError(f"{path} không phải chứng thư số X.509 (PEM/DER) / not a certificate") from exc
     return der

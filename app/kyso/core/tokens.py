@@ -154,7 +154,7 @@ def find_modules(explicit: str | Path | None = None, configured: str | Path | No
                                  detail="không có tệp này / no such file")
             add(path, source)
     dirs = _system_lib_dirs()
-    for vendor, (names, _tries) in VIETNAMESE_MODULES.items():
+    for _vendor, (names, _tries) in VIETNAMESE_MODULES.items():
         for base in names:
             for folder in dirs:
                 for name in _file_names(base):

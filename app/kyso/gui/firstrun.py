@@ -94,7 +94,7 @@ class ServerPage(Retranslating, QWizardPage):
         self.user_edit.setEnabled(not offline)
         self.completeChanged.emit()
 
-    def isComplete(self) -> bool:  # noqa: N802
+    def isComplete(self) -> bool:
         if self.offline_check.isChecked():
             return True
         url = self.url_edit.text().strip().lower()
@@ -187,7 +187,7 @@ class TokenPage(Retranslating, QWizardPage):
             "hỗ trợ của nhà cung cấp chứng thư số. Có thể bỏ qua bước này và chọn token sau trong "
             "<b>Cài đặt</b>.</p>")
 
-    def initializePage(self) -> None:  # noqa: N802
+    def initializePage(self) -> None:
         if not self.results and not self.searching:
             self.search()
 
@@ -272,7 +272,7 @@ class TokenPage(Retranslating, QWizardPage):
         refusal = cert.refusal()       # the core's one wording, as every face says it
         return refusal.message if refusal is not None else ""
 
-    def isComplete(self) -> bool:  # noqa: N802
+    def isComplete(self) -> bool:
         return not self.searching
 
     def choice(self) -> tuple[str | None, str | None]:
@@ -400,10 +400,10 @@ class RegisterCertPage(Retranslating, QWizardPage):
             self.intro.setText(self.tr("Tài khoản %1 trên %2. Bấm Tiếp theo để bỏ qua; có thể đăng ký sau bằng "
                                        "lệnh kyso register-cert.").replace("%1", user).replace("%2", server))
 
-    def initializePage(self) -> None:  # noqa: N802
+    def initializePage(self) -> None:
         self._show_intro()
 
-    def isComplete(self) -> bool:  # noqa: N802
+    def isComplete(self) -> bool:
         return not self.busy
 
     def register(self) -> None:

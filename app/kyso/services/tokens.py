@@ -114,7 +114,7 @@ def scan(settings: Settings, explicit: str | Path | None = None, modules: Iterab
                 raise
             log.info("Token module %s skipped: %s", info.path, exc.code)
             out.append(ModuleScan(info, [], exc.message))
-        except Exception as exc:  # noqa: BLE001 - a broken vendor module must not hide the others
+        except Exception as exc:  # a broken vendor module must not hide the others
             if explicit:
                 raise TokenError("token.module_load_failed", path=str(info.path), detail=str(exc)) from exc
             log.exception("Token module %s failed", info.path)

@@ -169,7 +169,7 @@ class _FileLock:
 
     def acquire(self) -> bool:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(self.path, "a+b")  # noqa: SIM115 - kept open while locked
+        fh = open(self.path, "a+b")  # kept open while locked
         try:
             if os.name == "nt":
                 import msvcrt
