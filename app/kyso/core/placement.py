@@ -77,6 +77,9 @@ BLANK_MAX_EM = 12.0
 
 MIN_NUMBER_BLANK = 28.0
 MIN_DATE_BLANK = 18.0
+#: ...or, in a smaller face (wkhtmltopdf shrinks the page), this many em
+MIN_NUMBER_BLANK_EM = 2.0
+MIN_DATE_BLANK_EM = 1.3
 #: the empty space between position and name: 30-35 mm in practice; less
 #: than this is ordinary leading, not a signature space
 MIN_SIGNATURE_GAP = 24.0
@@ -294,6 +297,9 @@ def _chars(pdf_page, geom: PageGeometry, metrics) -> list[_Char]:
                 c.FPDFText_GetMatrix(raw, i, mat)
                 # direction of the baseline as displayed: only upright text
                 dx, dy = A * mat.a + C * mat.b, B * mat.a + D * mat.b
+                # the size as drawn: Tf times the text and graphics matrices'
+                # vertical scale (Chromium writes Tf in pixels under a 0.75 cm)
+                size *= math.hypot(mat.c, mat.d) or 1.0
                 if size > 0 and dx > 0 and abs(dy) <= 0.09 * dx:  # within ~5 degrees
                     c.FPDFText_GetCharOrigin(raw, i, ox, oy)
                     base = B * ox.value + D * oy.value + F
@@ -317,7 +323,12 @@ def _chars(pdf_page, geom: PageGeometry, metrics) -> list[_Char]:
             xa, xb = A * rect.left + C * rect.bottom + E, A * rect.right + C * rect.top + E
             if xa > xb:
                 xa, xb = xb, xa
-            append(_Char(ch, xa, xb, *per, ch.isspace() or ch == "\u00a0"))
+            sp = ch.isspace() or ch == "\u00a0"
+            if sp and xb - xa < 0.05 * per[1]:
+                # a zero-width space where a font changes (LibreOffice's
+                # fallback font for accented capitals): not a word break
+                continue
+            append(_Char(ch, xa, xb, *per, sp))
         return out
     finally:
         tp.close()
@@ -569,13 +580,24 @@ def _find_number(lines: list[TextLine]):
         slash = rest.find("/")
         symbol = rest[slash:].strip() if slash >= 0 else None
         blank = None
-        if rest.startswith("/") and x1 - x0 >= MIN_NUMBER_BLANK:
+        if rest.startswith("/") and x1 - x0 >= min(MIN_NUMBER_BLANK, MIN_NUMBER_BLANK_EM * ln.size):
             blank = _blank(ln, x0, x1)
         return ln, blank, symbol or None
     return None, None, None
 
 
 _DATE = re.compile(r"^(?P<place>[^,]*?)\s*,?\s*ngày\b", re.IGNORECASE)
+
+
+def _column_start(ln: TextLine, end: int) -> int:
+    """Where the text before ``end`` starts after the last column gap (over
+    one em): two header columns set in a table can sit closer than
+    :data:`SPLIT_EM`, and the left one must not become the date's place."""
+    g = ln.glyphs
+    for i in range(min(end, len(g)) - 1, 0, -1):
+        if g[i].char == " " and g[i].x1 - g[i].x0 > 1.0 * ln.size:
+            return i + 1
+    return 0
 
 
 def _find_date(lines: list[TextLine]):
@@ -585,14 +607,18 @@ def _find_date(lines: list[TextLine]):
         if not m or "tháng" not in text or "năm" not in text:
             continue
         k = text.lower().index("ngày", m.start())
+        start = _column_start(ln, k)
+        if start:
+            m = _DATE.search(text[start:]) or m
         day = month = None
         j, x0, x1 = _gap_after(ln, k + 4)
-        if text[j:].lower().startswith("tháng") and x1 - x0 >= MIN_DATE_BLANK:
+        min_date = min(MIN_DATE_BLANK, MIN_DATE_BLANK_EM * ln.size)
+        if text[j:].lower().startswith("tháng") and x1 - x0 >= min_date:
             day = _blank(ln, x0, x1)
         t = text.lower().find("tháng", k)
         if t >= 0:
             j, x0, x1 = _gap_after(ln, t + 5)
-            if text[j:].lower().startswith("năm") and x1 - x0 >= MIN_DATE_BLANK:
+            if text[j:].lower().startswith("năm") and x1 - x0 >= min_date:
                 month = _blank(ln, x0, x1)
         y = text.lower().rfind("năm")
         year = text[y + 3 :].strip() or None
@@ -601,8 +627,24 @@ def _find_date(lines: list[TextLine]):
     return None, None, None, None, None
 
 
+_PAGE_NO = re.compile(r"[-–\s]*((trang|page)\s*)?\d{1,3}(\s*(/|của|of)\s*\d{1,3})?[-–\s]*", re.IGNORECASE)
+
+
 def _is_page_number(ln: TextLine) -> bool:
-    return bool(re.fullmatch(r"[-–\s]*\d{1,3}[-–\s]*", ln.text))
+    return bool(_PAGE_NO.fullmatch(ln.text))
+
+
+def _running(r: "_Reader", page: int) -> set[int]:
+    """ids of the lines of ``page`` repeated on another page at the same
+    height (digits aside): running headers and footers, never the body."""
+    if r.count < 2:
+        return set()
+    other = page - 1 if page > 0 else page + 1
+    def key(ln):
+        return re.sub(r"\d+", "#", ln.text)
+    theirs = [(key(ln), ln.baseline) for ln in r.lines(other)]
+    return {id(ln) for ln in r.lines(page)
+            if any(k == key(ln) and abs(b - ln.baseline) <= 2.0 for k, b in theirs)}
 
 
 def _last_body_line(candidates: list[TextLine]) -> TextLine | None:
@@ -670,7 +712,8 @@ def analyse(pdf_path, password: str | None = None) -> DocumentLayout:
             above = [ln for ln in r.lines(end_page) if ln.box.y >= cutoff - 1.0]
             body_end = _last_body_line(above)
             if body_end is None and end_page > 0:
-                body_end = _last_body_line(r.lines(end_page - 1))
+                run = _running(r, end_page - 1)
+                body_end = _last_body_line([ln for ln in r.lines(end_page - 1) if id(ln) not in run])
         text_right = None
         if body_end is not None:
             text_right = min(max(ln.box.x2 for ln in r.lines(body_end.page)), sizes[body_end.page][0])
