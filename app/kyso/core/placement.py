@@ -39,7 +39,7 @@ from pathlib import Path
 
 import pikepdf
 
-from . import pdfium
+from . import ocr, pdfium
 from .errors import DocumentError, ExitCode, KysoError
 from .geometry import PageGeometry, geometry_from_boxes, inherited
 from .stamp import Box
@@ -83,6 +83,14 @@ MIN_DATE_BLANK_EM = 1.3
 #: the empty space between position and name: 30-35 mm in practice; less
 #: than this is ordinary leading, not a signature space
 MIN_SIGNATURE_GAP = 24.0
+
+#: below this a face shows the stamp's place before signing, and a batch
+#: leaves the document for the person to place alone
+LOW_CONFIDENCE = 0.75
+#: what a text layer earns when every part was found; OCR earns less (its
+#: boxes are ink, its letters may be misread) and a turned scan less again
+TEXT_CONFIDENCE = 0.95
+OCR_CONFIDENCE = 0.7
 
 _FILLERS = frozenset(" .…_\u00a0\t")
 _AUTH_PREFIX = re.compile(r"^(TM|KT|Q|TL|TUQ)\s*\.\s*\S")
@@ -166,6 +174,13 @@ class DocumentLayout:
     body_end: TextLine | None = None
     #: right edge of the text on body_end's page (where an initial may end)
     text_right: float | None = None
+    #: how sure the analysis is of what it found (0: nothing, 1: certain)
+    confidence: float = 0.0
+    #: per page: degrees a scan's reading frame is turned (0 for text pages);
+    #: the boxes above are in that upright frame, see :func:`display_box`
+    frames: tuple[int, ...] = ()
+    #: the pages read by OCR
+    ocr_pages: tuple[int, ...] = ()
 
 
 class PlacementNotFound(KysoError):
@@ -431,6 +446,42 @@ def _group(page: int, chars: list[_Char]) -> list[TextLine]:
     return lines
 
 
+def _ocr_lines(page_index: int, page: "ocr.OcrPage") -> list[TextLine]:
+    """Tesseract's words as lines (its own line grouping), split at column
+    gaps like text-layer rows; characters spread evenly over each word."""
+    by_line: dict[tuple[int, int, int], list] = {}
+    for w in page.words:
+        by_line.setdefault(w.line, []).append(w)
+    lines: list[TextLine] = []
+    for words in by_line.values():
+        words.sort(key=lambda w: w.x0)
+        hs = sorted(w.y1 - w.y0 for w in words)
+        size = max(4.0, hs[len(hs) // 2] / 0.75)
+        bottoms = sorted(w.y0 for w in words)
+        base = bottoms[len(bottoms) // 2] + 0.02 * size
+        chars: list[_Char] = []
+        for w in words:
+            n = len(w.text)
+            step = (w.x1 - w.x0) / n
+            asc, desc = (w.y1 - base) / size, min(0.0, (w.y0 - base) / size)
+            for k, ch in enumerate(w.text):
+                chars.append(_Char(ch, w.x0 + k * step, w.x0 + (k + 1) * step, base, size, asc, desc, False, False))
+        item: list[_Char] = []
+        last = None
+        for c in chars:
+            if last is not None and c.x0 - last.x1 > SPLIT_EM * size and not (
+                    c.x0 - last.x1 <= BLANK_MAX_EM * size
+                    and _ends_with_blank_keyword(_nfc("".join(x.ch for x in item[-12:])))):
+                lines.append(_make_line(page_index, item))
+                item = []
+            item.append(c)
+            last = c
+        if item:
+            lines.append(_make_line(page_index, item))
+    lines.sort(key=lambda ln: (-ln.baseline, ln.box.x))
+    return lines
+
+
 class _Reader:
     """One open document (pikepdf for structure, PDFium for text); pages are
     read on demand and kept only for this one analysis."""
@@ -454,6 +505,7 @@ class _Reader:
         self.count = len(self.pdf)
         self._geoms: dict[int, PageGeometry] = {}
         self._lines: dict[int, list[TextLine]] = {}
+        self.ocr: dict[int, ocr.OcrPage] = {}
 
     def close(self) -> None:
         self.pdf.close()
@@ -476,6 +528,10 @@ class _Reader:
         if got is None:
             if not 0 <= i < self.count:
                 raise DocumentError("doc.bad_page", pages=self.count, page=i + 1)
+            if ocr.available() and ocr.page_needs_ocr(self.pdf, i):
+                page = self.ocr[i] = ocr.read_page(self.path, self.pdf, i)
+                got = self._lines[i] = _ocr_lines(i, page)
+                return got
             geom = self.geometry(i)
             metrics = _font_metrics(self.pike.pages[i].obj)
             with self.pdf.locked() as pdf:   # PDFium's calls only; grouping needs no lock
@@ -714,9 +770,22 @@ def analyse(pdf_path, password: str | None = None) -> DocumentLayout:
             if body_end is None and end_page > 0:
                 run = _running(r, end_page - 1)
                 body_end = _last_body_line([ln for ln in r.lines(end_page - 1) if id(ln) not in run])
+        frames = tuple(r.ocr[i].rotation if i in r.ocr else 0 for i in range(r.count))
+        upright = tuple((r.ocr[i].width, r.ocr[i].height) if i in r.ocr else sizes[i] for i in range(r.count))
         text_right = None
         if body_end is not None:
-            text_right = min(max(ln.box.x2 for ln in r.lines(body_end.page)), sizes[body_end.page][0])
+            text_right = min(max(ln.box.x2 for ln in r.lines(body_end.page)), upright[body_end.page][0])
+        confidence = 0.0
+        if block is not None or body_end is not None:
+            confidence = TEXT_CONFIDENCE
+            used = {p for p in (block.page if block else None, body_end.page if body_end else None) if p is not None}
+            scanned = [i for i in used if i in r.ocr]
+            if scanned:
+                confs = [w.conf for i in scanned for w in r.ocr[i].words if w.conf >= 0]
+                mean = sum(confs) / len(confs) / 100 if confs else 0.0
+                confidence = OCR_CONFIDENCE * min(1.0, mean) * (0.8 if any(frames[i] for i in scanned) else 1.0)
+            if block is None or body_end is None:
+                confidence *= 0.7
         return DocumentLayout(
             page_count=r.count,
             page_sizes=sizes,
@@ -731,6 +800,9 @@ def analyse(pdf_path, password: str | None = None) -> DocumentLayout:
             year_text=year,
             body_end=body_end,
             text_right=text_right,
+            confidence=round(confidence, 3),
+            frames=frames,
+            ocr_pages=tuple(sorted(r.ocr)),
         )
 
 
@@ -750,6 +822,26 @@ def require_blanks(layout: DocumentLayout) -> tuple[Blank, Blank, Blank]:
     return layout.number_blank, layout.date_day_blank, layout.date_month_blank
 
 
+def upright_size(layout: DocumentLayout, page: int) -> tuple[float, float]:
+    """The page's size in its reading frame (a scan turned upright)."""
+    w, h = layout.page_sizes[page]
+    r = layout.frames[page] if page < len(layout.frames) else 0
+    return (h, w) if r in (90, 270) else (w, h)
+
+
+def display_box(layout: DocumentLayout, page: int, box: Box) -> Box:
+    """A stamp box computed in a scan's upright reading frame, on the displayed
+    page: its centre is turned with the page, its size kept (stamps are drawn
+    upright on the displayed page)."""
+    r = layout.frames[page] if page < len(layout.frames) else 0
+    if not r:
+        return box
+    W, H = upright_size(layout, page)
+    x, y = box.x + box.w / 2, box.y + box.h / 2
+    cx, cy = {90: (H - y, x), 180: (W - x, H - y), 270: (y, W - x)}[r]
+    return Box(cx - box.w / 2, cy - box.h / 2, box.w, box.h)
+
+
 def leader_stamp_box(layout: DocumentLayout, width: float, height: float) -> tuple[int, Box]:
     """(page, box) of the leader's signature image: centred on the position
     line horizontally and on the gap between position and name vertically
@@ -758,7 +850,7 @@ def leader_stamp_box(layout: DocumentLayout, width: float, height: float) -> tup
     sb = require_signature_block(layout)
     cx = sb.title_line.centre_x
     cy = (sb.title_line.box.y + sb.name_line.box.y2) / 2
-    return sb.page, Box(cx - width / 2, cy - height / 2, width, height)
+    return sb.page, display_box(layout, sb.page, Box(cx - width / 2, cy - height / 2, width, height))
 
 
 def agency_seal_box(leader_box: Box, seal_diameter_pt: float) -> Box:
@@ -793,13 +885,13 @@ def initial_box(layout: DocumentLayout, width: float, height: float, gap: float 
     be = layout.body_end
     if be is None:
         raise PlacementNotFound("placement.body_end_not_found")
-    pw, ph = layout.page_sizes[be.page]
+    pw, ph = upright_size(layout, be.page)
     right = min(layout.text_right or pw, pw)
     cy = be.box.y + be.box.h / 2
     if be.box.x2 + gap + width <= right:
-        return be.page, Box(right - width, cy - height / 2, width, height)
+        return be.page, display_box(layout, be.page, Box(right - width, cy - height / 2, width, height))
     x = min(right, pw) - width
-    return be.page, Box(x, be.box.y - gap / 2 - height, width, height)
+    return be.page, display_box(layout, be.page, Box(x, be.box.y - gap / 2 - height, width, height))
 
 
 def top_right_box(page_size: tuple[float, float], width: float, height: float,
