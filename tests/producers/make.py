@@ -27,7 +27,28 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT / "app") not in sys.path:
     sys.path.insert(0, str(ROOT / "app"))
 
-from kyso.demo.samples import _KINDS, _content  # noqa: E402
+from kyso.demo.samples import _KINDS as _SAMPLE_KINDS, _Kind, _content  # noqa: E402
+
+#: a tờ trình (a unit's submission to the People's Committee): not a sample
+#: kind, written here for the scanned-document flow
+TO_TRINH = _Kind(
+    seed=None, doc_type="Tờ trình", organ_upper=None,
+    organ_lines=("PHÒNG VĂN HÓA", "VÀ THÔNG TIN"), organ_name="Phòng Văn hóa và Thông tin thành phố Phủ Lý",
+    notation="TTr-VHTT", place="Phủ Lý",
+    subject="Về việc đề nghị phê duyệt Kế hoạch chuyển đổi số năm 2026",
+    vv_text=None, title="TỜ TRÌNH", authority_line=None,
+    recipients=("Ủy ban nhân dân thành phố Phủ Lý",),
+    noi_nhan=("Như trên;", "Lưu: VT, VHTT."), authority=(), position="TRƯỞNG PHÒNG",
+    position_label="Trưởng phòng", signer="Nguyễn Thị Lan",
+)
+_TO_TRINH_BODY = (
+    "Thực hiện Nghị quyết của Hội đồng nhân dân thành phố về phát triển kinh tế - xã hội năm 2026, "
+    "Phòng Văn hóa và Thông tin đã xây dựng dự thảo Kế hoạch chuyển đổi số năm 2026 trên địa bàn thành phố.",
+    "Dự thảo đã được gửi lấy ý kiến các phòng, ban, đơn vị và Ủy ban nhân dân các phường, xã; "
+    "các ý kiến góp ý đã được tiếp thu, hoàn thiện theo quy định.",
+    "Phòng Văn hóa và Thông tin kính trình Ủy ban nhân dân thành phố xem xét, phê duyệt./.",
+)
+_KINDS = {**_SAMPLE_KINDS, "to_trinh": TO_TRINH}
 
 FIXTURES = ROOT / "tests" / "fixtures" / "producers"
 FOOTER = "Trang"   # footers say "Trang N" after the body: never the body's end
@@ -47,6 +68,8 @@ class Para:
 
 
 def paragraphs(kind: str, n_stream: int) -> list[Para]:
+    if kind == "to_trinh":
+        return [Para(t) for t in _TO_TRINH_BODY]
     c = _content(kind, None)
     out = []
     for p in (*c.head, *c.stream[:n_stream], *c.tail):

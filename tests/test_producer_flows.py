@@ -1,0 +1,78 @@
+"""Issue 13 end to end: documents offices really make go initial → leader →
+issued with number and date through the CLI, and every signature stays valid
+(pdfsig, kyso verify); the number and date read back with pdftotext.
+
+* a công văn written as .docx (python-docx) and exported by LibreOffice
+  (committed: tests/fixtures/producers/docx-lo-table.pdf), "Số:" in a table cell;
+* a tờ trình printed by Qt's PDF writer, then printed and scanned back at
+  300 dpi as an image-only PDF (read by Tesseract).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from kyso.core.appearance import SAMPLE_INITIAL, SAMPLE_SEAL, SAMPLE_SIGNATURE
+
+from test_roles import _inside, _renders, _word_boxes
+
+NUMBER, DATE = "417", "2026-11-20"
+PRODUCERS = Path(__file__).parent / "fixtures" / "producers"
+
+
+def _flow(src: Path, truth: dict, run_kyso, softhsm, test_pki, tmp_path, tol: float = 2.0):
+    steps = [("initial", "KYSO-REVIEWER", ["--initial-image", SAMPLE_INITIAL]),
+             ("leader", "KYSO-LEADER", ["--signature-image", SAMPLE_SIGNATURE]),
+             ("agency", "KYSO-CLERK", ["--number", NUMBER, "--date", DATE, "--seal-image", SAMPLE_SEAL])]
+    current = src
+    for role, token, extra in steps:
+        out = tmp_path / f"{role}.pdf"
+        r = run_kyso("sign", current, "--module", softhsm.module_path, "--token", token, "--role", role,
+                     *extra, "-o", out, "--json", pin=softhsm.user_pin)
+        assert r.returncode == 0, f"{role}: {r.stderr}"
+        res = json.loads(r.stdout)["results"][0]
+        assert res["ok"] and res["confidence"] is not None, res
+        current = out
+    sig = subprocess.run(["pdfsig", str(current)], capture_output=True, text=True).stdout
+    assert sig.count("Signature is Valid") == 3, sig
+    r = run_kyso("verify", current, "--trust", test_pki.root_cert_path, "--json")
+    assert r.returncode == 0, r.stdout
+    sigs = json.loads(r.stdout)["files"][0]["signatures"]
+    assert [s["modification"] for s in sigs] == ["form_filling", "form_filling", "none"]
+    assert all(s["valid"] for s in sigs)
+    page_h = truth["page_size"][1]
+    words = _word_boxes(current, 0, page_h)
+    assert any(w[0] == NUMBER and _inside(w, truth["number_blank"]["box"], tol) for w in words), \
+        [w for w in words if w[0] == NUMBER]
+    assert any(w[0] == "20" and _inside(w, truth["date_day_blank"]["box"], tol) for w in words)
+    assert any(w[0] == "11" and _inside(w, truth["date_month_blank"]["box"], tol) for w in words)
+    return current
+
+
+def test_docx_cong_van_through_the_cli(run_kyso, softhsm, test_pki, tmp_path):
+    src = PRODUCERS / "docx-lo-table.pdf"
+    truth = json.loads(src.with_suffix(".truth.json").read_text("utf-8"))
+    final = _flow(src, truth, run_kyso, softhsm, test_pki, tmp_path)
+    for engine, img in _renders(final, 0, 100, tmp_path).items():
+        img.save(tmp_path / f"docx-issued-{engine}.png")
+
+
+def test_scanned_to_trinh_through_the_cli(run_kyso, softhsm, test_pki, tmp_path):
+    from kyso.core import ocr
+
+    if not ocr.available():
+        pytest.skip("tesseract not installed")
+    pytest.importorskip("PySide6")
+    from producers import make
+    from producers.scans import scan
+
+    printed = make.qt_pdf("to_trinh", 0, tmp_path / "to-trinh.pdf")
+    truth = make.truth(printed, "to_trinh", "Qt QPdfWriter, scanned at 300 dpi")
+    src = scan(printed, tmp_path / "to-trinh-scan.pdf", 300, 0, skew=0.2)
+    final = _flow(src, truth, run_kyso, softhsm, test_pki, tmp_path, tol=4.0)
+    for engine, img in _renders(final, 0, 100, tmp_path).items():
+        img.save(tmp_path / f"scan-issued-{engine}.png")
