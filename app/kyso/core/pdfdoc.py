@@ -120,7 +120,8 @@ def first_page_runs(path: Path, password: str | None = None) -> list[str]:
             return []
         from . import ocr
 
-        if ocr.available() and ocr.page_needs_ocr(doc, 0):
+        runs, n_chars = _text_runs(doc)
+        if n_chars < ocr.MIN_TEXT_CHARS and ocr.available():
             # a scan: the marking is in the picture; Tesseract's lines are the
             # runs (cached: the placement analysis reads the same page next)
             page = ocr.read_page(Path(path), doc, 0)
@@ -138,23 +139,25 @@ def first_page_runs(path: Path, password: str | None = None) -> list[str]:
                     run.append(w)
                 runs.append(" ".join(x.text for x in run))
             return runs
-        return _text_runs(doc)
+        return runs
 
 
-def _text_runs(doc) -> list[str]:
+def _text_runs(doc) -> tuple[list[str], int]:
+    """(runs of page 1 when it shows a marking word, else []; its characters)."""
     with doc.locked() as pdf:
         page = pdf[0]
         text = page.get_textpage()
         try:
+            n = text.count_chars()
             # Every marking is written in capitals: a page without "MẬT" in capitals
             # needs no run-by-run look (most pages; this keeps batches fast).
             if policy.MARK_WORD not in unicodedata.normalize("NFC", text.get_text_range()):
-                return []
+                return [], n
             runs = []
             for i in range(text.count_rects()):
                 l, b, r, t = text.get_rect(i)
                 runs.append(text.get_text_bounded(l, b, r, t))
-            return runs
+            return runs, n
         finally:
             text.close()
             page.close()

@@ -315,7 +315,9 @@ def _chars(pdf_page, geom: PageGeometry, metrics) -> list[_Char]:
                 # the size as drawn: Tf times the text and graphics matrices'
                 # vertical scale (Chromium writes Tf in pixels under a 0.75 cm)
                 size *= math.hypot(mat.c, mat.d) or 1.0
-                if size > 0 and dx > 0 and abs(dy) <= 0.09 * dx:  # within ~5 degrees
+                if c.FPDFTextObj_GetTextRenderMode(obj) == 3:
+                    pass   # invisible (an OCR layer under a scan): not what the page shows
+                elif size > 0 and dx > 0 and abs(dy) <= 0.09 * dx:  # within ~5 degrees
                     c.FPDFText_GetCharOrigin(raw, i, ox, oy)
                     base = B * ox.value + D * oy.value + F
                     c.FPDFText_GetFontInfo(raw, i, buf, 256, flags)
@@ -483,6 +485,32 @@ def _ocr_lines(page_index: int, page: "ocr.OcrPage") -> list[TextLine]:
     return lines
 
 
+def _has_image(page_obj) -> bool:
+    """Whether the page draws an image (a scan), through forms too."""
+    seen: set = set()
+
+    def look(res, depth: int) -> bool:
+        xobjs = res.get("/XObject") if res is not None else None
+        if xobjs is None or depth > 4:
+            return False
+        for _, x in xobjs.items():
+            sub = x.get("/Subtype")
+            if sub == "/Image":
+                return True
+            if sub == "/Form" and x.objgen not in seen:
+                seen.add(x.objgen)
+                if look(x.get("/Resources"), depth + 1):
+                    return True
+        return False
+
+    try:
+        if look(inherited(page_obj, "/Resources"), 0):
+            return True
+        return b"BI" in pikepdf.Page(page_obj).obj.Contents.read_bytes() if "/Contents" in page_obj else False
+    except Exception:   # noqa: BLE001 - an odd page: read it as a scan rather than not at all
+        return True
+
+
 class _Reader:
     """One open document (pikepdf for structure, PDFium for text); pages are
     read on demand and kept only for this one analysis."""
@@ -529,10 +557,6 @@ class _Reader:
         if got is None:
             if not 0 <= i < self.count:
                 raise DocumentError("doc.bad_page", pages=self.count, page=i + 1)
-            if ocr.available() and ocr.page_needs_ocr(self.pdf, i):
-                page = self.ocr[i] = ocr.read_page(self.path, self.pdf, i)
-                got = self._lines[i] = _ocr_lines(i, page)
-                return got
             geom = self.geometry(i)
             metrics = _font_metrics(self.pike.pages[i].obj)
             with self.pdf.locked() as pdf:   # PDFium's calls only; grouping needs no lock
@@ -541,6 +565,13 @@ class _Reader:
                     chars = _chars(page, geom, metrics)
                 finally:
                     page.close()
+            if len(chars) < ocr.MIN_TEXT_CHARS and ocr.available() and _has_image(self.pike.pages[i].obj):
+                # no visible text: a scan (perhaps under an invisible OCR layer)
+                scan = ocr.read_page(self.path, self.pdf, i)
+                if scan.words:
+                    self.ocr[i] = scan
+                    got = self._lines[i] = _ocr_lines(i, scan)
+                    return got
             got = self._lines[i] = _group(i, chars)
         return got
 
