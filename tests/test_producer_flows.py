@@ -76,3 +76,33 @@ def test_scanned_to_trinh_through_the_cli(run_kyso, softhsm, test_pki, tmp_path)
     final = _flow(src, truth, run_kyso, softhsm, test_pki, tmp_path, tol=4.0)
     for engine, img in _renders(final, 0, 100, tmp_path).items():
         img.save(tmp_path / f"scan-issued-{engine}.png")
+
+
+def test_batch_leaves_an_unsure_placement_unsigned(run_kyso, softhsm, tmp_path):
+    """Two documents in one command: the text document is initialled, the scan
+    (OCR: low confidence) is not signed and says why, instead of a guess."""
+    import shutil
+
+    from kyso.core import ocr
+    from kyso.demo.samples import generate_sample
+    from producers.scans import scan
+
+    if not ocr.available():
+        pytest.skip("tesseract not installed")
+    text = tmp_path / "docx-lo-table.pdf"
+    shutil.copy(PRODUCERS / "docx-lo-table.pdf", text)
+    src = generate_sample("cong_van", tmp_path / "cv.pdf").path
+    scanned = scan(src, tmp_path / "cv-scan.pdf", 200, 0)
+    r = run_kyso("sign", text, scanned, "--module", softhsm.module_path, "--token", "KYSO-REVIEWER",
+                 "--role", "initial", "--out-dir", tmp_path / "out", "--json", pin=softhsm.user_pin)
+    assert r.returncode == 3, r.stderr
+    res = {Path(x["file"]).name: x for x in json.loads(r.stdout)["results"]}
+    assert res["docx-lo-table.pdf"]["ok"] and res["docx-lo-table.pdf"]["confidence"] >= 0.75
+    bad = res["cv-scan.pdf"]
+    assert not bad["ok"] and bad["error_code"] == "placement.unsure" and bad["output"] is None
+    assert "ký riêng văn bản này" in bad["error"] or "Sign this one alone" in bad["error"]
+    # alone, the same scan is signed at the OCR's place (the GUI previews it first)
+    r = run_kyso("sign", scanned, "--module", softhsm.module_path, "--token", "KYSO-REVIEWER",
+                 "--role", "initial", "-o", tmp_path / "alone.pdf", "--json", pin=softhsm.user_pin)
+    assert r.returncode == 0, r.stderr
+    assert 0 < json.loads(r.stdout)["results"][0]["confidence"] < 0.75
