@@ -106,3 +106,24 @@ def test_batch_leaves_an_unsure_placement_unsigned(run_kyso, softhsm, tmp_path):
                  "--role", "initial", "-o", tmp_path / "alone.pdf", "--json", pin=softhsm.user_pin)
     assert r.returncode == 0, r.stderr
     assert 0 < json.loads(r.stdout)["results"][0]["confidence"] < 0.75
+
+
+def test_gui_preview_of_a_scan_says_it_is_unsure(tmp_path):
+    """The desktop app's preview (signflow.preview_placement): a scan's place
+    is found but unsure, and the frame's message says so in both languages."""
+    pytest.importorskip("PySide6")
+    from kyso.core import ocr
+    from kyso.core.settings import Settings
+    from kyso.demo.samples import generate_sample
+    from kyso.gui.signflow import preview_placement
+    from kyso.services.request import SigningRequest
+    from producers.scans import scan
+
+    if not ocr.available():
+        pytest.skip("tesseract not installed")
+    src = generate_sample("cong_van", tmp_path / "cv.pdf").path
+    pv = preview_placement(scan(src, tmp_path / "scan.pdf", 200, 0), SigningRequest(role="leader"), Settings())
+    assert pv.found and pv.unsure and 0 < pv.confidence < 0.75
+    assert "chưa chắc chắn" in pv.message
+    text = preview_placement(src, SigningRequest(role="leader"), Settings())
+    assert text.found and not text.unsure and text.message == ""

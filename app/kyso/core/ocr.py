@@ -18,9 +18,12 @@ reading frame* (the displayed page turned by ``rotation`` degrees clockwise
 so the text stands upright), origin lower left; :func:`to_display` maps a
 point of that frame back to the displayed page.
 
-No Qt here.  Public API: :func:`available`, :func:`page_needs_ocr`,
-:func:`read_page`, :func:`to_display`, :class:`OcrPage`, :class:`OcrWord`,
-:func:`cache_dir`.
+Which pages are scans is the caller's call (:mod:`placement`: a page with an
+image and fewer than :data:`MIN_TEXT_CHARS` visible characters; invisible
+text, an OCR layer, does not count).
+
+No Qt here.  Public API: :func:`available`, :func:`read_page`,
+:func:`to_display`, :class:`OcrPage`, :class:`OcrWord`, :func:`cache_dir`.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ from . import pdfium
 
 log = logging.getLogger(__name__)
 
-__all__ = ["OcrWord", "OcrPage", "available", "page_needs_ocr", "read_page", "to_display", "cache_dir"]
+__all__ = ["OcrWord", "OcrPage", "available", "read_page", "to_display", "cache_dir"]
 
 RECOGNITION_DPI = 200
 OSD_DPI = 100
@@ -81,30 +84,6 @@ def cache_dir() -> Path:
     home = os.environ.get("KYSO_HOME")
     base = Path(home) / "cache" if home else Path(platformdirs.user_cache_dir("kyso", appauthor=False))
     return base / "ocr"
-
-
-def page_needs_ocr(doc: "pdfium.Document", index: int) -> bool:
-    """True when the page shows (almost) no text: a scan, maybe with an
-    invisible OCR layer that we do not trust for positions."""
-    with doc.locked() as pdf:
-        page = pdf[index]
-        try:
-            tp = page.get_textpage()
-            try:
-                n = tp.count_chars()
-                if n < MIN_TEXT_CHARS:
-                    return True
-                raw = pdfium.raw
-                visible = 0
-                for i in range(0, n, max(1, n // 200)):   # a sample is enough
-                    obj = raw.FPDFText_GetTextObject(tp.raw, i)
-                    if obj and raw.FPDFTextObj_GetTextRenderMode(obj) != 3:   # 3: invisible
-                        visible += 1
-                return visible == 0
-            finally:
-                tp.close()
-        finally:
-            page.close()
 
 
 def _sha256(path: Path) -> str:

@@ -287,6 +287,7 @@ def _chars(pdf_page, geom: PageGeometry, metrics) -> list[_Char]:
         buf = ctypes.create_string_buffer(256)
         A, B, C, D, E, F = _display_affine(geom)
         font_cache: dict[tuple[bytes, int], tuple[float, float, bool, bool]] = {}
+        font_by_handle: dict[int, tuple[float, float, bool, bool]] = {}
         # Per text object (one Tj/TJ): size, baseline, direction and font are
         # the same for all its glyphs, so they are asked once (ctypes calls
         # cost ~1 us each; a page has ~2000 glyphs).
@@ -320,9 +321,15 @@ def _chars(pdf_page, geom: PageGeometry, metrics) -> list[_Char]:
                 elif size > 0 and dx > 0 and abs(dy) <= 0.09 * dx:  # within ~5 degrees
                     c.FPDFText_GetCharOrigin(raw, i, ox, oy)
                     base = B * ox.value + D * oy.value + F
-                    c.FPDFText_GetFontInfo(raw, i, buf, 256, flags)
-                    fkey = (buf.value, flags.value)
-                    info = font_cache.get(fkey)
+                    # one font handle, one look-up: producers that write a
+                    # text object per glyph (browsers, Qt) ask for the font
+                    # thousands of times
+                    fh = ctypes.cast(c.FPDFTextObj_GetFont(obj), ctypes.c_void_p).value
+                    info = font_by_handle.get(fh) if fh else None
+                    if info is None:
+                        c.FPDFText_GetFontInfo(raw, i, buf, 256, flags)
+                        fkey = (buf.value, flags.value)
+                        info = font_cache.get(fkey)
                     if info is None:
                         name = _SUBSET.sub("", buf.value.decode("utf-8", "replace"))
                         a, d = metrics.get(name, (DEFAULT_ASCENT, DEFAULT_DESCENT))
@@ -332,6 +339,8 @@ def _chars(pdf_page, geom: PageGeometry, metrics) -> list[_Char]:
                         ) or c.FPDFText_GetFontWeight(raw, i) >= 600
                         italic = bool(flags.value & (1 << 6)) or "italic" in low or "oblique" in low
                         info = font_cache[fkey] = (a, d, bold, italic)
+                    if fh:
+                        font_by_handle[fh] = info
                     per = (base, size, *info)
                 if key_obj > 0:
                     obj_cache[key_obj] = per
