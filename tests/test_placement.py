@@ -326,24 +326,14 @@ def test_scan_matches_truth(scan_source, sample_dir, dpi, rotate):
     assert _near(lay.body_end.box, _box(truth["body_end"]), SCAN_TOL)
     ipage, ibox = initial_box(lay, 30, 15)
     assert ipage == 0
-
-
-def test_scan_ocr_is_cached(scan_source, sample_dir):
-    from kyso.core import ocr
-    from producers.scans import scan
-
-    if not ocr.available():
-        pytest.skip("tesseract not installed")
-    path = scan(scan_source[0], sample_dir / "scan-cache.pdf", 300, 0)
-    t0 = time.perf_counter()
-    first = analyse(path)
+    # done once per document: the second analysis reads the cache (SHA-256 key)
+    first = TIMINGS[-1][1]
     t1 = time.perf_counter()
     again = analyse(path)
-    t2 = time.perf_counter()
-    assert again.signature_block == first.signature_block
-    assert t2 - t1 < 0.5 * (t1 - t0)
+    cached = time.perf_counter() - t1
+    assert again.signature_block == lay.signature_block and cached < 0.5 * first
     assert any(ocr.cache_dir().glob("*.json"))
-    print(f"\nOCR of an A4 page at 300 dpi: {t1 - t0:.2f} s first, {t2 - t1:.3f} s cached")
+    print(f"\nOCR {dpi} dpi, turned {rotate}: {first:.2f} s first, {cached * 1000:.0f} ms cached")
 
 
 def test_secret_scan_is_refused(sample_dir):

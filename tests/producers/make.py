@@ -342,9 +342,13 @@ def wkhtmltopdf(src_html: Path, out: Path) -> Path:
 def qt_pdf(kind: str, n_stream: int, out: Path, font: str = "Liberation Serif") -> Path:
     """QTextDocument.print_ on a QPdfWriter (PySide6; QT_QPA_PLATFORM=offscreen)."""
     from PySide6.QtCore import QMarginsF, QSizeF
-    from PySide6.QtGui import QFont, QGuiApplication, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+    from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
-    app = QGuiApplication.instance() or QGuiApplication(["kyso-test"])  # noqa: F841
+    from PySide6.QtWidgets import QApplication
+
+    # a QApplication (not a QGuiApplication): widget tests later in the same
+    # process (pytest-qt's qapp) reuse it, and a QWidget needs one
+    app = QApplication.instance() or QApplication(["kyso-test"])
     w = QPdfWriter(str(out))
     w.setPageLayout(QPageLayout(QPageSize(QPageSize.A4), QPageLayout.Portrait,
                                 QMarginsF(30, 20, 15, 20), QPageLayout.Millimeter))
