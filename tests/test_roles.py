@@ -218,17 +218,77 @@ def test_attachment_and_copy_stamps_top_right(role, extra, expected, run_kyso, s
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00", lines[-1]), lines
 
 
-def test_issuance_without_prepared_fields_is_refused_clearly(run_kyso, softhsm, tmp_path):
-    """A document signed by another tool first has no number/date fields; the
-    clerk is told why the number cannot be written instead of breaking it."""
-    src = generate_sample("cong_van", tmp_path / "cv.pdf").path
+def _issue_after_foreign(signed: Path, truth: dict, run_kyso, softhsm, test_pki, tmp_path, n_sigs: int):
+    out = tmp_path / "issued.pdf"
+    r = run_kyso("sign", signed, "--module", softhsm.module_path, "--token", "KYSO-CLERK",
+                 "--role", "agency", "--number", NUMBER, "--date", DATE, "-o", out, pin=softhsm.user_pin)
+    assert r.returncode == 0, r.stderr
+    sig = subprocess.run(["pdfsig", str(out)], capture_output=True, text=True).stdout
+    assert sig.count("Signature is Valid") == n_sigs, sig
+    r = run_kyso("verify", out, "--trust", test_pki.root_cert_path, "--json")
+    sigs = json.loads(r.stdout)["files"][0]["signatures"]
+    assert len(sigs) == n_sigs and all(s["valid"] for s in sigs), r.stdout
+    assert [s["modification"] for s in sigs][:-1] == ["form_filling"] * (n_sigs - 1)
+    words = _word_boxes(out, 0, 841.89)
+    assert any(w[0] == NUMBER and _inside(w, truth["number_blank"]["box"]) for w in words)
+    assert any(w[0] == "20" and _inside(w, truth["date_day_blank"]["box"]) for w in words)
+    assert any(w[0] == "11" and _inside(w, truth["date_month_blank"]["box"]) for w in words)
+    return out
+
+
+def test_issuance_after_a_signature_made_by_another_tool(run_kyso, softhsm, test_pki, tmp_path):
+    """Issue 13 (this test used to expect a refusal): a document whose first
+    signature was not Kyso's has no prepared number/date fields; the clerk's
+    revision adds them as unsigned signature fields with the figures as their
+    appearance (an allowed change), and every earlier signature stays valid."""
+    src, truth = _sample("cong_van", 1, "normal", tmp_path)
     signed = tmp_path / "leader-plain.pdf"
     # A plain (non-role) signature in the signature space: no fields were prepared.
     assert run_kyso("sign", src, "--module", softhsm.module_path, "--token", "KYSO-LEADER",
                     "--page", "1", "--box", "330,90,520,160", "-o", signed,
                     pin=softhsm.user_pin).returncode == 0
-    r = run_kyso("sign", signed, "--module", softhsm.module_path, "--token", "KYSO-CLERK",
-                 "--role", "agency", "--number", NUMBER, "--date", DATE, "-o", tmp_path / "x.pdf",
-                 pin=softhsm.user_pin)
-    assert r.returncode == 3, r.stderr
-    assert "không có ô số và ngày" in r.stderr
+    _issue_after_foreign(signed, truth, run_kyso, softhsm, test_pki, tmp_path, 2)
+
+
+def _pyhanko_sign(src: Path, dst: Path, test_pki, box, extra_field: bool = False) -> None:
+    """Sign with plain pyHanko (a visible field "Signature1", no Kyso field) with
+    the leader's key; with ``extra_field`` the document first gets a form of its
+    own (a filled text field)."""
+    import io
+
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    data = src.read_bytes()
+    if extra_field:
+        import pikepdf
+
+        pdf = pikepdf.open(src)
+        f = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget, FT=pikepdf.Name.Tx,
+            T=pikepdf.String("GhiChu"), V=pikepdf.String("Bản dự thảo"), F=4,
+            Rect=[60, 20, 260, 40], P=pdf.pages[0].obj))
+        pdf.pages[0].obj.Annots = pdf.make_indirect(pikepdf.Array([f]))
+        pdf.Root.AcroForm = pdf.make_indirect(pikepdf.Dictionary(Fields=pikepdf.Array([f])))
+        buf = io.BytesIO()
+        pdf.save(buf)
+        data = buf.getvalue()
+    who = test_pki.identities["leader"]
+    signer = signers.SimpleSigner.load(str(who.key_path), str(who.cert_path),
+                                       ca_chain_files=(str(test_pki.intermediate_cert_path),))
+    w = IncrementalPdfFileWriter(io.BytesIO(data))
+    fields.append_signature_field(w, fields.SigFieldSpec("Signature1", on_page=0, box=box))
+    out = io.BytesIO()
+    signers.PdfSigner(signers.PdfSignatureMetadata(field_name="Signature1"), signer).sign_pdf(w, output=out)
+    dst.write_bytes(out.getvalue())
+
+
+@pytest.mark.parametrize("extra_field", [False, True], ids=["plain", "own-form-field"])
+def test_pyhanko_signed_document_is_issued(extra_field, run_kyso, softhsm, test_pki, tmp_path):
+    src, truth = _sample("cong_van", 1, "normal", tmp_path)
+    signed = tmp_path / "pyhanko.pdf"
+    t, n = truth["title_line"]["box"], truth["name_line"]["box"]
+    cx, cy = (t[0] + t[2]) / 2, (t[1] + n[3]) / 2
+    _pyhanko_sign(src, signed, test_pki, (int(cx - 60), int(cy - 30), int(cx + 60), int(cy + 30)), extra_field)
+    out = _issue_after_foreign(signed, truth, run_kyso, softhsm, test_pki, tmp_path, 2)
+    (tmp_path / "pyhanko-issued.pdf").write_bytes(out.read_bytes())

@@ -15,6 +15,18 @@ allowed change. So:
 pyHanko's difference analysis then reports form filling, nothing worse, after
 the earlier signatures, and poppler's pdfsig keeps them valid.
 
+A document signed first by another tool has no such fields, and pyHanko's
+change analysis forbids creating new text fields after a signature
+(``SigFieldCreationRule``: only *signature* fields may be created).  So the
+clerk's revision then adds the number and the date as new, unsigned,
+read-only **signature fields** whose widget appearance is the figure, placed
+over the blank (:func:`add_filled_fields`): a new visible signature field is
+an allowed change (form filling) for pyHanko, pdfsig only checks each signed
+byte range, pdftotext reads the figures from the appearance, and the agency
+signature locks the three fields by name (FieldMDP) as it locks prepared ones.
+Drawing the figures inside the agency's own widget was the other option; it
+would stretch one widget from the header to the signature block.
+
 Vietnamese practice for the figures: numbers and days below 10, and the months
 January and February, take a leading zero ("Số: 07", "ngày 05 tháng 02").
 """
@@ -172,11 +184,54 @@ def add_issuance_fields(doc: PdfInput, blanks: list[Blank]) -> list[str]:
     return added
 
 
+def add_filled_fields(doc: PdfInput, values: dict[str, str], blanks: dict[str, Blank]) -> list[str]:
+    """After others' signatures: new unsigned, read-only signature fields over
+    the blanks, their appearance the figure (see the module's note)."""
+    writer = doc.writer
+    fields = _acroform_fields(writer)
+    added = []
+    for name, value in values.items():
+        blank = blanks[name]
+        page_ref = doc.page_ref(blank.page)
+        geometry = doc.geometry(blank.page)
+        rect = geometry.box_to_user(blank.box)
+        widget = generic.DictionaryObject({
+            pdf_name("/Type"): pdf_name("/Annot"),
+            pdf_name("/Subtype"): pdf_name("/Widget"),
+            pdf_name("/FT"): pdf_name("/Sig"),
+            pdf_name("/T"): generic.TextStringObject(name),
+            pdf_name("/TU"): generic.TextStringObject(f"Kyso: {value}"),
+            pdf_name("/Rect"): generic.ArrayObject([generic.FloatObject(v) for v in rect]),
+            pdf_name("/F"): generic.NumberObject(4 | 128),     # print, locked
+            pdf_name("/Ff"): generic.NumberObject(READ_ONLY),
+            pdf_name("/P"): page_ref,
+            pdf_name("/DA"): generic.TextStringObject(f"/Helv {blank.font_size:g} Tf 0 g"),
+            pdf_name("/MK"): generic.DictionaryObject({
+                pdf_name("/R"): generic.NumberObject(geometry.rotation)}),
+            pdf_name("/AP"): generic.DictionaryObject({
+                pdf_name("/N"): _field_appearance(writer, blank, value, geometry.rotation)}),
+        })
+        ref = writer.add_object(widget)
+        fields.append(ref)
+        writer.register_annotation(page_ref, ref)
+        added.append(name)
+    return added
+
+
 def fill_issuance_fields(doc: PdfInput, values: dict[str, str], blanks: dict[str, Blank]) -> None:
-    """Write ``values`` (field name → text) into the fields made before signing."""
+    """Write ``values`` (field name → text) into the fields made before signing;
+    on a document whose first signature was not Kyso's (no such fields), add
+    them as new signature fields over the blanks found on the page."""
     writer = doc.writer
     have = existing_fields(doc)
     missing = [name for name in values if name not in have]
+    if missing and not have and doc.reader.embedded_regular_signatures:
+        if not all(name in blanks for name in values):
+            from .placement import PlacementNotFound
+
+            raise PlacementNotFound("placement.blanks_not_found")
+        add_filled_fields(doc, values, blanks)
+        return
     if missing:
         raise DocumentError("issue.no_fields", path=doc.path.name)
     for name, value in values.items():

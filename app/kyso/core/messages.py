@@ -354,6 +354,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The signature block was not found on the document. Choose the page and "
         "the box by hand (--page, --box).",
     ),
+    "placement.unsure": (
+        "Không chắc tìm được chỗ ký trên “{path}” (độ tin cậy {confidence}): văn bản này "
+        "chưa được ký. Hãy ký riêng văn bản này và đặt chữ ký bằng tay.",
+        "Could not find where to sign on “{path}” (confidence {confidence}): not signed. "
+        "Sign this one alone and place the stamp.",
+    ),
     "placement.blanks_not_found": (
         "Không tìm thấy chỗ để trống số và ngày tháng (“Số:      /…”, “ngày … tháng …”) "
         "trên văn bản. Hãy chọn trang và vị trí bằng tay (--page, --box).",

@@ -115,21 +115,49 @@ def first_page_runs(path: Path, password: str | None = None) -> list[str]:
         doc = pdfium.Document(path, password)
     except pdfium.PdfiumError:
         return []
-    with doc, doc.locked() as pdf:
-        if len(pdf) == 0:
+    with doc:
+        if len(doc) == 0:
             return []
+        from . import ocr
+
+        runs, n_chars = _text_runs(doc)
+        if n_chars < ocr.MIN_TEXT_CHARS and ocr.available():
+            # a scan: the marking is in the picture; Tesseract's lines are the
+            # runs (cached: the placement analysis reads the same page next)
+            page = ocr.read_page(Path(path), doc, 0)
+            rows: dict = {}
+            for w in page.words:
+                rows.setdefault(w.line, []).append(w)
+            runs = []
+            for words in rows.values():
+                words.sort(key=lambda w: w.x0)
+                run = [words[0]]
+                for w in words[1:]:
+                    if w.x0 - run[-1].x1 > 3 * (w.y1 - w.y0):   # a column gap ends the run
+                        runs.append(" ".join(x.text for x in run))
+                        run = []
+                    run.append(w)
+                runs.append(" ".join(x.text for x in run))
+            return runs
+        return runs
+
+
+def _text_runs(doc) -> tuple[list[str], int]:
+    """(runs of page 1 when it shows a marking word, else []; its characters)."""
+    with doc.locked() as pdf:
         page = pdf[0]
         text = page.get_textpage()
         try:
+            n = text.count_chars()
             # Every marking is written in capitals: a page without "MẬT" in capitals
             # needs no run-by-run look (most pages; this keeps batches fast).
             if policy.MARK_WORD not in unicodedata.normalize("NFC", text.get_text_range()):
-                return []
+                return [], n
             runs = []
             for i in range(text.count_rects()):
                 left, bottom, right, top = text.get_rect(i)
                 runs.append(text.get_text_bounded(left, bottom, right, top))
-            return runs
+            return runs, n
         finally:
             text.close()
             page.close()
@@ -240,6 +268,12 @@ def check_inflation(path: Path, stream: BinaryIO) -> None:
                     while d.unconsumed_tail and total <= limit:
                         out = d.decompress(d.unconsumed_tail, 1 << 20)
                         total += len(out)
+                        if not out:
+                            # no progress (img2pdf's PNG data ends so): without
+                            # this a scanned PDF spun here for ever
+                            break
+                    if not out and d.unconsumed_tail:
+                        break
                     if total > limit:
                         raise DocumentError("doc.bomb", path=display(path.name),
                                             size=size // 1024 + 1, limit=limit // (1024 * 1024))

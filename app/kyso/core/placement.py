@@ -39,7 +39,7 @@ from pathlib import Path
 
 import pikepdf
 
-from . import pdfium
+from . import ocr, pdfium
 from .errors import DocumentError, ExitCode, KysoError
 from .geometry import PageGeometry, geometry_from_boxes, inherited
 from .stamp import Box
@@ -77,9 +77,20 @@ BLANK_MAX_EM = 12.0
 
 MIN_NUMBER_BLANK = 28.0
 MIN_DATE_BLANK = 18.0
+#: ...or, in a smaller face (wkhtmltopdf shrinks the page), this many em
+MIN_NUMBER_BLANK_EM = 2.0
+MIN_DATE_BLANK_EM = 1.3
 #: the empty space between position and name: 30-35 mm in practice; less
 #: than this is ordinary leading, not a signature space
 MIN_SIGNATURE_GAP = 24.0
+
+#: below this a face shows the stamp's place before signing, and a batch
+#: leaves the document for the person to place alone
+LOW_CONFIDENCE = 0.75
+#: what a text layer earns when every part was found; OCR earns less (its
+#: boxes are ink, its letters may be misread) and a turned scan less again
+TEXT_CONFIDENCE = 0.95
+OCR_CONFIDENCE = 0.7
 
 _FILLERS = frozenset(" .…_\u00a0\t")
 _AUTH_PREFIX = re.compile(r"^(TM|KT|Q|TL|TUQ)\s*\.\s*\S")
@@ -163,6 +174,13 @@ class DocumentLayout:
     body_end: TextLine | None = None
     #: right edge of the text on body_end's page (where an initial may end)
     text_right: float | None = None
+    #: how sure the analysis is of what it found (0: nothing, 1: certain)
+    confidence: float = 0.0
+    #: per page: degrees a scan's reading frame is turned (0 for text pages);
+    #: the boxes above are in that upright frame, see :func:`display_box`
+    frames: tuple[int, ...] = ()
+    #: the pages read by OCR
+    ocr_pages: tuple[int, ...] = ()
 
 
 class PlacementNotFound(KysoError):
@@ -269,6 +287,7 @@ def _chars(pdf_page, geom: PageGeometry, metrics) -> list[_Char]:
         buf = ctypes.create_string_buffer(256)
         A, B, C, D, E, F = _display_affine(geom)
         font_cache: dict[tuple[bytes, int], tuple[float, float, bool, bool]] = {}
+        font_by_handle: dict[int, tuple[float, float, bool, bool]] = {}
         # Per text object (one Tj/TJ): size, baseline, direction and font are
         # the same for all its glyphs, so they are asked once (ctypes calls
         # cost ~1 us each; a page has ~2000 glyphs).
@@ -294,12 +313,23 @@ def _chars(pdf_page, geom: PageGeometry, metrics) -> list[_Char]:
                 c.FPDFText_GetMatrix(raw, i, mat)
                 # direction of the baseline as displayed: only upright text
                 dx, dy = A * mat.a + C * mat.b, B * mat.a + D * mat.b
-                if size > 0 and dx > 0 and abs(dy) <= 0.09 * dx:  # within ~5 degrees
+                # the size as drawn: Tf times the text and graphics matrices'
+                # vertical scale (Chromium writes Tf in pixels under a 0.75 cm)
+                size *= math.hypot(mat.c, mat.d) or 1.0
+                if c.FPDFTextObj_GetTextRenderMode(obj) == 3:
+                    pass   # invisible (an OCR layer under a scan): not what the page shows
+                elif size > 0 and dx > 0 and abs(dy) <= 0.09 * dx:  # within ~5 degrees
                     c.FPDFText_GetCharOrigin(raw, i, ox, oy)
                     base = B * ox.value + D * oy.value + F
-                    c.FPDFText_GetFontInfo(raw, i, buf, 256, flags)
-                    fkey = (buf.value, flags.value)
-                    info = font_cache.get(fkey)
+                    # one font handle, one look-up: producers that write a
+                    # text object per glyph (browsers, Qt) ask for the font
+                    # thousands of times
+                    fh = ctypes.cast(c.FPDFTextObj_GetFont(obj), ctypes.c_void_p).value
+                    info = font_by_handle.get(fh) if fh else None
+                    if info is None:
+                        c.FPDFText_GetFontInfo(raw, i, buf, 256, flags)
+                        fkey = (buf.value, flags.value)
+                        info = font_cache.get(fkey)
                     if info is None:
                         name = _SUBSET.sub("", buf.value.decode("utf-8", "replace"))
                         a, d = metrics.get(name, (DEFAULT_ASCENT, DEFAULT_DESCENT))
@@ -309,6 +339,8 @@ def _chars(pdf_page, geom: PageGeometry, metrics) -> list[_Char]:
                         ) or c.FPDFText_GetFontWeight(raw, i) >= 600
                         italic = bool(flags.value & (1 << 6)) or "italic" in low or "oblique" in low
                         info = font_cache[fkey] = (a, d, bold, italic)
+                    if fh:
+                        font_by_handle[fh] = info
                     per = (base, size, *info)
                 if key_obj > 0:
                     obj_cache[key_obj] = per
@@ -317,7 +349,12 @@ def _chars(pdf_page, geom: PageGeometry, metrics) -> list[_Char]:
             xa, xb = A * rect.left + C * rect.bottom + E, A * rect.right + C * rect.top + E
             if xa > xb:
                 xa, xb = xb, xa
-            append(_Char(ch, xa, xb, *per, ch.isspace() or ch == "\u00a0"))
+            sp = ch.isspace() or ch == "\u00a0"
+            if sp and xb - xa < 0.05 * per[1]:
+                # a zero-width space where a font changes (LibreOffice's
+                # fallback font for accented capitals): not a word break
+                continue
+            append(_Char(ch, xa, xb, *per, sp))
         return out
     finally:
         tp.close()
@@ -420,6 +457,69 @@ def _group(page: int, chars: list[_Char]) -> list[TextLine]:
     return lines
 
 
+def _ocr_lines(page_index: int, page: "ocr.OcrPage") -> list[TextLine]:
+    """Tesseract's words as lines (its own line grouping), split at column
+    gaps like text-layer rows; characters spread evenly over each word."""
+    by_line: dict[tuple[int, int, int], list] = {}
+    for w in page.words:
+        by_line.setdefault(w.line, []).append(w)
+    lines: list[TextLine] = []
+    for words in by_line.values():
+        words.sort(key=lambda w: w.x0)
+        hs = sorted(w.y1 - w.y0 for w in words)
+        # ink height of a typical Vietnamese word (accents, descenders): ~0.9 em
+        size = max(4.0, hs[len(hs) // 2] / 0.9)
+        bottoms = sorted(w.y0 for w in words)
+        base = bottoms[len(bottoms) // 2] + 0.02 * size
+        chars: list[_Char] = []
+        for w in words:
+            n = len(w.text)
+            step = (w.x1 - w.x0) / n
+            asc, desc = (w.y1 - base) / size, min(0.0, (w.y0 - base) / size)
+            for k, ch in enumerate(w.text):
+                chars.append(_Char(ch, w.x0 + k * step, w.x0 + (k + 1) * step, base, size, asc, desc, False, False))
+        item: list[_Char] = []
+        last = None
+        for c in chars:
+            if last is not None and c.x0 - last.x1 > SPLIT_EM * size and not (
+                    c.x0 - last.x1 <= BLANK_MAX_EM * size
+                    and _ends_with_blank_keyword(_nfc("".join(x.ch for x in item[-12:])))):
+                lines.append(_make_line(page_index, item))
+                item = []
+            item.append(c)
+            last = c
+        if item:
+            lines.append(_make_line(page_index, item))
+    lines.sort(key=lambda ln: (-ln.baseline, ln.box.x))
+    return lines
+
+
+def _has_image(page_obj) -> bool:
+    """Whether the page draws an image (a scan), through forms too."""
+    seen: set = set()
+
+    def look(res, depth: int) -> bool:
+        xobjs = res.get("/XObject") if res is not None else None
+        if xobjs is None or depth > 4:
+            return False
+        for _, x in xobjs.items():
+            sub = x.get("/Subtype")
+            if sub == "/Image":
+                return True
+            if sub == "/Form" and x.objgen not in seen:
+                seen.add(x.objgen)
+                if look(x.get("/Resources"), depth + 1):
+                    return True
+        return False
+
+    try:
+        if look(inherited(page_obj, "/Resources"), 0):
+            return True
+        return b"BI" in pikepdf.Page(page_obj).obj.Contents.read_bytes() if "/Contents" in page_obj else False
+    except Exception:   # noqa: BLE001 - an odd page: read it as a scan rather than not at all
+        return True
+
+
 class _Reader:
     """One open document (pikepdf for structure, PDFium for text); pages are
     read on demand and kept only for this one analysis."""
@@ -443,6 +543,7 @@ class _Reader:
         self.count = len(self.pdf)
         self._geoms: dict[int, PageGeometry] = {}
         self._lines: dict[int, list[TextLine]] = {}
+        self.ocr: dict[int, ocr.OcrPage] = {}
 
     def close(self) -> None:
         self.pdf.close()
@@ -473,6 +574,13 @@ class _Reader:
                     chars = _chars(page, geom, metrics)
                 finally:
                     page.close()
+            if len(chars) < ocr.MIN_TEXT_CHARS and ocr.available() and _has_image(self.pike.pages[i].obj):
+                # no visible text: a scan (perhaps under an invisible OCR layer)
+                scan = ocr.read_page(self.path, self.pdf, i)
+                if scan.words:
+                    self.ocr[i] = scan
+                    got = self._lines[i] = _ocr_lines(i, scan)
+                    return got
             got = self._lines[i] = _group(i, chars)
         return got
 
@@ -569,13 +677,24 @@ def _find_number(lines: list[TextLine]):
         slash = rest.find("/")
         symbol = rest[slash:].strip() if slash >= 0 else None
         blank = None
-        if rest.startswith("/") and x1 - x0 >= MIN_NUMBER_BLANK:
+        if rest.startswith("/") and x1 - x0 >= min(MIN_NUMBER_BLANK, MIN_NUMBER_BLANK_EM * ln.size):
             blank = _blank(ln, x0, x1)
         return ln, blank, symbol or None
     return None, None, None
 
 
 _DATE = re.compile(r"^(?P<place>[^,]*?)\s*,?\s*ngày\b", re.IGNORECASE)
+
+
+def _column_start(ln: TextLine, end: int) -> int:
+    """Where the text before ``end`` starts after the last column gap (over
+    one em): two header columns set in a table can sit closer than
+    :data:`SPLIT_EM`, and the left one must not become the date's place."""
+    g = ln.glyphs
+    for i in range(min(end, len(g)) - 1, 0, -1):
+        if g[i].char == " " and g[i].x1 - g[i].x0 > 1.0 * ln.size:
+            return i + 1
+    return 0
 
 
 def _find_date(lines: list[TextLine]):
@@ -585,14 +704,18 @@ def _find_date(lines: list[TextLine]):
         if not m or "tháng" not in text or "năm" not in text:
             continue
         k = text.lower().index("ngày", m.start())
+        start = _column_start(ln, k)
+        if start:
+            m = _DATE.search(text[start:]) or m
         day = month = None
         j, x0, x1 = _gap_after(ln, k + 4)
-        if text[j:].lower().startswith("tháng") and x1 - x0 >= MIN_DATE_BLANK:
+        min_date = min(MIN_DATE_BLANK, MIN_DATE_BLANK_EM * ln.size)
+        if text[j:].lower().startswith("tháng") and x1 - x0 >= min_date:
             day = _blank(ln, x0, x1)
         t = text.lower().find("tháng", k)
         if t >= 0:
             j, x0, x1 = _gap_after(ln, t + 5)
-            if text[j:].lower().startswith("năm") and x1 - x0 >= MIN_DATE_BLANK:
+            if text[j:].lower().startswith("năm") and x1 - x0 >= min_date:
                 month = _blank(ln, x0, x1)
         y = text.lower().rfind("năm")
         year = text[y + 3 :].strip() or None
@@ -601,8 +724,24 @@ def _find_date(lines: list[TextLine]):
     return None, None, None, None, None
 
 
+_PAGE_NO = re.compile(r"[-–\s]*((trang|page)\s*)?\d{1,3}(\s*(/|của|of)\s*\d{1,3})?[-–\s]*", re.IGNORECASE)
+
+
 def _is_page_number(ln: TextLine) -> bool:
-    return bool(re.fullmatch(r"[-–\s]*\d{1,3}[-–\s]*", ln.text))
+    return bool(_PAGE_NO.fullmatch(ln.text))
+
+
+def _running(r: "_Reader", page: int) -> set[int]:
+    """ids of the lines of ``page`` repeated on another page at the same
+    height (digits aside): running headers and footers, never the body."""
+    if r.count < 2:
+        return set()
+    other = page - 1 if page > 0 else page + 1
+    def key(ln):
+        return re.sub(r"\d+", "#", ln.text)
+    theirs = [(key(ln), ln.baseline) for ln in r.lines(other)]
+    return {id(ln) for ln in r.lines(page)
+            if any(k == key(ln) and abs(b - ln.baseline) <= 2.0 for k, b in theirs)}
 
 
 def _last_body_line(candidates: list[TextLine]) -> TextLine | None:
@@ -670,10 +809,24 @@ def analyse(pdf_path, password: str | None = None) -> DocumentLayout:
             above = [ln for ln in r.lines(end_page) if ln.box.y >= cutoff - 1.0]
             body_end = _last_body_line(above)
             if body_end is None and end_page > 0:
-                body_end = _last_body_line(r.lines(end_page - 1))
+                run = _running(r, end_page - 1)
+                body_end = _last_body_line([ln for ln in r.lines(end_page - 1) if id(ln) not in run])
+        frames = tuple(r.ocr[i].rotation if i in r.ocr else 0 for i in range(r.count))
+        upright = tuple((r.ocr[i].width, r.ocr[i].height) if i in r.ocr else sizes[i] for i in range(r.count))
         text_right = None
         if body_end is not None:
-            text_right = min(max(ln.box.x2 for ln in r.lines(body_end.page)), sizes[body_end.page][0])
+            text_right = min(max(ln.box.x2 for ln in r.lines(body_end.page)), upright[body_end.page][0])
+        confidence = 0.0
+        if block is not None or body_end is not None:
+            confidence = TEXT_CONFIDENCE
+            used = {p for p in (block.page if block else None, body_end.page if body_end else None) if p is not None}
+            scanned = [i for i in used if i in r.ocr]
+            if scanned:
+                confs = [w.conf for i in scanned for w in r.ocr[i].words if w.conf >= 0]
+                mean = sum(confs) / len(confs) / 100 if confs else 0.0
+                confidence = OCR_CONFIDENCE * min(1.0, mean) * (0.8 if any(frames[i] for i in scanned) else 1.0)
+            if block is None or body_end is None:
+                confidence *= 0.7
         return DocumentLayout(
             page_count=r.count,
             page_sizes=sizes,
@@ -688,6 +841,9 @@ def analyse(pdf_path, password: str | None = None) -> DocumentLayout:
             year_text=year,
             body_end=body_end,
             text_right=text_right,
+            confidence=round(confidence, 3),
+            frames=frames,
+            ocr_pages=tuple(sorted(r.ocr)),
         )
 
 
@@ -707,6 +863,26 @@ def require_blanks(layout: DocumentLayout) -> tuple[Blank, Blank, Blank]:
     return layout.number_blank, layout.date_day_blank, layout.date_month_blank
 
 
+def upright_size(layout: DocumentLayout, page: int) -> tuple[float, float]:
+    """The page's size in its reading frame (a scan turned upright)."""
+    w, h = layout.page_sizes[page]
+    r = layout.frames[page] if page < len(layout.frames) else 0
+    return (h, w) if r in (90, 270) else (w, h)
+
+
+def display_box(layout: DocumentLayout, page: int, box: Box) -> Box:
+    """A stamp box computed in a scan's upright reading frame, on the displayed
+    page: its centre is turned with the page, its size kept (stamps are drawn
+    upright on the displayed page)."""
+    r = layout.frames[page] if page < len(layout.frames) else 0
+    if not r:
+        return box
+    W, H = upright_size(layout, page)
+    x, y = box.x + box.w / 2, box.y + box.h / 2
+    cx, cy = {90: (H - y, x), 180: (W - x, H - y), 270: (y, W - x)}[r]
+    return Box(cx - box.w / 2, cy - box.h / 2, box.w, box.h)
+
+
 def leader_stamp_box(layout: DocumentLayout, width: float, height: float) -> tuple[int, Box]:
     """(page, box) of the leader's signature image: centred on the position
     line horizontally and on the gap between position and name vertically
@@ -715,7 +891,7 @@ def leader_stamp_box(layout: DocumentLayout, width: float, height: float) -> tup
     sb = require_signature_block(layout)
     cx = sb.title_line.centre_x
     cy = (sb.title_line.box.y + sb.name_line.box.y2) / 2
-    return sb.page, Box(cx - width / 2, cy - height / 2, width, height)
+    return sb.page, display_box(layout, sb.page, Box(cx - width / 2, cy - height / 2, width, height))
 
 
 def agency_seal_box(leader_box: Box, seal_diameter_pt: float) -> Box:
@@ -750,13 +926,13 @@ def initial_box(layout: DocumentLayout, width: float, height: float, gap: float 
     be = layout.body_end
     if be is None:
         raise PlacementNotFound("placement.body_end_not_found")
-    pw, ph = layout.page_sizes[be.page]
+    pw, ph = upright_size(layout, be.page)
     right = min(layout.text_right or pw, pw)
     cy = be.box.y + be.box.h / 2
     if be.box.x2 + gap + width <= right:
-        return be.page, Box(right - width, cy - height / 2, width, height)
+        return be.page, display_box(layout, be.page, Box(right - width, cy - height / 2, width, height))
     x = min(right, pw) - width
-    return be.page, Box(x, be.box.y - gap / 2 - height, width, height)
+    return be.page, display_box(layout, be.page, Box(x, be.box.y - gap / 2 - height, width, height))
 
 
 def top_right_box(page_size: tuple[float, float], width: float, height: float,

@@ -47,6 +47,8 @@ class RoleRequest:
 
 def _blanks(layout: plc.DocumentLayout) -> list[Blank]:
     out = []
+    if layout.frames and layout.frames[0]:
+        return out   # a turned scan: its blanks are sideways on the page; the clerk places by hand
     if layout.number_blank is not None:
         b = layout.number_blank
         out.append(Blank.on_baseline(NUMBER_FIELD, b.page, b.box.x, b.box.w, b.baseline,
@@ -137,13 +139,14 @@ def role_options(req: RoleRequest, base: SignOptions = SignOptions()) -> SignOpt
         if role == "initial":
             w, h = style.size()
             page, box = plc.initial_box(layout, w, h)
-            return Placement(page, box)
+            return Placement(page, box, layout.confidence)
         if role == "leader":
             w, h = style.size()
             page, box = plc.leader_stamp_box(layout, w, h)
-            return Placement(page, box)
+            return Placement(page, box, layout.confidence)
         if role == "agency":
             page, leader_box = leader
+            # placed from the leader's signature already there: as sure as that
             if style.seal_image is None:
                 return Placement(page, plc.agency_text_box(layout, page, leader_box, *style.size()))
             seal = plc.agency_seal_box(leader_box, style.diameter)

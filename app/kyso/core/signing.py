@@ -69,6 +69,9 @@ class Placement:
 
     page: int
     box: Box
+    #: how sure the automatic analysis is (1.0: the user's own box); below
+    #: placement.LOW_CONFIDENCE a face shows the place before signing
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,9 @@ class SignOptions:
     #: make allowed changes in the same revision (issuance fills form fields).
     #: It may return a Placement that replaces ``placement`` for this document.
     prepare: Callable[[PdfInput], Placement | None] | None = None
+    #: an automatic placement less sure than this is refused (a batch: the
+    #: person signs that document alone and places the stamp)
+    min_confidence: float = 0.0
     #: Form fields this signature locks (FieldMDP /Include): any later change
     #: to them breaks it (issuance locks the number and the date).
     field_lock: tuple[str, ...] = ()
@@ -98,6 +104,8 @@ class SignResult:
     field: str | None = None
     signing_time: datetime | None = None
     seconds: float = 0.0
+    #: the automatic placement's confidence (None: placed by hand, or no stamp)
+    confidence: float | None = None
 
     @property
     def ok(self) -> bool:
@@ -112,6 +120,7 @@ class SignResult:
             "signing_time": format_time(self.signing_time) if self.signing_time else None,
             "error": self.error.message if self.error else None,
             "error_code": self.error.code if self.error else None,
+            "confidence": self.confidence,
         }
 
 
@@ -202,6 +211,11 @@ async def _sign_one(signer: signers.Signer, src: Path, dst: Path, options: SignO
         placement = options.placement
         if options.prepare is not None:
             placement = options.prepare(doc) or placement
+            if placement is not None and placement.confidence < options.min_confidence:
+                from .placement import PlacementNotFound
+
+                raise PlacementNotFound("placement.unsure", path=src.name,
+                                        confidence=f"{placement.confidence:.2f}")
         field_name = _unique_field_name(doc, options.field_prefix)
         when = vietnam_now()
         field_spec = None
@@ -248,7 +262,9 @@ async def _sign_one(signer: signers.Signer, src: Path, dst: Path, options: SignO
                 pdf_cms_signed_attrs=PdfCMSSignedAttributes(signing_time=when),
             )
             await post.post_signature_processing(res_output)
-    return SignResult(src, dst, None, field_name, when, time.perf_counter() - started)
+    auto = options.prepare is not None and placement is not None and options.placement is None
+    return SignResult(src, dst, None, field_name, when, time.perf_counter() - started,
+                      placement.confidence if auto else None)
 
 
 def _as_kyso_error(exc: BaseException, src: Path) -> KysoError:

@@ -59,8 +59,12 @@ class StampPreview(StampPlace):
 
     @property
     def message(self) -> str:
-        if self.found:
+        if self.found and not self.unsure:
             return ""
+        if self.found:
+            return QCoreApplication.translate(
+                "SigningFlow", "Vị trí tìm được chưa chắc chắn (độ tin cậy {0:.0%}). Hãy xem và kéo "
+                "khung đến đúng chỗ trước khi ký.").format(self.confidence)
         msg = QCoreApplication.translate(
             "SigningFlow", "Không tìm được vị trí đặt chữ ký tự động. Hãy kéo khung đến chỗ cần ký.")
         return f"{self.reason.message} {msg}" if self.reason is not None else msg
@@ -71,7 +75,7 @@ def preview_placement(path: Path, request: SigningRequest, settings: Settings) -
     from ..services.preview import preview_placement as place
 
     found = place(path, request, settings)
-    return StampPreview(found.page, found.box, found.page_size, found.found, found.reason)
+    return StampPreview(found.page, found.box, found.page_size, found.found, found.reason, found.confidence)
 
 
 class PinBroker(QObject):

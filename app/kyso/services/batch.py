@@ -12,14 +12,18 @@ Every face signs through :func:`run_batch`, one document or two hundred:
   locked) stops the batch, and the documents after it are reported as not
   tried: nothing retries a wrong PIN into a lock;
 - the loop stops between documents when ``cancelled()`` says so;
-- ``progress(i, n, result)`` is called after each document.
+- ``progress(i, n, result)`` is called after each document;
+- with more than one document, a stamp placed automatically with low
+  confidence (a scan, an unusual layout) is not signed: that document is
+  reported "could not find where to sign: sign this one alone and place the
+  stamp" instead of guessing (``SignOptions.min_confidence``).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Protocol, Sequence
 
@@ -92,6 +96,12 @@ def run_batch(signer, jobs: Sequence[Job], options: SignOptions, sink: Sink | No
               cancelled: Callable[[], bool] | None = None) -> list[SignResult]:
     """Sign every job with one signer (one login); a result per job, in order."""
     sink = sink or FileSink()
+    if len(jobs) > 1:
+        from ..core.placement import LOW_CONFIDENCE
+
+        options = replace(options, min_confidence=max(options.min_confidence, LOW_CONFIDENCE))
+        jobs = [replace(j, options=replace(j.options, min_confidence=max(j.options.min_confidence, LOW_CONFIDENCE)))
+                if j.options is not None else j for j in jobs]
     results: list[SignResult] = []
     stop: KysoError | None = None
     total = len(jobs)

@@ -31,6 +31,15 @@ class StampPlace:
     page_size: tuple[float, float]   # the page as displayed
     found: bool = True               # False: the analysis could not find the spot
     reason: KysoError | None = None  # why not, when the core said
+    #: how sure the analysis is (0 when not found); below
+    #: :data:`~kyso.core.placement.LOW_CONFIDENCE` the place is shown to confirm
+    confidence: float = 1.0
+
+    @property
+    def unsure(self) -> bool:
+        from ..core.placement import LOW_CONFIDENCE
+
+        return not self.found or self.confidence < LOW_CONFIDENCE
 
     @property
     def placement(self) -> Placement:
@@ -58,7 +67,7 @@ def preview_placement(path: Path, request: SigningRequest, settings: Settings) -
             if found is None:
                 raise LookupError("no placement")
             page = found.page if found.page >= 0 else count + found.page
-            return StampPlace(page, found.box, doc.geometry(page).display_size)
+            return StampPlace(page, found.box, doc.geometry(page).display_size, confidence=found.confidence)
         except Exception as exc:  # PlacementNotFound and friends: place by hand
             if isinstance(exc, KysoError) and not isinstance(exc, PlacementNotFound):
                 raise                     # not a placement problem (no leader signature…)
@@ -67,4 +76,4 @@ def preview_placement(path: Path, request: SigningRequest, settings: Settings) -
             page = 0 if role in (Role.ATTACHMENT, Role.COPY) else count - 1
             pw, ph = doc.geometry(page).display_size
             box = Box(max(0.0, pw * 0.6 - w / 2), max(0.0, ph * 0.2), w, h)
-            return StampPlace(page, box, (pw, ph), False, exc if isinstance(exc, KysoError) else None)
+            return StampPlace(page, box, (pw, ph), False, exc if isinstance(exc, KysoError) else None, 0.0)

@@ -1757,9 +1757,14 @@ Drop a PDF file here or choose a document in the list.</translation>
 <context>
     <name>SigningFlow</name>
     <message>
-        <location filename="../../gui/signflow.py" line="+64"/>
-        <source>Không tìm được vị trí đặt chữ ký tự động. Hãy kéo khung đến chỗ cần ký.</source>
+        <location filename="../../gui/signflow.py" line="+65"/>
+        <source>Vị trí tìm được chưa chắc chắn (độ tin cậy {0:.0%}). Hãy xem và kéo khung đến đúng chỗ trước khi ký.</source>
         <extracomment>modules the signing path needs; :func:`warm_up` loads them off the GUI thread</extracomment>
+        <translation>The place found is not certain (confidence {0:.0%}). Look at it and drag the frame to the right spot before signing.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Không tìm được vị trí đặt chữ ký tự động. Hãy kéo khung đến chỗ cần ký.</source>
         <translation>The place for the signature could not be found automatically. Drag the frame to where it should go.</translation>
     </message>
     <message>
