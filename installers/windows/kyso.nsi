@@ -71,6 +71,7 @@ Section "Kyso" SecMain
   SetShellVarContext current
   ; an update: stop the running signing service so its files can be replaced
   nsExec::Exec 'taskkill /F /IM kyso-bridge.exe'
+  Pop $0
   SetOutPath "$INSTDIR"
   ; the program only: an update replaces it, the person's data is elsewhere
   RMDir /r "$INSTDIR\_internal"
@@ -121,7 +122,9 @@ SectionEnd
 Section "Uninstall"
   SetShellVarContext current
   nsExec::Exec 'taskkill /F /IM kyso-bridge.exe'
+  Pop $0
   nsExec::Exec 'taskkill /F /IM kyso-gui.exe'
+  Pop $0
   DeleteRegValue HKCU "${RUNKEY}" "KysoBridge"
   Delete "$SMPROGRAMS\Kyso — Ký số văn bản.lnk"
   DeleteRegKey HKCU "Software\Classes\${PROGID}"
