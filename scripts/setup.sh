@@ -14,7 +14,9 @@ PACKAGES=(
   libnss3-tools openssl             # certutil, vfychain: NSS judges the signers' chains in the tests
   fonts-croscore                    # Tinos for the GUI (the stamp font is bundled)
   postgresql                        # the server test suite also runs on PostgreSQL
+  chromium                          # headless browser: tests/bridge drive a real page against kyso bridge
   dbus-daemon                       # a private session bus: the file-manager test ("open containing folder")
+  faketime                          # libfaketime: the Vietnam-date tests move the clock to midnight in Vietnam
   libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3  # Qt offscreen
   xvfb libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
   libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1  # the real window under Xvfb

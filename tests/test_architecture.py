@@ -7,6 +7,8 @@ are not), resolved to a module of ours, and:
 - ``kyso.core`` imports nothing from the faces (GUI, CLI), the application
   layer, sync or the demo, and no Qt;
 - ``kyso.services`` (the application layer) imports no face and no Qt;
+- ``kyso.bridge`` (the web-page signing service, a face on services) imports no
+  Qt and no other face (the GUI may import the bridge, not the reverse);
 - ``kyso.sync`` imports nothing from the CLI, the GUI or the application layer;
 - the server (``kyso_server``) imports nothing from the client's faces;
 - there is no import cycle between modules.
@@ -79,16 +81,24 @@ def _violations(graph, layer: str, forbidden: tuple[str, ...]) -> list[str]:
 
 def test_the_core_imports_no_face_and_no_qt(graph):
     assert _violations(graph, "kyso.core", ("kyso.gui", "kyso.cli", "kyso.services", "kyso.sync",
-                                            "kyso.demo", "kyso_server", "PySide6", "shiboken6")) == []
+                                            "kyso.demo", "kyso.bridge", "kyso_server", "PySide6",
+                                            "shiboken6")) == []
 
 
 def test_the_application_layer_imports_no_face_and_no_qt(graph):
-    assert _violations(graph, "kyso.services", ("kyso.gui", "kyso.cli", "kyso.demo",
+    assert _violations(graph, "kyso.services", ("kyso.gui", "kyso.cli", "kyso.demo", "kyso.bridge",
                                                 "PySide6", "shiboken6")) == []
 
 
+def test_the_bridge_imports_no_qt_and_no_other_face(graph):
+    assert _violations(graph, "kyso.bridge", ("kyso.gui", "kyso.cli", "kyso.demo", "kyso.sync", "kyso_server",
+                                              "PySide6", "shiboken6")) == []
+    assert any(m.startswith("kyso.bridge") for m in graph), "the bridge package is where it should be"
+
+
 def test_sync_imports_nothing_from_the_faces_or_the_application_layer(graph):
-    assert _violations(graph, "kyso.sync", ("kyso.gui", "kyso.cli", "kyso.services", "PySide6")) == []
+    assert _violations(graph, "kyso.sync", ("kyso.gui", "kyso.cli", "kyso.services", "kyso.bridge",
+                                            "PySide6")) == []
 
 
 def test_the_server_imports_nothing_from_the_client_faces(graph):

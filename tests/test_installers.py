@@ -69,7 +69,7 @@ def test_gui_script_is_declared():
 
 @pytest.mark.parametrize("argv0, expected", [
     ("/usr/bin/kyso-gui", "gui"), ("kyso", "cli"), (r"C:\Kyso\kyso-gui.exe", "gui"),
-    ("/opt/kyso/kyso", "cli"), ("kyso-bridge.exe", "bridge"),
+    ("/opt/kyso/kyso", "cli"),
 ])
 def test_frozen_entry_picks_by_name(argv0, expected, monkeypatch):
     calls = []
@@ -77,12 +77,24 @@ def test_frozen_entry_picks_by_name(argv0, expected, monkeypatch):
     import kyso.gui.app
 
     monkeypatch.setattr(kyso.gui.app, "main", lambda: calls.append("gui") or 0)
-    monkeypatch.setattr(kyso.cli, "main", lambda argv=None: calls.append("bridge" if argv else "cli") or 0)
+    monkeypatch.setattr(kyso.cli, "main", lambda argv=None: calls.append("cli") or 0)
     monkeypatch.setattr(sys, "argv", [argv0.replace("\\", "/")])
     monkeypatch.setattr(sys, "executable", "/opt/kyso/kyso")
     entry = runpy.run_path(str(ROOT / "installers" / "pyinstaller" / "entry.py"))
     assert entry["main"]() == 0
     assert calls == [expected]
+
+
+def test_frozen_autostart_starts_the_bundles_kyso_gui(monkeypatch):
+    """In the installers' bundle the session's entry runs kyso-gui --tray, not python -m."""
+    from kyso.services import autostart
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", "/opt/kyso/kyso")
+    monkeypatch.delenv("KYSO_HOME", raising=False)     # a person's session has none
+    assert autostart.command() == ["/opt/kyso/kyso-gui", "--tray"]
+    assert "PYTHONPATH" not in autostart.desktop_entry()
+    assert "Exec=/opt/kyso/kyso-gui --tray" in autostart.desktop_entry()
 
 
 @pytest.mark.slow

@@ -6,6 +6,7 @@ import json
 import shutil
 
 from kyso.cli import main
+from kyso.core.appearance import SAMPLE_SEAL
 from kyso.core import messages, settings
 from kyso.demo.samples import generate_sample
 
@@ -42,8 +43,8 @@ def test_configured_language_and_seal_size_are_used(kyso_home, softhsm, monkeypa
     steps = [("initial", "KYSO-REVIEWER", []), ("leader", "KYSO-LEADER", []),
              ("agency", "KYSO-CLERK", ["--number", "9", "--date", "2026-02-03"])]
     sizes = {}
-    for diameter in (30, 42):
-        settings.update(seal_diameter_mm=diameter)
+    for diameter in (30, 42):     # the seal's size is the size of the person's seal image
+        settings.update(seal_diameter_mm=diameter, seal_image=str(SAMPLE_SEAL))
         current = doc
         for role, token, extra in steps:
             out = tmp_path / f"{diameter}-{role}.pdf"

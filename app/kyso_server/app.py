@@ -9,6 +9,7 @@ from .config import Settings
 from .db import make_engine, make_sessionmaker
 from .deps import AppContext
 from .errors import install_error_handlers
+from .limits import BodyLimitMiddleware
 from .models import Base
 from .routes import auth, documents, inbox, me, registers, reports
 from .storage import FileStore
@@ -29,6 +30,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.ctx = ctx
+    app.add_middleware(BodyLimitMiddleware, settings=settings)
     install_error_handlers(app)
     api = APIRouter(prefix=API_PREFIX)
     for module in (auth, me, documents, inbox, registers, reports):

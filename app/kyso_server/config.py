@@ -67,10 +67,24 @@ class Settings:
     login_max_failures: int = 5
     login_window: timedelta = timedelta(minutes=15)
     max_upload_bytes: int = 50 * 1024 * 1024
-    #: DER-encoded trust roots. Empty: accept any certificate chain, but the
-    #: signature must still be intact, cryptographically valid and made by a
-    #: certificate registered to the uploader.
+    #: Any other request body (JSON, certificates) larger than this is refused (413).
+    max_json_bytes: int = 1024 * 1024
+    #: DER-encoded trust roots (``kyso-server --trust``). A signer's certificate
+    #: must chain to one of them; with none configured every signed upload and
+    #: certificate registration is refused (``no_trust_roots``).
     trust_roots: list[bytes] = field(default_factory=list)
+    #: DER-encoded intermediate CA certificates (not trusted by themselves: they
+    #: only help build a signer's chain to a root, e.g. at registration).
+    intermediates: list[bytes] = field(default_factory=list)
+    #: DER-encoded CRLs (``*.crl`` files in the trust folder), used to refuse
+    #: revoked certificates; revocation that cannot be checked is not an error.
+    crls: list[bytes] = field(default_factory=list)
+    #: Fetch CRLs/OCSP named in certificates (off: the server makes no outbound
+    #: requests on behalf of an uploaded file).
+    fetch_revocation: bool = False
+    #: Addresses/networks of reverse proxies whose X-Forwarded-For is believed.
+    #: Default none: the TCP peer is the client address.
+    trusted_proxies: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.files_dir = Path(self.files_dir)
@@ -78,3 +92,36 @@ class Settings:
             data = default_data_dir()
             data.mkdir(parents=True, exist_ok=True)
             self.db_url = f"sqlite:///{data / 'kyso-server.sqlite3'}"
+
+
+_CERT_SUFFIXES = (".pem", ".crt", ".cer", ".der")
+
+
+def load_trust(paths: list[str | Path]) -> tuple[list[bytes], list[bytes], list[bytes]]:
+    """(roots, intermediates, CRLs), DER, from files or folders of PEM/DER files:
+    self-signed certificates are roots, the others intermediates."""
+    from asn1crypto import pem
+    from asn1crypto import x509 as asn1_x509
+
+    roots: list[bytes] = []
+    intermediates: list[bytes] = []
+    crls: list[bytes] = []
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files += sorted(f for f in p.iterdir() if f.suffix.lower() in (*_CERT_SUFFIXES, ".crl"))
+        elif p.exists():
+            files.append(p)
+        else:
+            raise FileNotFoundError(f"trust path not found: {p}")
+    for f in files:
+        raw = f.read_bytes()
+        blobs = [der for _, _, der in pem.unarmor(raw, multiple=True)] if pem.detect(raw) else [raw]
+        for der in blobs:
+            if f.suffix.lower() == ".crl":
+                crls.append(der)
+            else:
+                cert = asn1_x509.Certificate.load(der)
+                cert.native  # noqa: B018 - raises on garbage
+                (roots if cert.self_signed != "no" else intermediates).append(der)
+    return roots, intermediates, crls

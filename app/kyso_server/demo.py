@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from .auth import hash_password
 from .config import VN_TZ
 from .models import AuditEntry, Certificate, Document, RegisterNumber, RoleAssignment, Unit, User, Version
-from .numbering import register_key
+from .numbering import create_register, register_key
 from .storage import FileStore
 
 PdfFactory = Callable[[str, str], bytes]
@@ -39,6 +39,14 @@ UNITS = [
     ("phuly-qldt", "Phòng Quản lý đô thị", "department", "phuly", "000.03.00.H31"),
     ("minhkhai", "UBND phường Minh Khai", "committee", "phuly", "000.10.00.H31"),
     ("liemchinh", "UBND phường Liêm Chính", "committee", "phuly", "000.11.00.H31"),
+]
+
+#: Registers the administrator opened ("<unit code>:<notation>"); numbers are
+#: handed out only in these.
+REGISTERS = [
+    "phuly:UBND-VP", "phuly:KH-UBND", "phuly:QĐ-UBND", "phuly:TB-UBND", "phuly:BC-UBND", "phuly:CT-UBND",
+    "phuly-tp:TP", "phuly-qldt:QLĐT",
+    "minhkhai:UBND", "minhkhai:QĐ-UBND", "minhkhai:KH-UBND", "liemchinh:UBND",
 ]
 
 USERS = [
@@ -113,6 +121,8 @@ def seed(
         session.add(u)
         session.flush()
         units[code] = u
+    for key in REGISTERS:
+        create_register(session, key, now)
     pw = password_hash or hash_password(DEMO_PASSWORD)  # one hash reused: argon2 is slow on purpose
     users: dict[str, User] = {}
     for username, full_name, position, roles in USERS:

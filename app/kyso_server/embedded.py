@@ -20,16 +20,21 @@ def free_loopback_port() -> int:
 
 
 class EmbeddedServer:
-    """Seeded with the demo data; ``password_hash`` lets tests use a cheap hash."""
+    """Seeded with the demo data; ``password_hash`` lets tests use a cheap hash.
+    ``trust_roots`` (DER) are the roots signers' certificates must chain to;
+    without them the server accepts no signature; ``intermediates`` (DER) help
+    build those chains."""
 
-    def __init__(self, folder: Path, pdf_factory=None, password_hash: str | None = None):
+    def __init__(self, folder: Path, pdf_factory=None, password_hash: str | None = None,
+                 trust_roots: list[bytes] | None = None, intermediates: list[bytes] | None = None):
         from . import demo
         from .app import create_app
         from .config import Settings
 
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        self.settings = Settings(db_url=f"sqlite:///{folder / 'server.sqlite3'}", files_dir=folder / "files")
+        self.settings = Settings(db_url=f"sqlite:///{folder / 'server.sqlite3'}", files_dir=folder / "files",
+                                 trust_roots=list(trust_roots or []), intermediates=list(intermediates or []))
         self.app = create_app(self.settings)
         with self.app.state.ctx.sessions.begin() as session:
             demo.seed(session, self.settings.files_dir, pdf_factory=pdf_factory, password_hash=password_hash)

@@ -19,18 +19,52 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--ssl-certfile", default=None)
     p.add_argument("--ssl-keyfile", default=None)
     p.add_argument("--log-level", default="info")
+    p.add_argument("--trust", action="append", default=[], metavar="PATH",
+                   help="Chứng thư gốc tin cậy: tệp hoặc thư mục PEM/DER (*.pem, *.crt, *.cer, *.der; "
+                        "*.crl là danh sách thu hồi). Có thể lặp lại. Không có: máy chủ không nhận chữ ký số.")
+    p.add_argument("--fetch-revocation", action="store_true",
+                   help="Cho phép máy chủ tải CRL/OCSP ghi trong chứng thư số")
+    p.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDR",
+                   help="Địa chỉ/mạng của reverse proxy được tin X-Forwarded-For (mặc định: không có)")
     return p.parse_args(argv)
 
 
+ADMIN_COMMANDS = ("unlock-account", "unlock-address", "add-register", "release-certificate", "security-log")
+
+
+def admin(argv: list[str]) -> int:
+    """`kyso-server <command> ...`: small administrator functions on the database."""
+    p = argparse.ArgumentParser(prog="kyso-server", description="Quản trị máy chủ văn bản Kyso")
+    p.add_argument("command", choices=ADMIN_COMMANDS)
+    p.add_argument("value", nargs="?", default="",
+                   help="tên đăng nhập / địa chỉ IP / sổ '<mã đơn vị>:<ký hiệu>' / SHA-256 của chứng thư số")
+    p.add_argument("--db", default="")
+    args = p.parse_args(argv)
+    from .admin import run_admin
+
+    print(run_admin(Settings(db_url=args.db), args.command, args.value))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> None:
+    import sys
+
     import uvicorn
 
     from .app import create_app
+    from .config import load_trust
 
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in ADMIN_COMMANDS:
+        raise SystemExit(admin(argv))
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper())
     files = Path(args.files) if args.files else default_data_dir() / "files"
-    settings = Settings(db_url=args.db, files_dir=files)
+    roots, intermediates, crls = load_trust(args.trust)
+    if not roots:
+        logging.getLogger("kyso_server").warning("no --trust roots: every signed upload will be refused")
+    settings = Settings(db_url=args.db, files_dir=files, trust_roots=roots, intermediates=intermediates, crls=crls,
+                        fetch_revocation=args.fetch_revocation, trusted_proxies=args.trusted_proxy)
     app = create_app(settings)
     if args.demo:
         from . import demo
@@ -53,9 +87,6 @@ def main(argv: list[str] | None = None) -> None:
     )
 
 
-if __name__ == "__main__":
-    main()
-
 
 def _sample_pdfs():
     """Realistic Decree 30 PDFs for the demo documents, when the Kyso client package
@@ -65,3 +96,7 @@ def _sample_pdfs():
     except ImportError:
         return None
     return server_pdf_factory
+
+
+if __name__ == "__main__":
+    main()

@@ -122,7 +122,9 @@ class LoginAttempt(Base):
     username: Mapped[str] = mapped_column(String(64), index=True)
     client_ip: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    success: Mapped[bool]
+    #: None while the password is being checked: a pending attempt counts as a
+    #: failure, so concurrent guesses are throttled before any is verified.
+    success: Mapped[bool | None] = mapped_column(default=None)
 
 
 class Document(Base):
@@ -221,3 +223,43 @@ class AuditEntry(Base):
     to_state: Mapped[str | None] = mapped_column(String(16))
     comment: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Register(Base):
+    """A number register ("sổ đăng ký văn bản đi"), created by an administrator
+    (``kyso-server add-register`` or the demo seed): "<unit code>:<notation>".
+    Number reservation locks this row, so concurrent clerks are serialised per
+    register on every backend."""
+
+    __tablename__ = "registers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    notation: Mapped[str] = mapped_column(String(64))
+    #: Bumped by every reservation: the UPDATE is what takes the row lock.
+    reservations: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AccountLogin(Base):
+    """Per account: where it last logged in successfully, and when an
+    administrator last unlocked it (failures before that no longer count)."""
+
+    __tablename__ = "account_logins"
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_ok_ip: Mapped[str | None] = mapped_column(String(64))
+    last_ok_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    unlocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SecurityEvent(Base):
+    """Audit of security decisions that are not about one document: throttling
+    locks and unlocks, certificate registrations and refusals."""
+
+    __tablename__ = "security_events"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    kind: Mapped[str] = mapped_column(String(48))
+    username: Mapped[str | None] = mapped_column(String(64))
+    client_ip: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(Text)

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from .config import VN_TZ
 from .errors import ApiError
-from .models import Document, RegisterNumber, Unit, User
+from .models import Document, Register, RegisterNumber, Unit, User
 from .rules import can_see, has_role
 
 
@@ -33,14 +32,45 @@ def vn_year(moment: datetime) -> int:
     return moment.astimezone(VN_TZ).year
 
 
-def resolve_register(session: Session, user: User, register: str) -> Unit:
-    code, sep, notation = register.partition(":")
-    unit = session.scalar(select(Unit).where(Unit.code == code)) if sep and notation else None
+def create_register(session: Session, key: str, now: datetime) -> Register:
+    """Administrator: open the register "<unit code>:<notation>" (idempotent)."""
+    code, sep, notation = key.partition(":")
+    unit = session.scalar(select(Unit).where(Unit.code == code)) if sep and notation.strip() else None
     if unit is None:
-        raise ApiError(404, "register_not_found", f"Không tìm thấy sổ đăng ký \"{register}\".")
+        raise ValueError(f"no unit with code {code!r} (a register is '<unit code>:<notation>')")
+    existing = session.scalar(select(Register).where(Register.key == key))
+    if existing is not None:
+        return existing
+    row = Register(key=key, unit_id=unit.id, notation=notation, reservations=0, created_at=now)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def resolve_register(session: Session, user: User, register: str) -> Unit:
+    """Only registers an administrator created exist; a clerk of another unit is 403."""
+    row = session.scalar(select(Register).where(Register.key == register))
+    unit = session.get(Unit, row.unit_id) if row is not None else None
+    if unit is None:
+        raise ApiError(
+            404,
+            "register_not_found",
+            f"Không tìm thấy sổ đăng ký \"{register}\". Sổ đăng ký do quản trị máy chủ mở "
+            "(kyso-server add-register).",
+            {"register": register},
+        )
     if not has_role(user, ("clerk",), unit.id):
         raise ApiError(403, "forbidden", "Chỉ văn thư của cơ quan được cấp số văn bản.")
     return unit
+
+
+def _lock_register(session: Session, register: str) -> None:
+    """Serialise reservations in one register: the UPDATE takes the row's write
+    lock (PostgreSQL: row lock until commit; SQLite: the database write lock),
+    so the max() below sees every number committed before it."""
+    session.execute(
+        update(Register).where(Register.key == register).values(reservations=Register.reservations + 1)
+    )
 
 
 def reserve_number(
@@ -59,6 +89,7 @@ def reserve_number(
             raise ApiError(
                 409, "register_mismatch", "Văn bản không thuộc sổ đăng ký này.", {"document_register": register_key(document.issuing_unit, document.notation)}
             )
+        _lock_register(session, register)  # before looking: two retries of one request get one number
         existing = session.scalar(
             select(RegisterNumber).where(
                 RegisterNumber.register == register,
@@ -68,27 +99,22 @@ def reserve_number(
         )
         if existing is not None:
             return existing
-    for _ in range(10):
-        last = session.scalar(
-            select(func.max(RegisterNumber.number)).where(
-                RegisterNumber.register == register, RegisterNumber.year == year
-            )
-        )
-        row = RegisterNumber(
-            register=register,
-            year=year,
-            number=(last or 0) + 1,
-            document_id=document.id if document else None,
-            reserved_by_id=user.id,
-            created_at=now,
-        )
-        try:
-            with session.begin_nested():
-                session.add(row)
-        except IntegrityError:
-            continue
-        return row
-    raise ApiError(503, "numbering_busy", "Hệ thống cấp số đang bận, vui lòng thử lại.")
+    else:
+        _lock_register(session, register)
+    last = session.scalar(
+        select(func.max(RegisterNumber.number)).where(RegisterNumber.register == register, RegisterNumber.year == year)
+    )
+    row = RegisterNumber(
+        register=register,
+        year=year,
+        number=(last or 0) + 1,
+        document_id=document.id if document else None,
+        reserved_by_id=user.id,
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
 
 
 def use_number(

@@ -37,8 +37,34 @@ def _pct(part: int, whole: int) -> float:
     return round(100.0 * part / whole, 2) if whole else 0.0
 
 
-def signing_rate(session: Session, month: str) -> SigningRateReport:
+def units_covered(session: Session, user) -> set[int]:
+    """The units whose report a user may read: the units their reporting roles
+    act for, and every unit below those (a city's leader sees its wards)."""
+    from .rules import acts_for
+
+    roots = {acts_for(a) for a in user.roles if a.role in REPORT_ROLES}
+    roots |= {a.unit_id for a in user.roles if a.role in REPORT_ROLES}
+    children: dict[int | None, list[int]] = {}
+    for uid, parent in session.execute(select(Unit.id, Unit.parent_id)):
+        children.setdefault(parent, []).append(uid)
+    out: set[int] = set()
+    todo = list(roots)
+    while todo:
+        uid = todo.pop()
+        if uid in out:
+            continue
+        out.add(uid)
+        todo.extend(children.get(uid, []))
+    return out
+
+
+REPORT_ROLES = ("leader", "reviewer", "clerk", "unit_head")
+
+
+def signing_rate(session: Session, month: str, unit_ids: set[int] | None = None) -> SigningRateReport:
+    """Rows for `unit_ids` only (None: every unit)."""
     start, end = month_bounds(month)
+    scope = [Document.issuing_unit_id.in_(unit_ids)] if unit_ids is not None else []
     rows = session.execute(
         select(
             Document.issuing_unit_id,
@@ -46,7 +72,7 @@ def signing_rate(session: Session, month: str) -> SigningRateReport:
             func.count(Document.leader_signed_at),
             func.count(Document.agency_signed_at),
         )
-        .where(Document.issued_at >= start, Document.issued_at < end)
+        .where(Document.issued_at >= start, Document.issued_at < end, *scope)
         .group_by(Document.issuing_unit_id)
     ).all()
     names = {u.id: u.name for u in session.scalars(select(Unit))}

@@ -18,7 +18,7 @@ from .deps import AppContext
 from .errors import ApiError
 from .models import AuditEntry, Certificate, Document, IdempotencyRecord, User, Version
 from .numbering import format_number, register_key, use_number
-from .pdfcheck import check_signed_extension, count_signatures
+from .pdfcheck import TrustConfig, check_signed_extension, count_signatures
 from .rules import (
     EDITABLE_STATES,
     STATE_LABELS,
@@ -178,6 +178,11 @@ def create_document(session: Session, ctx: AppContext, user: User, body: Documen
     return doc
 
 
+def trust_config(ctx: AppContext, now: datetime) -> TrustConfig:
+    s = ctx.settings
+    return TrustConfig(roots=s.trust_roots, intermediates=s.intermediates, crls=s.crls, fetch_revocation=s.fetch_revocation, moment=now)
+
+
 def _registered_certs(session: Session, user: User) -> set[str]:
     return set(session.scalars(select(Certificate.sha256).where(Certificate.user_id == user.id)))
 
@@ -263,7 +268,8 @@ def upload_version(
             data,
             base.signature_count,
             _registered_certs(session, user),
-            ctx.settings.trust_roots,
+            trust_config(ctx, now),
+            step.name,
         )
         step_name = step.name
         doc.state = step.to_state

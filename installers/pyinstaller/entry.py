@@ -1,9 +1,9 @@
 """The frozen Kyso's entry (PyInstaller): one program answering to two names.
 
 ``kyso-gui`` (the Linux symlink, ``kyso-gui.exe`` on Windows, the macOS .app)
-starts the desktop app, :func:`kyso.gui.app.main`; ``kyso-bridge`` (Windows:
-a window-less ``kyso-bridge.exe`` for the session's Run key) is ``kyso bridge``;
-any other name (``kyso``) is the command line, :func:`kyso.cli.main`. The name is taken from argv[0],
+starts the desktop app, :func:`kyso.gui.app.main` (``kyso-gui --tray`` is the
+session's signing service, see kyso.services.autostart); any other name
+(``kyso``) is the command line, :func:`kyso.cli.main`. The name is taken from argv[0],
 which a symlink keeps, then from the executable itself.
 """
 
@@ -27,8 +27,6 @@ def main() -> int:
         return gui_main()
     from kyso.cli import main as cli_main
 
-    if any(n.endswith("-bridge") for n in _names()):
-        return cli_main(["bridge", *sys.argv[1:]])
     return cli_main()
 
 

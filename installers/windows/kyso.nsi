@@ -4,7 +4,7 @@
 ;   makensis -DVERSION=0.1.0 -DDIST=..\..\dist\kyso -DOUTFILE=..\..\dist\kyso-0.1.0-setup.exe kyso.nsi
 ;
 ; DIST is PyInstaller's output of installers\windows\kyso.spec (kyso.exe,
-; kyso-gui.exe, kyso-bridge.exe and _internal\). See README.md.
+; kyso-gui.exe and _internal\). See README.md.
 ;
 ; What it does:
 ;   - copies the program to %LOCALAPPDATA%\Programs\Kyso
@@ -12,9 +12,10 @@
 ;   - "Open with Kyso" for PDFs: a ProgID Kyso.PDF under HKCU\Software\Classes,
 ;     listed in .pdf\OpenWithProgids (Windows keeps the person's default PDF app
 ;     unless they choose Kyso; Default Apps lists it through RegisteredApplications)
-;   - the web-page signing service started with the session: HKCU Run entry
-;     running kyso-bridge.exe (= `kyso bridge`), and its local certificate
-;     installed for this user with `kyso bridge install-cert`
+;   - the web-page signing service started with the session: `kyso bridge
+;     autostart on` writes the HKCU Run entry "Kyso" (kyso-gui.exe --tray: the
+;     desktop app in the tray, which runs the service), and `kyso bridge
+;     install-cert` installs its local certificate for this user (not with /NOCERT)
 ;   - an uninstaller (Apps & features, per user) that removes exactly these and
 ;     leaves the person's settings, store and signed files alone (Kyso keeps
 ;     them, through platformdirs, in %LOCALAPPDATA%\kyso; %APPDATA%\kyso and
@@ -48,6 +49,7 @@ Icon "..\..\resources\icons\kyso.ico"
 UninstallIcon "..\..\resources\icons\kyso.ico"
 
 !include "MUI2.nsh"
+!include "FileFunc.nsh"
 !define MUI_ICON "..\..\resources\icons\kyso.ico"
 !define MUI_UNICON "..\..\resources\icons\kyso.ico"
 !define MUI_FINISHPAGE_RUN "$INSTDIR\kyso-gui.exe"
@@ -69,8 +71,8 @@ VIAddVersionKey /LANG=${LANG_ENGLISH} "LegalCopyright" "Kyso"
 Section "Kyso" SecMain
   SectionIn RO
   SetShellVarContext current
-  ; an update: stop the running signing service so its files can be replaced
-  nsExec::Exec 'taskkill /F /IM kyso-bridge.exe'
+  ; an update: stop the running app (and the signing service in it) so its files can be replaced
+  nsExec::Exec 'taskkill /F /IM kyso-gui.exe'
   Pop $0
   SetOutPath "$INSTDIR"
   ; the program only: an update replaces it, the person's data is elsewhere
@@ -98,14 +100,25 @@ Section "Kyso" SecMain
   ; tell Explorer that associations changed (SHCNE_ASSOCCHANGED)
   System::Call 'shell32::SHChangeNotify(i 0x08000000, i 0, p 0, p 0)'
 
-  ; The web-page signing service (`kyso bridge`) with the session, and its
-  ; local HTTPS certificate for this user (Windows may ask to confirm it).
-  WriteRegStr HKCU "${RUNKEY}" "KysoBridge" '"$INSTDIR\kyso-bridge.exe"'
-  nsExec::ExecToLog '"$INSTDIR\kyso.exe" bridge install-cert'
+  ; The web-page signing service with the session: the desktop app in the
+  ; tray (`kyso bridge autostart on` writes HKCU\...\Run "Kyso" =
+  ; "<dir>\kyso-gui.exe" --tray and saves the setting), and its local HTTPS
+  ; certificate for this user (Windows may ask to confirm it).
+  ; /NOCERT on the command line skips it (IT deploying the certificate itself,
+  ; or an unattended runner where Windows' confirmation would wait for a click)
+  ${GetParameters} $R0
+  ClearErrors
+  ${GetOptions} $R0 "/NOCERT" $R1
+  IfErrors 0 skip_cert
+    nsExec::ExecToLog '"$INSTDIR\kyso.exe" bridge install-cert'
+    Pop $0
+    StrCmp $0 "0" +2
+      DetailPrint "kyso bridge install-cert: exit $0 (the signing service's certificate was not installed)"
+  skip_cert:
+  nsExec::ExecToLog '"$INSTDIR\kyso.exe" bridge autostart on'
   Pop $0
   StrCmp $0 "0" +2
-    DetailPrint "kyso bridge install-cert: exit $0 (the signing service's certificate was not installed)"
-  Exec '"$INSTDIR\kyso-bridge.exe"'
+    DetailPrint "kyso bridge autostart on: exit $0"
 
   ; Apps & features (per user)
   WriteRegStr HKCU "${UNINSTKEY}" "DisplayName" "Kyso — Ký số văn bản"
@@ -121,11 +134,14 @@ SectionEnd
 
 Section "Uninstall"
   SetShellVarContext current
-  nsExec::Exec 'taskkill /F /IM kyso-bridge.exe'
-  Pop $0
   nsExec::Exec 'taskkill /F /IM kyso-gui.exe'
   Pop $0
-  DeleteRegValue HKCU "${RUNKEY}" "KysoBridge"
+  ; the service's certificate leaves the user's trust store with the program
+  ; (its key and the person's settings stay in %LOCALAPPDATA%\kyso)
+  nsExec::ExecToLog '"$INSTDIR\kyso.exe" bridge install-cert --remove'
+  Pop $0
+  ; the session's start-up entry written by `kyso bridge autostart on`
+  DeleteRegValue HKCU "${RUNKEY}" "Kyso"
   Delete "$SMPROGRAMS\Kyso — Ký số văn bản.lnk"
   DeleteRegKey HKCU "Software\Classes\${PROGID}"
   DeleteRegValue HKCU "Software\Classes\.pdf\OpenWithProgids" "${PROGID}"
@@ -139,7 +155,6 @@ Section "Uninstall"
   RMDir /r "$INSTDIR\_internal"
   Delete "$INSTDIR\kyso.exe"
   Delete "$INSTDIR\kyso-gui.exe"
-  Delete "$INSTDIR\kyso-bridge.exe"
   Delete "$INSTDIR\uninstall.exe"
   RMDir "$INSTDIR"
 SectionEnd

@@ -315,6 +315,13 @@ def main(argv: list[str]) -> int:
         switch_to("vanthu")
         ok = wait_until(app, lambda: row_waiting(ISSUE) is not None and row_waiting(ISSUE).doc_id == doc_id, 20)
         check("vanthu: the plan waits for 'Cấp số & đóng dấu'", ok)
+        # right after the switch, the plan the leader just signed is still the one selected
+        ok = wait_until(app, lambda: [r.doc_id for r in w.selected_rows()] == [doc_id]
+                        and w.role_actions[ISSUE].isEnabled(), 20)
+        check("vanthu: the plan is still selected, 'Cấp số & đóng dấu' enabled", ok)
+        from kyso.core import settings as user_settings
+
+        check("vanthu: Cài đặt shows the active role's user", user_settings.load().username == "vanthu")
         click_row(doc_id)
         ok = wait_until(app, lambda: w.current_doc is not None and w.current_doc.doc_id == doc_id
                         and shown_signatures(2), 20)

@@ -17,8 +17,15 @@ FULL_HD = {"screens": [{"name": "FullHD", "x": 0, "y": 0, "width": 1920, "height
 def offscreen_full_hd(folder: Path | str) -> str:
     """A ``QT_QPA_PLATFORM`` value for an offscreen Full HD screen (its
     configuration written into ``folder``); set it before Qt starts."""
+    return offscreen_screen(folder, 1920, 1080)
+
+
+def offscreen_screen(folder: Path | str, width: int, height: int) -> str:
+    """A ``QT_QPA_PLATFORM`` value for an offscreen screen of ``width``×``height``
+    pixels (its configuration written into ``folder``); set it before Qt starts."""
     conf = Path(folder) / "screen.json"
-    conf.write_text(json.dumps(FULL_HD))
+    screen = dict(FULL_HD["screens"][0], name=f"{width}x{height}", width=width, height=height)
+    conf.write_text(json.dumps({"screens": [screen]}))
     return f"offscreen:configfile={conf}"
 
 

@@ -1,18 +1,23 @@
-"""Every window and dialog at 150 % display scaling: nothing clipped, everything fits.
+"""Every window and dialog on the screens offices have: nothing clipped, everything fits.
 
-``python tests/gui/scaling_check.py OUT_DIR MODULE ROOT_CERT [LANG]`` opens the
+``python tests/gui/scaling_check.py OUT_DIR MODULE ROOT_CERT [LANG [SCREEN]]`` opens the
 main window (with its notices, the stamp preview and a conflict question), the
 login, issue, PIN, batch and settings dialogs and the first-run assistant's pages,
-on an offscreen 1920×1080 screen at ``QT_SCALE_FACTOR=1.5`` (1280×720 logical
-pixels, set here before Qt starts). For each it checks that
+on an offscreen screen ``SCREEN`` = ``WIDTHxHEIGHT@SCALE`` (default ``1920x1080@1.5``:
+a Full HD screen at 150 %, 1280×720 logical pixels; ``1366x768@1``, the commonest
+laptop in ward offices; ``1280x720@1``), set here before Qt starts. For each it
+checks that
 
 - the window fits the screen (its size and its minimum size);
+- the stamp preview's frame is in sight (scrolled into view), and the status
+  bar's message is whole words that fit;
 - no visible label, button, line edit or combo box cuts its text: a one-line
   label or a button is at least as large as its size hint, a word-wrapped label
   is as tall as its text needs at its width, a placeholder or a read-only text
   fits its field, a combo box's edit area holds the current item;
 
-saves a screenshot of each as ``OUT_DIR/<name>-150.png`` and prints a JSON
+saves a screenshot of each as ``OUT_DIR/<name>-150.png`` (``-1366x768`` and the
+like for the other screens; ``-en`` before it in English) and prints a JSON
 report (``{"problems": [...], "shots": [...]}``) on the last line of stdout.
 ``tests/gui/test_scaling.py`` runs it; run it by hand to refresh docs/screenshots.
 
@@ -31,12 +36,21 @@ from pathlib import Path
 import eventloop     # beside this script, on sys.path when it runs
 from eventloop import wait_for
 
-BOUND = (1280, 720)          # a 1920×1080 screen at 150 %
+BOUND = (1280, 720)          # logical pixels of the screen; set by main()
 
 
-def configure_environment(work: Path, lang: str) -> None:
-    os.environ["QT_QPA_PLATFORM"] = eventloop.offscreen_full_hd(work)
-    os.environ["QT_SCALE_FACTOR"] = "1.5"
+def parse_screen(spec: str) -> tuple[int, int, float]:
+    size, _, scale = spec.partition("@")
+    w, h = (int(v) for v in size.lower().split("x"))
+    return w, h, float(scale or 1)
+
+
+def configure_environment(work: Path, lang: str, screen: tuple[int, int, float] = (1920, 1080, 1.5)) -> None:
+    global BOUND
+    w, h, scale = screen
+    BOUND = (round(w / scale), round(h / scale))
+    os.environ["QT_QPA_PLATFORM"] = eventloop.offscreen_screen(work, w, h)
+    os.environ["QT_SCALE_FACTOR"] = f"{scale:g}"
     os.environ["KYSO_HOME"] = str(work / "home")
     os.environ["KYSO_FONT"] = "bundled"
     os.environ["KYSO_LANG"] = lang
@@ -129,9 +143,19 @@ def fit_problems(top) -> list[str]:
 # -- the walk through the windows ------------------------------------------------------
 
 
-def main(out: Path, module: str, root_cert: str, lang: str = "vi") -> dict:
-    work = Path(tempfile.mkdtemp(prefix="kyso-150-"))
-    configure_environment(work, lang)
+def main(out: Path, module: str, root_cert: str, lang: str = "vi", screen: str = "1920x1080@1.5") -> dict:
+    work = Path(tempfile.mkdtemp(prefix="kyso-screen-"))
+    try:
+        return _walk(work, out, module, root_cert, lang, screen)
+    finally:
+        import shutil
+
+        shutil.rmtree(work, ignore_errors=True)     # its tokens' copies, its documents, its home
+
+
+def _walk(work: Path, out: Path, module: str, root_cert: str, lang: str, screen: str) -> dict:
+    size = parse_screen(screen)
+    configure_environment(work, lang, size)
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QDialog
@@ -149,7 +173,8 @@ def main(out: Path, module: str, root_cert: str, lang: str = "vi") -> dict:
     from kyso.sync.errors import AuthError
 
     app = make_application(["kyso-150"])
-    suffix = "-150" if lang == "vi" else f"-{lang}-150"
+    tag = "150" if screen == "1920x1080@1.5" else screen.replace("@1", "").replace("@", "-")
+    suffix = f"-{tag}" if lang == "vi" else f"-{lang}-{tag}"
     problems: list[str] = []
     shots: list[str] = []
 
@@ -162,6 +187,8 @@ def main(out: Path, module: str, root_cert: str, lang: str = "vi") -> dict:
     def check(name: str, top, shot: bool = True) -> None:
         settle()
         found = [f"{name}: {p}" for p in fit_problems(top) + text_problems(top)]
+        if isinstance(top, MainWindow) and not top.status_message_fits():
+            found.append(f"{name}: the status bar cuts its message: {top.statusBar().currentMessage()!r}")
         problems.extend(found)
         if shot:
             path = out / f"{name}{suffix}.png"
@@ -218,6 +245,9 @@ def main(out: Path, module: str, root_cert: str, lang: str = "vi") -> dict:
     wait(lambda: w.view.current_image is not None and w.role_actions["leader"].isEnabled(), what="preview doc")
     w.role_actions["leader"].trigger()
     wait(lambda: w.view.stamp_box.isVisible(), what="stamp preview")
+    settle(300)
+    if not w.view.stamp_box_in_sight():
+        problems.append("stamp-preview: the blue frame is not in sight (not scrolled into view)")
     check("stamp-preview", w)
     w.view.stamp_cancel_button.click()
     wait(lambda: w._preview_pending is None)
@@ -291,5 +321,6 @@ def main(out: Path, module: str, root_cert: str, lang: str = "vi") -> dict:
 if __name__ == "__main__":
     target = Path(sys.argv[1])
     target.mkdir(parents=True, exist_ok=True)
-    report = main(target, sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else "vi")
+    report = main(target, sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else "vi",
+                  sys.argv[5] if len(sys.argv) > 5 else "1920x1080@1.5")
     print(json.dumps(report, ensure_ascii=False))

@@ -52,7 +52,8 @@ def main(out: Path) -> None:
     def settle(seconds=0.4):
         eventloop.settle(app, seconds)
 
-    srv = LiveServer(work / "server", pdf_factory=server_pdf_factory)
+    srv = LiveServer(work / "server", pdf_factory=server_pdf_factory, trust_roots=[pki.root_cert_der],
+                     intermediates=[pki.intermediate_cert_der])
     srv.start()
     for user, ident in SIGNER_IDENTITIES.items():
         srv.client(user).register_certificate(pki.identities[ident].cert_der)

@@ -180,7 +180,16 @@ def visible_texts(window: QMainWindow) -> list[tuple[str, str]]:
         if isinstance(text, str) and text.strip():
             out.append((where, text))
 
-    add("window title", window.windowTitle())
+    def title_of(w) -> str:
+        """A window's title less the document's own number and subject (its content,
+        which no translation changes)."""
+        title = w.windowTitle()
+        doc = getattr(w, "current_doc", None)
+        for part in ((doc.subject, doc.number) if doc is not None else ()):
+            title = title.replace(part, "") if part else title
+        return title
+
+    add("window title", title_of(window))
     for w in [window, *window.findChildren(QWidget)]:
         name = f"{type(w).__name__}({w.objectName() or ''})"
         add(f"{name} tooltip", w.toolTip())
@@ -195,7 +204,7 @@ def visible_texts(window: QMainWindow) -> list[tuple[str, str]]:
             for i in range(w.count()):
                 add(f"{name} item {i}", w.itemText(i))
         if w.isWindow() or type(w).__name__ == "QToolBar":
-            add(f"{name} title", w.windowTitle())
+            add(f"{name} title", title_of(w))
         if isinstance(w, QTreeWidget):
             header = w.headerItem()
             for c in range(header.columnCount()):
@@ -393,7 +402,8 @@ def test_switching_language_while_running_retranslates_every_window(qtbot, langu
     offenders = [f"{where}: {text!r}" for where, text in english if is_vietnamese(without_data(text, data))]
     assert not offenders, "Vietnamese left after switching to English:\n  " + "\n  ".join(offenders)
     assert w.open_action.text() == "Open PDF file…"
-    assert w.windowTitle() == "Kyso — cv.pdf"
+    # the number and subject of the document, never a file name (its content: not translated)
+    assert w.windowTitle() == f"Kyso — {w.current_doc.number} — {w.current_doc.subject}"
     assert w.model.headerData(0, Qt.Orientation.Horizontal) != "Số, ký hiệu"
     assert any("Not valid" in line for line in w.signatures.signature_texts())
     assert settings_dialog.windowTitle() != "Cài đặt Kyso"

@@ -130,7 +130,7 @@ def clock() -> FakeClock:
 def server(
     db_url: str, tmp_path: Path, clock: FakeClock, pki: TestPki, demo_inputs: dict[str, Any]
 ) -> Iterator[Server]:
-    settings = Settings(db_url=db_url, files_dir=tmp_path / "files", clock=clock)
+    settings = Settings(db_url=db_url, files_dir=tmp_path / "files", clock=clock, trust_roots=[pki.root_der])
     app = create_app(settings)
     ctx = app.state.ctx
     with ctx.sessions.begin() as session:

@@ -33,7 +33,7 @@ class TestPki:
             .issuer_name(_name("Kyso Test Root"))
             .public_key(self.root_key.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(days=1))
+            .not_valid_before(now - timedelta(days=3 * 365))
             .not_valid_after(now + timedelta(days=3650))
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
             .add_extension(
@@ -58,7 +58,7 @@ class TestPki:
                 .issuer_name(self.root.subject)
                 .public_key(key.public_key())
                 .serial_number(x509.random_serial_number())
-                .not_valid_before(now - timedelta(days=1))
+                .not_valid_before(now - timedelta(days=2 * 365))
                 .not_valid_after(now + timedelta(days=365))
                 .add_extension(
                     x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True
@@ -85,3 +85,77 @@ class TestPki:
         w = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
         out = signers.sign_pdf(w, signers.PdfSignatureMetadata(field_name=f"Sig{n + 1}"), signer=self.signer(who))
         return out.getvalue()
+
+
+def make_signer(pki: TestPki, who: str, *, not_before: datetime | None = None, not_after: datetime | None = None,
+                usage: str = "sign", self_signed: bool = False, root_key=None, root_cert=None):
+    """An extra identity for the adversary tests: expired, encryption-only,
+    self-signed or from another root. Returns (SimpleSigner, DER, cryptography cert)."""
+    now = datetime.now(timezone.utc)
+    key = ec.generate_private_key(ec.SECP256R1())
+    issuer_key = key if self_signed else (root_key or pki.root_key)
+    issuer_name = _name(who) if self_signed else (root_cert or pki.root).subject
+    ku = (x509.KeyUsage(True, True, False, False, False, False, False, False, False) if usage == "sign"
+          else x509.KeyUsage(False, False, True, False, True, False, False, False, False))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name(who))
+        .issuer_name(issuer_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_before or now - timedelta(days=2 * 365))
+        .not_valid_after(not_after or now + timedelta(days=365))
+        .add_extension(ku, critical=True)
+        .sign(issuer_key, hashes.SHA256())
+    )
+    der = cert.public_bytes(serialization.Encoding.DER)
+    pk = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    chain = [] if self_signed else [asn1_x509.Certificate.load((root_cert or pki.root).public_bytes(serialization.Encoding.DER))]
+    s = signers.SimpleSigner(
+        signing_cert=asn1_x509.Certificate.load(der),
+        signing_key=asn1_keys.PrivateKeyInfo.load(pk),
+        cert_registry=SimpleCertificateStore.from_certs(chain),
+    )
+    return s, der, cert
+
+
+def other_root():
+    """A second CA the server does not trust."""
+    now = datetime.now(timezone.utc)
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name("Untrusted Root"))
+        .issuer_name(_name("Untrusted Root"))
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=3 * 365))
+        .not_valid_after(now + timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    return key, cert
+
+
+def crl_revoking(pki: TestPki, serials: list[int]) -> bytes:
+    now = datetime.now(timezone.utc)
+    b = (x509.CertificateRevocationListBuilder()
+         .issuer_name(pki.root.subject)
+         .last_update(now - timedelta(days=60))
+         .next_update(now + timedelta(days=30)))
+    for serial in serials:
+        b = b.add_revoked_certificate(
+            x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(now - timedelta(days=40)).build())
+    return b.sign(pki.root_key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+
+
+def sign_with(signer, data: bytes, prepare=None) -> bytes:
+    """Append one signature by `signer`; `prepare(writer)` may change the
+    document in the same revision first."""
+    n = len(PdfFileReader(io.BytesIO(data), strict=False).embedded_regular_signatures)
+    w = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    if prepare is not None:
+        prepare(w)
+    out = signers.sign_pdf(w, signers.PdfSignatureMetadata(field_name=f"Sig{n + 1}"), signer=signer)
+    return out.getvalue()

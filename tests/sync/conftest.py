@@ -41,11 +41,12 @@ def memory_keyring():
 class LiveServer(EmbeddedServer):
     """The reference server in a uvicorn thread; stop() and start() keep its data."""
 
-    def __init__(self, tmp: Path, pdf_factory=None):
+    def __init__(self, tmp: Path, pdf_factory=None, trust_roots=None, intermediates=None):
         from argon2 import PasswordHasher
 
         cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
-        super().__init__(tmp, pdf_factory=pdf_factory, password_hash=cheap)
+        super().__init__(tmp, pdf_factory=pdf_factory, password_hash=cheap, trust_roots=trust_roots,
+                         intermediates=intermediates)
 
     def client(self, user: str, base_url: str | None = None) -> ServerClient:
         c = ServerClient(base_url or self.url, timeout=(2.0, 20.0), upload_timeout=(2.0, 30.0))
@@ -56,7 +57,8 @@ class LiveServer(EmbeddedServer):
 @contextlib.contextmanager
 def running_server(tmp: Path, test_pki, pdf_factory=None):
     """The reference server, started, with the three signers' certificates registered."""
-    srv = LiveServer(tmp, pdf_factory=pdf_factory)
+    srv = LiveServer(tmp, pdf_factory=pdf_factory, trust_roots=[test_pki.root_cert_der],
+                     intermediates=[test_pki.intermediate_cert_der])
     srv.start()
     try:
         for user, ident in SIGNER_IDENTITIES.items():

@@ -21,7 +21,7 @@ import sys
 from .. import __version__
 from ..core import messages
 from ..core.errors import ExitCode, KysoError, PinError
-from . import config, server, sign, tokens, verify
+from . import bridge, config, server, sign, tokens, verify
 from .common import settings
 
 log = logging.getLogger("kyso")
@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.register(sub, _Parser)
     server.register(sub, _Parser)
     config.register(sub, _Parser)
+    bridge.register(sub, _Parser)
 
     dm = sub.add_parser("demo", help="chạy thử với token mềm / run the demo with a software token")
     dm.add_argument("--keep", metavar="DIR", help="giữ lại tệp demo ở đây / keep demo files here")
@@ -61,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from ..core.fileio import safe_console
+
+    safe_console()          # non-UTF-8 file names print escaped, never raise mid-batch
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.lang:

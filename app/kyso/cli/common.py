@@ -71,5 +71,11 @@ class TerminalPinSource(PinSource):
     def warn(self, message: str) -> None:
         print(message, file=sys.stderr)
 
+    def confirms_final_try(self, allowed: bool) -> bool:
+        """A PIN typed at a terminal, or --final-try; never KYSO_PIN or a pipe alone."""
+        from ..core.tokens import final_try_confirmed
+
+        return final_try_confirmed(allowed)
+
 
 __all__ = ["ExitCode", "TerminalPinSource", "english", "parse_box", "print_json", "read_secret", "settings"]

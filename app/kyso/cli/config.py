@@ -23,7 +23,11 @@ def set_value(key: str, value: str, as_json: bool) -> int:
     from ..core import settings
 
     try:
-        settings.update(**{key: value})
+        new = settings.update(**{key: value})
+        if key == "bridge_autostart":       # the session's start-up entry follows the setting
+            from ..services import autostart
+
+            autostart.set_enabled(new.bridge_autostart)
     except KeyError:
         raise UsageError("usage.bad_setting", key=key,
                          keys=", ".join(settings.Settings.__dataclass_fields__)) from None
@@ -41,5 +45,7 @@ def show(as_json: bool) -> int:
     else:
         print(settings.settings_path())
         for key, value in conf.to_json().items():
+            if isinstance(value, list):
+                value = ", ".join(value)
             print(f"  {key} = {'' if value is None else value}")
     return ExitCode.OK

@@ -13,14 +13,14 @@ import argparse
 import os
 import sys
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from ..core.errors import ExitCode
 from ..core.fileio import write_bytes_atomic
 from ..core.messages import tr
 from ..core.role import Role
-from ..core.signing import vietnam_now
+from ..core.vntime import VIETNAM_TZ, vietnam_today
 from ..services.request import SigningRequest
 from ..services.tokens import TokenCriteria
 from ..sync import credentials
@@ -28,9 +28,6 @@ from ..sync.api import ServerClient
 from ..sync.errors import AuthError, StoreError, SyncError
 from ..sync.store import Store
 from .common import english, print_json, read_secret
-
-VN_TZ = timezone(timedelta(hours=7))
-
 
 @dataclass(frozen=True)
 class ServerTarget:
@@ -235,7 +232,7 @@ def return_document(target: ServerTarget, doc_id: int, comment: str) -> int:
 
 
 def _last_month() -> str:
-    first = datetime.now(VN_TZ).replace(day=1)
+    first = datetime.now(VIETNAM_TZ).replace(day=1)
     prev = first - timedelta(days=1)
     return f"{prev.year:04d}-{prev.month:02d}"
 
@@ -314,7 +311,7 @@ def sign_stored_document(target: ServerTarget, doc_id: str | int, request: Signi
     with target.open_store() as store:
         if request.role == Role.AGENCY and not request.number:
             request = replace(request, number=_reserve_number(store, target, doc_id),
-                              issue_date=request.issue_date or vietnam_now().date())
+                              issue_date=request.issue_date or vietnam_today())
         conf = settings()
         options = sign_options(request, conf)
         try:

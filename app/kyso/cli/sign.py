@@ -43,7 +43,8 @@ def register(sub, parser_class) -> None:
                     help="vai trò (Nghị định 30): initial=ký nháy, leader=lãnh đạo ký, agency=văn thư "
                          "cấp số và ký số cơ quan, attachment=phụ lục, copy=bản sao")
     sg.add_argument("--number", help="số văn bản khi cấp số, ví dụ 417 / document number at issuance")
-    sg.add_argument("--date", help="ngày ban hành, ISO, ví dụ 2026-11-20 / issue date")
+    sg.add_argument("--date", help="ngày ban hành, ISO, ví dụ 2026-11-20 (mặc định: hôm nay, giờ Việt Nam) / "
+                                   "issue date (default: today in Vietnam)")
     sg.add_argument("--signature-image", help="ảnh chữ ký (PNG xanh, nền trong suốt)")
     sg.add_argument("--seal-image", help="ảnh con dấu (PNG đỏ, nền trong suốt)")
     sg.add_argument("--seal-diameter", type=float, help="đường kính dấu, mm (mặc định 36)")
@@ -52,6 +53,8 @@ def register(sub, parser_class) -> None:
     sg.add_argument("--copy-form", choices=["SAO Y", "SAO LỤC", "TRÍCH SAO"], help="hình thức sao")
     sg.add_argument("--reason")
     sg.add_argument("--location")
+    sg.add_argument("--final-try", action="store_true",
+                    help="cho phép thử mã PIN khi token chỉ còn một lần thử / allow the last PIN try")
     sg.add_argument("--force", action="store_true",
                     help="ký cả khi chữ ký có sẵn không hợp lệ / sign despite invalid existing signatures")
     out = sg.add_mutually_exclusive_group()
@@ -89,7 +92,8 @@ def request_from_flags(args) -> SigningRequest:
 
 def cmd_sign(args) -> int:
     request = request_from_flags(args)
-    criteria = TokenCriteria(module=args.module, token=args.token, cert=args.cert)
+    criteria = TokenCriteria(module=args.module, token=args.token, cert=args.cert,
+                             final_try=args.final_try)
     ca_certs = [Path(c) for c in args.ca_cert or []]
     if args.doc:
         if args.files or args.output or args.out_dir:
@@ -108,8 +112,10 @@ def plan_outputs(files: list[Path], output: Path | None, out_dir: Path | None) -
         raise UsageError("usage.one_output_many_inputs")
     if output is not None:
         return [(files[0], output)]
-    if out_dir is not None:
-        return [(f, out_dir / f.name) for f in files]
+    if out_dir is not None:     # same names get " (2)", long names are shortened
+        from ..core.fileio import distinct_outputs
+
+        return list(zip(files, distinct_outputs(files, out_dir)))
     raise UsageError("usage.output_needed")
 
 

@@ -188,19 +188,24 @@ class AttachmentStyle:
 
 @dataclass(frozen=True)
 class CopyStyle:
-    """Agency signature on an electronic copy: form of copy, agency, time; no image."""
+    """Agency signature on an electronic copy: form of copy, agency, time; no image.
+    ``number``, when given, is printed as its own line ("Số: 12/SY-VP": the copy's
+    number and symbol, or the main document's when the web system sends that)."""
 
     copy_form: str = "SAO Y"
     agency_name: str | None = None
+    number: str = ""
     font_size: float = 10.0
     width_mm: float = 70.0
 
     def size(self) -> tuple[float, float]:
-        return self.width_mm * MM, self.font_size * LEADING * 3 + 2
+        lines = 4 if self.number else 3
+        return self.width_mm * MM, self.font_size * LEADING * lines + 2
 
     def layout(self, who: SignerIdentity, when: datetime) -> StampLayout:
         w, h = self.size()
         agency = self.agency_name or who.organisation or who.common_name
         lines = (TextLine(self.copy_form, self.font_size), TextLine(agency, self.font_size),
+                 *((TextLine(f"Số: {self.number}", self.font_size),) if self.number else ()),
                  TextLine(format_time(when), self.font_size))
         return StampLayout(w, h, (TextBlock(lines, Box(0, 0, w, h), align="left", leading=LEADING),))

@@ -12,7 +12,10 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Iterator, Sequence
+
+#: The longest file name (in bytes) the common file systems accept.
+NAME_MAX = 255
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -34,8 +37,9 @@ def atomic_output(target: Path | str) -> Iterator[BinaryIO]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    # The temporary name must fit NAME_MAX even when the target's name does.
     fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".part", dir=target.parent
+        prefix=f".{fit_name(target.name, 120)}.", suffix=".part", dir=target.parent
     )
     tmp = Path(tmp_name)
     try:
@@ -54,3 +58,68 @@ def atomic_output(target: Path | str) -> Iterator[BinaryIO]:
 def write_bytes_atomic(target: Path | str, data: bytes) -> None:
     with atomic_output(target) as fh:
         fh.write(data)
+
+
+def fit_name(name: str, limit: int = NAME_MAX) -> str:
+    """``name`` shortened to ``limit`` bytes (as the OS encodes it), keeping
+    its extension and never cutting a character in two."""
+    raw = os.fsencode(name)
+    if len(raw) <= limit:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not dot or len(os.fsencode(ext)) > 16:
+        stem, ext = name, ""
+    tail = os.fsencode(f".{ext}") if ext else b""
+    head = os.fsencode(stem)[: max(limit - len(tail), 1)]
+    while head:
+        try:  # drop a partial UTF-8 sequence at the cut
+            head.decode("utf-8")
+            break
+        except UnicodeDecodeError as exc:
+            if exc.start < len(head) - 4:
+                break  # not UTF-8 anyway (surrogate-escaped bytes): bytes are fine
+            head = head[:exc.start]
+    return os.fsdecode(head + tail)
+
+
+def distinct_outputs(inputs: Sequence[Path | str], out_dir: Path | str) -> list[Path]:
+    """One output path in ``out_dir`` per input, never two the same.
+
+    Inputs with the same name (from different folders) get " (2)", " (3)"...
+    before the extension; names too long for the file system are shortened,
+    keeping the extension. Compared without case, so a batch behaves the same
+    on Windows and macOS.
+    """
+    out_dir = Path(out_dir)
+    taken: set[str] = set()
+    result = []
+    for src in inputs:
+        name = Path(src).name
+        stem, dot, ext = name.rpartition(".")
+        if not dot or not stem:
+            stem, dot, ext = name, "", ""
+        n = 1
+        while True:
+            suffix = "" if n == 1 else f" ({n})"
+            tail = f"{suffix}{dot}{ext}"
+            candidate = fit_name(f"{stem}{tail}")
+            if not candidate.endswith(tail):  # the extension itself is huge
+                candidate = fit_name(stem, NAME_MAX - len(os.fsencode(tail))) + tail
+            if candidate.casefold() not in taken:
+                break
+            n += 1
+        taken.add(candidate.casefold())
+        result.append(out_dir / candidate)
+    return result
+
+
+def safe_console() -> None:
+    """Print any file name: characters the console cannot encode (a non-UTF-8
+    name's bytes) come out escaped instead of raising in the middle of a batch."""
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):
+            pass

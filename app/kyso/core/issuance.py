@@ -36,6 +36,7 @@ DAY_FIELD = "KysoNgay"
 MONTH_FIELD = "KysoThang"
 YEAR_FIELD = "KysoNam"
 FIELD_NAMES = (NUMBER_FIELD, DAY_FIELD, MONTH_FIELD, YEAR_FIELD)
+READ_ONLY = 1  # form field flag bit 1 (ISO 32000-1, table 221)
 
 
 def format_number(number: int | str) -> str:
@@ -188,6 +189,13 @@ def fill_issuance_fields(doc: PdfInput, values: dict[str, str], blanks: dict[str
         blank = blanks.get(name) or Blank(name, page_index, box)
         blank = Blank(name, page_index, box, blank.font_size, blank.italic, blank.align)
         field[pdf_name("/V")] = generic.TextStringObject(value)
+        # Issued figures are read-only from now on (the agency signature also
+        # locks them with a FieldMDP /Lock; see roles.role_options).
+        try:
+            flags = int(field.get("/Ff", 0))
+        except (TypeError, ValueError):
+            flags = 0
+        field[pdf_name("/Ff")] = generic.NumberObject(flags | READ_ONLY)
         field[pdf_name("/AP")] = generic.DictionaryObject({
             pdf_name("/N"): _field_appearance(writer, blank, value, geometry.rotation)})
         writer.update_container(field)

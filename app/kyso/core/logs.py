@@ -40,7 +40,7 @@ def setup_logging(filename: str = "kyso.log", console_level: int = logging.CRITI
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / filename
         fh = logging.handlers.RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS,
-                                                  encoding="utf-8")
+                                                  encoding="utf-8", errors="backslashreplace")
         fh.setLevel(logging.INFO)
         fh.setFormatter(logging.Formatter(FORMAT))
         root.addHandler(fh)

@@ -37,6 +37,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Tệp PDF “{path}” được đặt mật khẩu. Cần mật khẩu mở tệp để ký.",
         "The PDF “{path}” is password-protected. Its password is needed to sign it.",
     ),
+    "doc.not_regular": (
+        "“{path}” không phải là một tệp thông thường ({detail}); Kyso chỉ mở tệp PDF "
+        "lưu trên đĩa.",
+        "“{path}” is not a regular file ({detail}); Kyso opens only PDF files stored on disk.",
+    ),
+    "doc.bomb": (
+        "Tệp PDF “{path}” ({size} KB) khi giải nén sẽ vượt quá {limit} MB: đây có thể là tệp "
+        "độc hại (bom giải nén). Kyso từ chối mở; hãy xin lại bản gốc từ người gửi.",
+        "The PDF “{path}” ({size} KB) would inflate beyond {limit} MB: it may be a "
+        "malicious file (decompression bomb). Kyso refuses to open it; ask the sender "
+        "for the original.",
+    ),
     "doc.wrong_password": (
         "Mật khẩu mở tệp PDF “{path}” không đúng.",
         "The password for the PDF “{path}” is wrong.",
@@ -151,6 +163,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The token is locked after too many wrong PINs. Ask your certificate "
         "authority (CA) to unlock it.",
     ),
+    "token.pin_final_try_refused": (
+        "Token chỉ còn MỘT lần thử mã PIN. Kyso không thử mã PIN lấy từ biến môi trường "
+        "hoặc từ tập lệnh khi không có người xác nhận: thêm --final-try nếu chắc chắn, "
+        "hoặc chạy lệnh tại màn hình và tự nhập mã PIN.",
+        "The token has ONE PIN try left. Kyso does not try a PIN from the environment or "
+        "a script without a person to confirm: add --final-try if you are sure, or run "
+        "the command at a terminal and type the PIN.",
+    ),
+    "token.pin_length": (
+        "Mã PIN phải dài từ {min} đến {max} ký tự; mã đã nhập không được gửi tới token "
+        "(không mất lần thử nào).",
+        "The PIN must be {min} to {max} characters long; the PIN given was not sent to "
+        "the token (no try was spent).",
+    ),
     "token.pin_invalid_format": (
         "Mã PIN không hợp lệ (độ dài hoặc ký tự không được token chấp nhận).",
         "The PIN is not valid for this token (length or characters).",
@@ -158,6 +184,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "token.pin_required": (
         "Cần nhập mã PIN của token.",
         "The token's PIN is needed.",
+    ),
+    "token.digest_unsupported": (
+        "Kyso không ký giá trị băm theo thuật toán “{algorithm}” (chỉ SHA-256, SHA-384, SHA-512).",
+        "Kyso does not sign hashes made with “{algorithm}” (only SHA-256, SHA-384, SHA-512).",
+    ),
+    "token.digest_length": (
+        "Giá trị băm {algorithm} phải dài đúng độ dài của thuật toán; giá trị nhận được dài {length} byte.",
+        "A {algorithm} hash must have that algorithm's length; the value received has {length} bytes.",
     ),
     "token.pin_cancelled": (
         "Đã hủy nhập mã PIN.",
@@ -277,6 +311,42 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Chữ ký không bao trùm toàn bộ phiên bản văn bản",
         "The signature does not cover its whole revision",
     ),
+    "verify.changed_after_last": (
+        "Văn bản bị thay đổi sau chữ ký cuối cùng",
+        "The document was changed after the last signature",
+    ),
+    "verify.locked_field_changed": (
+        "Trường đã bị khóa bởi chữ ký này (số, ngày văn bản) đã bị sửa",
+        "A field this signature locked (the number or date) was changed",
+    ),
+    "verify.damaged": (
+        "Chữ ký bị hỏng, không kiểm tra được ({detail})",
+        "The signature is damaged and cannot be checked ({detail})",
+    ),
+    "verify.unreadable": (
+        "Không kiểm tra được chữ ký của văn bản: {detail}",
+        "The document's signatures could not be checked: {detail}",
+    ),
+    # -- what changed after a signature ------------------------------------
+    "change.where_page": ("trang {page}", "page {page}"),
+    "change.where_rect": ("vùng [{rect}]", "area [{rect}]"),
+    "change.field_value": ("giá trị trường “{field}” bị sửa", "the value of field “{field}” was changed"),
+    "change.field_appearance": ("hình hiển thị của trường “{field}” bị sửa",
+                                "the appearance of field “{field}” was changed"),
+    "change.field_flags": ("thuộc tính của trường “{field}” bị sửa", "the flags of field “{field}” were changed"),
+    "change.field_changed": ("trường “{field}” bị sửa", "field “{field}” was changed"),
+    "change.field_added": ("thêm trường mới “{field}”", "a new field “{field}” was added"),
+    "change.field_removed": ("trường “{field}” bị xóa", "field “{field}” was removed"),
+    "change.annotation_added": ("thêm chú thích {field}", "a {field} annotation was added"),
+    "change.annotation_changed": ("chú thích {field} bị sửa", "a {field} annotation was changed"),
+    "change.annotation_removed": ("chú thích {field} bị xóa", "a {field} annotation was removed"),
+    "change.pages_changed": ("số trang bị thay đổi (nay còn {field})", "the number of pages changed (now {field})"),
+    "change.page_content": ("nội dung trang bị sửa", "the page content was changed"),
+    "change.catalog": ("mục {field} của văn bản bị sửa", "the document's {field} entry was changed"),
+    "change.form_settings": ("thiết lập biểu mẫu {field} bị sửa", "the form setting {field} was changed"),
+    "change.info": ("thông tin mô tả văn bản (/Info: tiêu đề, độ mật…) bị sửa",
+                    "the document information (/Info: title, secrecy…) was changed"),
+    "change.other": ("nội dung khác bị sửa: {field}", "something else was changed: {field}"),
     # -- automatic placement ---------------------------------------------
     "placement.block_not_found": (
         "Không tìm thấy vị trí khối chữ ký trên văn bản. Hãy chọn trang và vị trí "
@@ -417,6 +487,138 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "action.initial": ("Ký nháy (kiểm tra thể thức)", "Initial (format check)"),
     "action.sign": ("Ký ban hành", "Sign"),
     "action.issue": ("Cấp số và ký số cơ quan", "Number and agency signature"),
+    # -- the web-page signing service (kyso bridge, VGCA protocol) ----------
+    "bridge.bad_request": (
+        "Yêu cầu ký số từ trang web không hợp lệ: {detail}",
+        "The web page's signing request is not valid: {detail}",
+    ),
+    "bridge.unknown_operation": (
+        "Kyso không hỗ trợ chức năng “{operation}” của dịch vụ ký số.",
+        "Kyso does not offer the signing service's function “{operation}”.",
+    ),
+    "bridge.origin_refused": (
+        "Trang web {origin} chưa được phép dùng Kyso để ký số. Quản trị viên cần thêm địa chỉ này "
+        "vào danh sách trang web được phép (bridge_allowed_origins).",
+        "The web site {origin} is not allowed to use Kyso for signing. An administrator must add "
+        "it to the allowed web sites (bridge_allowed_origins).",
+    ),
+    "bridge.host_refused": (
+        "Yêu cầu bị từ chối: dịch vụ ký số chỉ nhận yêu cầu gửi tới 127.0.0.1.",
+        "Request refused: the signing service only answers requests addressed to 127.0.0.1.",
+    ),
+    "bridge.no_person": (
+        "Kyso đang chạy không có giao diện nên không thể hỏi người ký. Hãy mở ứng dụng Kyso để ký "
+        "văn bản từ trang web.",
+        "Kyso runs without a window and cannot ask the signer. Open the Kyso app to sign documents "
+        "from the web page.",
+    ),
+    "bridge.opaque_refused": (
+        "Kyso không ký dữ liệu mà trang web gửi trực tiếp ({operation}) khi không có người xác nhận "
+        "từng lần ký.",
+        "Kyso does not sign data sent by a web page ({operation}) unless the person confirms each "
+        "signature.",
+    ),
+    "bridge.opaque_not_offered": (
+        "Kyso chưa hỗ trợ ký dữ liệu dạng {operation}; chỉ ký giá trị băm, chuỗi dữ liệu (SignMsg) và "
+        "đăng nhập (Auth) sau khi người ký xác nhận.",
+        "Kyso does not sign {operation} data; it signs hashes, data strings (SignMsg) and logins (Auth) "
+        "once the signer confirms.",
+    ),
+    "bridge.opaque_unreadable": (
+        "Dữ liệu cần ký ({operation}) không đọc được: {detail}",
+        "The data to sign ({operation}) cannot be read: {detail}",
+    ),
+    "bridge.autostart_on": (
+        "Kyso sẽ tự chạy (thu nhỏ vào khay) khi đăng nhập; dịch vụ ký số cho trang web luôn sẵn sàng. "
+        "Mục khởi động: {entry}",
+        "Kyso starts (minimised to the tray) when you log in; the signing service for web pages is always "
+        "there. Start-up entry: {entry}",
+    ),
+    "bridge.autostart_off": (
+        "Kyso không tự chạy khi đăng nhập ({entry}).",
+        "Kyso does not start when you log in ({entry}).",
+    ),
+    "bridge.autostart_usage": (
+        "Cách dùng: kyso bridge autostart on|off",
+        "Usage: kyso bridge autostart on|off",
+    ),
+    "bridge.cancelled": (
+        "Người ký đã hủy yêu cầu ký số.",
+        "The signer cancelled the signing request.",
+    ),
+    "bridge.pick_file_needs_window": (
+        "Trang web không gửi tệp cần ký; cần mở ứng dụng Kyso để chọn tệp trên máy.",
+        "The web page sent no file to sign; open the Kyso app to choose a file on this computer.",
+    ),
+    "bridge.bad_url": (
+        "Địa chỉ tệp “{url}” không hợp lệ: chỉ nhận địa chỉ http hoặc https.",
+        "The file address “{url}” is not valid: only http or https addresses are accepted.",
+    ),
+    "bridge.download_failed": (
+        "Không tải được văn bản từ “{url}”: {detail}",
+        "Could not download the document from “{url}”: {detail}",
+    ),
+    "bridge.download_too_large": (
+        "Văn bản tải từ “{url}” lớn hơn giới hạn {limit_mb} MB.",
+        "The document from “{url}” is larger than the {limit_mb} MB limit.",
+    ),
+    "bridge.download_not_pdf": (
+        "Nội dung tải từ “{url}” không phải là tệp PDF (có thể là trang báo lỗi hoặc trang đăng nhập).",
+        "What was downloaded from “{url}” is not a PDF (perhaps an error or login page).",
+    ),
+    "bridge.upload_failed": (
+        "Đã ký nhưng chưa gửi được văn bản lên hệ thống ({detail}). Bản đã ký được giữ lại trên máy "
+        "(mã {job}); có thể gửi lại bằng “kyso bridge retry”.",
+        "Signed, but the document could not be sent to the system ({detail}). The signed copy is kept "
+        "on this computer (job {job}); send it again with “kyso bridge retry”.",
+    ),
+    "bridge.upload_refused": (
+        "máy chủ trả lời: {detail}",
+        "the server answered: {detail}",
+    ),
+    "bridge.upload_http": (
+        "máy chủ trả lời mã HTTP {status}",
+        "the server answered HTTP {status}",
+    ),
+    "bridge.signed_locally": (
+        "Đã ký; văn bản được lưu tại {path}.",
+        "Signed; the document is saved at {path}.",
+    ),
+    "bridge.batch_done": (
+        "Đã ký {ok}/{total} tệp.",
+        "{ok} of {total} files signed.",
+    ),
+    "bridge.pin_failed_before": (
+        "Lần ký trước đã báo sai mã PIN trong KYSO_PIN. Kyso ngừng ký tự động để token không bị khóa; "
+        "hãy sửa KYSO_PIN rồi khởi động lại dịch vụ.",
+        "An earlier signature reported the PIN in KYSO_PIN as wrong. Kyso stopped unattended signing so "
+        "that the token is not locked; fix KYSO_PIN and restart the service.",
+    ),
+    "bridge.no_license_needed": (
+        "Kyso không cần kích hoạt bản quyền.",
+        "Kyso needs no licence activation.",
+    ),
+    "bridge.job_not_found": (
+        "Không có văn bản chờ gửi với mã {job}.",
+        "No document waits to be sent with job {job}.",
+    ),
+    "bridge.no_handler": (
+        "Văn bản {job} không có địa chỉ nhận (FileUploadHandler) nên không gửi lại được.",
+        "Document {job} has no upload address (FileUploadHandler), so it cannot be sent again.",
+    ),
+    "bridge.cert_needed": (
+        "Chưa có chứng thư TLS cho dịch vụ ký số. Hãy chạy “kyso bridge install-cert” trước.",
+        "The signing service has no TLS certificate yet. Run “kyso bridge install-cert” first.",
+    ),
+    "bridge.port_busy": (
+        "Cổng {port} đang được chương trình khác dùng (có thể là VGCA Sign Service). Hãy tắt "
+        "chương trình đó trước: {detail}",
+        "Port {port} is used by another program (perhaps the VGCA Sign Service). Stop it first: {detail}",
+    ),
+    "bridge.certutil_missing": (
+        "Không tìm thấy công cụ {tool} để thêm chứng thư vào trình duyệt.",
+        "The tool {tool} that adds the certificate to the browsers was not found.",
+    ),
     "action.submit": ("Trình ký", "Submit"),
     "action.edit": ("Sửa dự thảo", "Revise the draft"),
     "action.none": ("—", "—"),

@@ -95,7 +95,7 @@ def _leader_field_box(doc: PdfInput, layout: plc.DocumentLayout | None) -> tuple
 
 
 def _analyse(doc: PdfInput) -> plc.DocumentLayout:
-    return plc.analyse(doc.path, password=doc.password)
+    return plc.analyse(doc.engine_path, password=doc.password)
 
 
 def role_options(req: RoleRequest, base: SignOptions = SignOptions()) -> SignOptions:
@@ -164,4 +164,6 @@ def role_options(req: RoleRequest, base: SignOptions = SignOptions()) -> SignOpt
         force=base.force,
         password=base.password,
         prepare=prepare,
+        # The clerk's signature locks the number and the date it issues.
+        field_lock=(NUMBER_FIELD, DAY_FIELD, MONTH_FIELD) if role == "agency" else (),
     )

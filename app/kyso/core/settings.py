@@ -37,9 +37,47 @@ class Settings:
     agency_name: str | None = None           # shown beside the seal; default: the certificate's O
     tsa_url: str | None = None               # RFC 3161 → PAdES B-T
     language: str = "vi"
+    #: web sites (origins such as ``https://qlvb.example.gov.vn``) whose pages may call
+    #: the web-page signing service (``kyso bridge``); a list in the JSON file
+    bridge_allowed_origins: tuple[str, ...] = ()
+    #: start the desktop app, minimised to the tray, when the person logs in (the
+    #: signing service always running); the OS entry is written by kyso.services.autostart
+    bridge_autostart: bool = False
+
+    def __post_init__(self):
+        if not isinstance(self.bridge_autostart, bool):
+            try:
+                flag = parse_bool(self.bridge_autostart)
+            except ValueError:
+                flag = False
+            object.__setattr__(self, "bridge_autostart", flag)
+        value = self.bridge_allowed_origins
+        if isinstance(value, str):
+            value = split_list(value)
+        object.__setattr__(self, "bridge_allowed_origins",
+                           tuple(str(v).strip() for v in (value or ()) if str(v).strip()))
 
     def to_json(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        out["bridge_allowed_origins"] = list(self.bridge_allowed_origins)
+        return out
+
+
+def split_list(text: str) -> list[str]:
+    """A list setting typed on one line: items separated by commas or spaces."""
+    return [v for v in text.replace(",", " ").split() if v]
+
+
+def parse_bool(value) -> bool:
+    """A yes/no setting typed or stored loosely: on/off, true/false, 1/0, có/không."""
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in ("on", "true", "1", "yes", "có", "bật"):
+            return True
+        if text in ("off", "false", "0", "no", "", "không", "tắt"):
+            return False
+        raise ValueError(value)
+    return bool(value)
 
 
 def settings_path() -> Path:
@@ -81,6 +119,10 @@ def update(**changes) -> Settings:
             raise KeyError(key)
         if key == "seal_diameter_mm" and value not in (None, ""):
             changes[key] = float(value)
+        elif key == "bridge_autostart":
+            changes[key] = parse_bool(value)
+        elif key == "bridge_allowed_origins":
+            changes[key] = tuple(split_list(value) if isinstance(value, str) else value or ())
         elif value == "":
             changes[key] = None
     new = replace(load(), **changes)

@@ -22,7 +22,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
@@ -40,21 +40,9 @@ from .pdfdoc import PdfInput, open_pdf
 from .stamp import (BLACK, Box, ImageBlock, KysoStampStyle, StampLayout, TextBlock, TextLine,
                     fit_layout)
 from .verify import check_signatures, validation_context
+from .vntime import VIETNAM_TZ, format_time, vietnam_now  # noqa: F401 - re-exported: the stamp's time
 
 log = logging.getLogger(__name__)
-
-VIETNAM_TZ = timezone(timedelta(hours=7))
-
-
-def vietnam_now() -> datetime:
-    """Now, in Vietnam time, to the second (what the stamp and /M show)."""
-    return datetime.now(VIETNAM_TZ).replace(microsecond=0)
-
-
-def format_time(t: datetime) -> str:
-    """ISO 8601 with the +07:00 offset, e.g. 2026-11-22T14:03:05+07:00."""
-    return t.astimezone(VIETNAM_TZ).replace(microsecond=0).isoformat()
-
 
 @dataclass(frozen=True)
 class SignerIdentity:
@@ -97,6 +85,9 @@ class SignOptions:
     #: make allowed changes in the same revision (issuance fills form fields).
     #: It may return a Placement that replaces ``placement`` for this document.
     prepare: Callable[[PdfInput], Placement | None] | None = None
+    #: Form fields this signature locks (FieldMDP /Include): any later change
+    #: to them breaks it (issuance locks the number and the date).
+    field_lock: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -183,17 +174,31 @@ async def _refuse_broken_signatures(doc: PdfInput) -> None:
                                 detail=f"{rep.field}: {messages.tr(bad[0])}")
 
 
+def _same_file(src: Path, dst: Path) -> bool:
+    try:
+        return dst.resolve() == src.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: open_pdf refuses it
+        return False
+
+
+def _lock_spec(options: SignOptions) -> sig_fields.FieldMDPSpec | None:
+    if not options.field_lock:
+        return None
+    return sig_fields.FieldMDPSpec(sig_fields.FieldMDPAction.INCLUDE, fields=list(options.field_lock))
+
+
 async def _sign_one(signer: signers.Signer, src: Path, dst: Path, options: SignOptions,
                     identity: SignerIdentity) -> SignResult:
     started = time.perf_counter()
-    if dst.resolve() == src.resolve():
+    if _same_file(src, dst):
         raise UsageError("doc.same_output", path=str(src))
     with open_pdf(src, password=options.password, for_signing=True) as doc:
+        if not options.force:
+            # First: a marking added after the last signature is itself a forgery.
+            await _refuse_broken_signatures(doc)
         level = doc.secrecy()
         if level:
             raise DocumentError("doc.secret", path=src.name, level=level)
-        if not options.force:
-            await _refuse_broken_signatures(doc)
         placement = options.placement
         if options.prepare is not None:
             placement = options.prepare(doc) or placement
@@ -210,14 +215,15 @@ async def _sign_one(signer: signers.Signer, src: Path, dst: Path, options: SignO
             if not geometry.contains(placement.box):
                 raise UsageError("doc.bad_box", box=placement.box.corners(), page=index + 1)
             field_spec = sig_fields.SigFieldSpec(
-                field_name, on_page=index, box=geometry.box_to_user(placement.box))
+                field_name, on_page=index, box=geometry.box_to_user(placement.box),
+                field_mdp_spec=_lock_spec(options))
             factory = options.appearance or text_stamp(
                 width=placement.box.w, height=placement.box.h)
             # Drawn at the size of the box it was given (a user may resize it).
             layout = fit_layout(factory(identity, when), placement.box.w, placement.box.h)
             style = KysoStampStyle(layout=layout, rotation=geometry.rotation)
         else:
-            field_spec = sig_fields.SigFieldSpec(field_name)
+            field_spec = sig_fields.SigFieldSpec(field_name, field_mdp_spec=_lock_spec(options))
         meta = signers.PdfSignatureMetadata(
             field_name=field_name,
             md_algorithm="sha256",

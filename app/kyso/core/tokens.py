@@ -45,7 +45,7 @@ from pyhanko.sign.signers import Signer
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from . import paths
-from .errors import PinIncorrect, PinLocked, TokenError, TokenRemoved
+from .errors import PinError, PinIncorrect, PinLocked, TokenError, TokenRemoved
 
 log = logging.getLogger(__name__)
 
@@ -382,6 +382,46 @@ _REMOVED = (p11e.TokenNotPresent, p11e.DeviceRemoved, p11e.SessionHandleInvalid,
             p11e.SessionClosed, p11e.TokenNotRecognised, p11e.SlotIDInvalid, p11e.DeviceError)
 
 
+def _pin_limits(path: Path, slot_id: int) -> tuple[int, int]:
+    """ulMinPinLen and ulMaxPinLen from C_GetTokenInfo (0, 0 when unknown).
+
+    Called on the module's own thread, after python-pkcs11 initialised it.
+    Absurd values (CK_EFFECTIVELY_INFINITE, more than 1024) count as unknown.
+    """
+    import ctypes
+
+    class _Version(ctypes.Structure):
+        _fields_ = [("major", ctypes.c_ubyte), ("minor", ctypes.c_ubyte)]
+
+    class _TokenInfo(ctypes.Structure):
+        if sys.platform.startswith("win"):
+            _pack_ = 1  # PKCS#11 structures are packed on Windows
+        _fields_ = [("label", ctypes.c_char * 32), ("manufacturerID", ctypes.c_char * 32),
+                    ("model", ctypes.c_char * 16), ("serialNumber", ctypes.c_char * 16),
+                    ("flags", ctypes.c_ulong), ("ulMaxSessionCount", ctypes.c_ulong),
+                    ("ulSessionCount", ctypes.c_ulong), ("ulMaxRwSessionCount", ctypes.c_ulong),
+                    ("ulRwSessionCount", ctypes.c_ulong), ("ulMaxPinLen", ctypes.c_ulong),
+                    ("ulMinPinLen", ctypes.c_ulong), ("ulTotalPublicMemory", ctypes.c_ulong),
+                    ("ulFreePublicMemory", ctypes.c_ulong), ("ulTotalPrivateMemory", ctypes.c_ulong),
+                    ("ulFreePrivateMemory", ctypes.c_ulong), ("hardwareVersion", _Version),
+                    ("firmwareVersion", _Version), ("utcTime", ctypes.c_char * 16)]
+
+    try:
+        lib = ctypes.CDLL(str(path))  # the already loaded library, not a second copy
+        fn = lib.C_GetTokenInfo
+        fn.argtypes = [ctypes.c_ulong, ctypes.POINTER(_TokenInfo)]
+        fn.restype = ctypes.c_ulong
+        info = _TokenInfo()
+        if fn(slot_id, ctypes.byref(info)) != 0:
+            return 0, 0
+    except (OSError, AttributeError, ValueError):
+        return 0, 0
+    lo, hi = int(info.ulMinPinLen), int(info.ulMaxPinLen)
+    lo = lo if 0 < lo <= 1024 else 0
+    hi = hi if 0 < hi <= 1024 and hi >= lo else 0
+    return lo, hi
+
+
 def _clean(text: bytes | str) -> str:
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
@@ -456,6 +496,8 @@ class Pkcs11Module:
         min_len = max_len = 0
         with contextlib.suppress(AttributeError):
             min_len, max_len = token.min_pin_length, token.max_pin_length
+        if not (min_len or max_len):  # python-pkcs11 does not expose them: ask the module
+            min_len, max_len = _pin_limits(self.info.path, slot.slot_id)
         return TokenInfo(
             module=self.info,
             slot_id=slot.slot_id,
@@ -524,12 +566,18 @@ class TokenSession:
                 return token
         raise TokenRemoved()
 
-    def _login(self, pin):
+    def _login(self, pin, confirmed_final_try: bool = True):
         token = self._find_token()
         status = _pin_status(token.flags)
         ledger = self.module.ledger
         if status is PinStatus.LOCKED:
             raise PinLocked("token.pin_locked", tries_left=0)
+        if not confirmed_final_try and pin is not pkcs11.PROTECTED_AUTH:
+            # Fresh flags and our own count, just before the PIN would go out.
+            max_tries = self.module.info.max_pin_tries
+            ours = ledger.count(self.info.serial)
+            if status is PinStatus.FINAL_TRY or (max_tries is not None and max_tries - ours <= 1):
+                raise PinError("token.pin_final_try_refused", tries_left=1)
         try:
             session = token.open(user_pin=pin)
         except p11e.PinIncorrect:
@@ -566,8 +614,16 @@ class TokenSession:
             self.logged_in = False
 
     # public API (any thread)
-    def login(self, pin: str | None, *, pin_pad: bool = False) -> None:
-        """Log in with ``pin``; with ``pin_pad`` the reader's keypad takes the PIN."""
+    def login(self, pin: str | None, *, pin_pad: bool = False,
+              confirmed_final_try: bool = True) -> None:
+        """Log in with ``pin``; with ``pin_pad`` the reader's keypad takes the PIN.
+
+        ``confirmed_final_try=False`` (no person to confirm: a script, a PIN
+        from the environment) refuses to send a PIN when the token has one
+        try left (:class:`PinError` ``token.pin_final_try_refused``). A PIN
+        outside the token's length limits is never sent: it would only
+        spend a try.
+        """
         if pin_pad:
             if not self.info.pin_pad:
                 raise TokenError("token.failed", detail="no PIN pad / không có bàn phím PIN")
@@ -575,7 +631,8 @@ class TokenSession:
             return
         if not pin:
             raise PinIncorrect("token.pin_required")
-        self.module.call(self._login, pin)
+        check_pin_length(self.info, pin)
+        self.module.call(self._login, pin, confirmed_final_try)
 
     def current_info(self) -> TokenInfo:
         """Fresh token flags and our count (for the PIN dialog's warning)."""
@@ -647,6 +704,33 @@ class TokenSession:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def check_pin_length(info: TokenInfo, pin: str) -> None:
+    """Refuse, without sending it, a PIN outside the token's ulMinPinLen..ulMaxPinLen.
+
+    Limits a token does not state (0, or a maximum below the minimum) are not
+    enforced. Lengths are counted in bytes, as PKCS#11 counts them.
+    """
+    n = len(pin.encode("utf-8"))
+    lo, hi = info.min_pin_len or 0, info.max_pin_len or 0
+    if lo > 0 and n < lo:
+        raise PinError("token.pin_length", min=lo, max=hi if hi >= lo else "?")
+    if hi > 0 and hi >= lo and n > hi:
+        raise PinError("token.pin_length", min=lo or 1, max=hi)
+
+
+def final_try_confirmed(flag: bool) -> bool:
+    """Whether a person stands behind this login: ``--final-try`` given, or a
+    PIN typed at a terminal (not from KYSO_PIN, not from a pipe)."""
+    if flag:
+        return True
+    if os.environ.get("KYSO_PIN"):
+        return False
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def issuer_chain(leaf_der: bytes, pool: Iterable[bytes]) -> list[bytes]:
@@ -727,21 +811,24 @@ class TokenSigner(Signer):
             return 2 * ((pub.bit_size + 7) // 8) + 8
         return (pub.bit_size + 7) // 8
 
-    def _sign_on_token(self, data: bytes, digest_algorithm: str, pin: str | None) -> bytes:
+    def _sign_on_token(self, data: bytes | None, digest_algorithm: str, pin: str | None,
+                       digest: bytes | None = None) -> bytes:
+        """Sign ``data`` (hashed here or on the token), or a ``digest`` already
+        made (then always hashed nowhere: ECDSA over it, or PKCS#1 v1.5 over
+        its DigestInfo). Runs on the module's thread."""
         digest_algorithm = digest_algorithm.lower()
         kwargs = {}
         if pin is not None:
             kwargs["pin"] = pin
         try:
-            if self.cert_info.key_type == "ec":
+            if digest is None and self.cert_info.key_type != "ec" and _RSA_MECH[digest_algorithm] in self._mechs:
+                return self._key.sign(data, mechanism=_RSA_MECH[digest_algorithm], **kwargs)
+            if digest is None:
                 digest = _HASHES[digest_algorithm](data).digest()
+            if self.cert_info.key_type == "ec":
                 raw = self._key.sign(digest, mechanism=Mechanism.ECDSA, **kwargs)
                 return asn1_algos.DSASignature.from_p1363(raw).dump()
-            mech = _RSA_MECH[digest_algorithm]
-            if mech in self._mechs:
-                return self._key.sign(data, mechanism=mech, **kwargs)
-            # Tokens without hash-and-sign mechanisms: hash here, pad on the token.
-            digest = _HASHES[digest_algorithm](data).digest()
+            # Tokens without hash-and-sign mechanisms (or a digest given): pad on the token.
             return self._key.sign(_digest_info(digest_algorithm, digest),
                                   mechanism=Mechanism.RSA_PKCS, **kwargs)
         except p11e.PinIncorrect:
@@ -752,16 +839,35 @@ class TokenSigner(Signer):
         except p11e.UserNotLoggedIn:
             raise PinIncorrect("token.pin_required") from None
 
+    def _signature_pin(self) -> str | None:
+        """The PIN a key with CKA_ALWAYS_AUTHENTICATE asks before each signature."""
+        if not self.always_authenticate:
+            return None
+        if self._pin_provider is None:
+            raise PinIncorrect("token.pin_required")
+        pin = self._pin_provider()
+        if not pin:
+            raise PinIncorrect("token.pin_cancelled")
+        check_pin_length(self.session.info, pin)
+        return pin
+
     async def async_sign_raw(self, data: bytes, digest_algorithm: str, dry_run: bool = False) -> bytes:
         if dry_run:
             return bytes(self._raw_size())
-        pin = None
-        if self.always_authenticate:
-            if self._pin_provider is None:
-                raise PinIncorrect("token.pin_required")
-            pin = self._pin_provider()
-            if not pin:
-                raise PinIncorrect("token.pin_cancelled")
+        pin = self._signature_pin()
         future = self.session.module.submit(self._sign_on_token, data, digest_algorithm, pin)
         del pin
         return await asyncio.wrap_future(future)
+
+    def sign_digest(self, digest: bytes, digest_algorithm: str = "sha256") -> bytes:
+        """A raw signature over a digest made elsewhere (no CMS, no document):
+        RSA PKCS#1 v1.5 over the DigestInfo, or ECDSA (DER) for an EC key. On
+        the token's thread; the caller holds the token's lock
+        (:func:`kyso.services.tokens.sign_digest`)."""
+        digest_algorithm = digest_algorithm.lower().replace("-", "")
+        if digest_algorithm not in _HASHES:
+            raise TokenError("token.digest_unsupported", algorithm=digest_algorithm)
+        if len(digest) != _HASHES[digest_algorithm]().digest_size:
+            raise TokenError("token.digest_length", algorithm=digest_algorithm, length=len(digest))
+        pin = self._signature_pin()
+        return self.session.module.call(self._sign_on_token, None, digest_algorithm, pin, digest)

@@ -28,6 +28,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from . import messages
+from .changes import Change, compare_revisions
 from .errors import DocumentError
 from .pdfdoc import open_pdf
 from .tokens import _name_str
@@ -71,6 +72,10 @@ class SignatureReport:
     revision: int              # 1-based revision the signature closes
     revisions: int
     problems: tuple[str, ...]  # message codes, empty when valid
+    #: What changed after this signature that it does not allow: after the last
+    #: signature anything but validation data; a field it locked, ever.
+    changes: tuple[Change, ...] = ()
+    detail: str | None = None  # why a damaged signature could not be checked
 
     @property
     def valid(self) -> bool:
@@ -86,7 +91,9 @@ class SignatureReport:
         return "part of the file only" if en else "chỉ một phần tệp"
 
     def reasons(self, lang: str | None = None) -> list[str]:
-        return [messages.tr(code, lang=lang) for code in self.problems]
+        out = [messages.tr(code, lang=lang, detail=self.detail or "?") for code in self.problems]
+        out += [c.describe(lang) for c in self.changes]
+        return out
 
     def to_json(self) -> dict:
         return {
@@ -107,6 +114,7 @@ class SignatureReport:
             "valid": self.valid,
             "problems": list(self.problems),
             "reasons": self.reasons(),
+            "changes": [c.to_json() for c in self.changes],
         }
 
 
@@ -252,25 +260,123 @@ async def _check_signature(emb, vc: ValidationContext, revisions: int,
     )
 
 
+def _damaged(field: str, revisions: int, exc: BaseException) -> SignatureReport:
+    detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+    return SignatureReport(
+        field=field, signer="", signer_subject="",
+        signer_cert_sha256="", signing_time=None, timestamp_time=None, intact=False,
+        crypto_valid=False, trusted=False, revoked=None, modification=SUSPICIOUS,
+        coverage="partial", revision=0, revisions=revisions,
+        problems=("verify.damaged",), detail=detail)
+
+
+def _signatures(reader: PdfFileReader) -> list:
+    """The regular signatures; one that cannot even be read becomes an exception
+    in the list, so it is reported damaged instead of hiding the others."""
+    try:
+        return list(reader.embedded_regular_signatures)
+    except Exception as exc:  # fall back to one field at a time
+        log.info("Signatures unreadable as a whole: %r", exc)
+    from pyhanko.sign.fields import enumerate_sig_fields
+    from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+
+    out: list = []
+    try:
+        for name, value, ref in enumerate_sig_fields(reader, filled_status=True):
+            try:
+                v = value.get_object() if value is not None else None
+                if v is not None and v.get("/Type") == "/DocTimeStamp":
+                    continue
+                out.append(EmbeddedPdfSignature(reader, ref.get_object(), name))
+            except Exception as exc:
+                out.append((str(name), exc))
+    except Exception as exc:
+        out.append(("?", exc))
+    return out
+
+
+def _lock_spec(emb):
+    """The signature's field lock (/Reference FieldMDP, else its field's /Lock)."""
+    from pyhanko.sign.fields import FieldMDPSpec
+
+    try:
+        spec = emb.fieldmdp
+        if spec is None and "/Lock" in emb.sig_field:
+            spec = FieldMDPSpec.from_pdf_object(emb.sig_field["/Lock"])
+        return spec
+    except Exception:
+        return None
+
+
+_FIELD_KINDS = ("field_value", "field_appearance", "field_flags", "field_changed", "field_removed")
+
+
+def _after_checks(reader: PdfFileReader, embs: list, reports: list[SignatureReport],
+                  revisions: int) -> list[SignatureReport]:
+    """Add what changed after the last signature, and changes to locked fields."""
+    from dataclasses import replace
+
+    cache: dict[int, list[Change]] = {}
+
+    def changes_since(rev: int) -> list[Change]:
+        if rev not in cache:
+            cache[rev] = compare_revisions(reader.get_historical_resolver(rev),
+                                           reader.get_historical_resolver(revisions - 1))
+        return cache[rev]
+
+    pairs = [(e, r) for e, r in zip(embs, reports) if r.revision > 0]
+    last_rev = max((r.revision for _, r in pairs), default=0)
+    out = list(reports)
+    for i, rep in enumerate(out):
+        if rep.revision <= 0:
+            continue
+        emb = embs[i]
+        problems, changes = list(rep.problems), list(rep.changes)
+        try:
+            spec = _lock_spec(emb)
+            if spec is not None and rep.revision < revisions:
+                locked = [c for c in changes_since(rep.revision - 1)
+                          if c.kind in _FIELD_KINDS and c.field and spec.is_locked(c.field)]
+                if locked:
+                    problems.append("verify.locked_field_changed")
+                    changes += [c for c in locked if c not in changes]
+            if rep.revision == last_rev and rep.revision < revisions:
+                after = changes_since(rep.revision - 1)
+                if not after and rep.modification != NONE:
+                    after = [Change("other", rep.modification)]
+                if after:
+                    problems.append("verify.changed_after_last")
+                    changes += [c for c in after if c not in changes]
+        except Exception as exc:  # the comparison itself failed: not a pass
+            log.info("Could not compare revisions after %s: %r", rep.field, exc)
+            problems.append("verify.changed_after_last")
+            changes.append(Change("other", type(exc).__name__))
+        if problems != list(rep.problems) or changes != list(rep.changes):
+            out[i] = replace(rep, problems=tuple(dict.fromkeys(problems)), changes=tuple(changes))
+    return out
+
+
 async def check_signatures(reader: PdfFileReader, vc: ValidationContext) -> list[SignatureReport]:
     revisions = reader.xrefs.total_revisions
     stream = reader.stream
     here = stream.tell()
     file_size = stream.seek(0, 2)
     stream.seek(here)
-    reports = []
-    for emb in reader.embedded_regular_signatures:
+    reports: list[SignatureReport] = []
+    embs: list = []
+    for emb in _signatures(reader):
+        if isinstance(emb, tuple):
+            name, exc = emb
+            reports.append(_damaged(name, revisions, exc))
+            embs.append(None)
+            continue
         try:
             reports.append(await _check_signature(emb, vc, revisions, file_size))
-        except Exception:  # a malformed signature is a verdict, not a crash
-            log.exception("Could not validate signature %s", getattr(emb, "field_name", "?"))
-            reports.append(SignatureReport(
-                field=str(getattr(emb, "field_name", "?")), signer="", signer_subject="",
-                signer_cert_sha256="", signing_time=None, timestamp_time=None, intact=False,
-                crypto_valid=False, trusted=False, revoked=None, modification=SUSPICIOUS,
-                coverage="partial", revision=0, revisions=revisions,
-                problems=("verify.not_intact",)))
-    return reports
+        except Exception as exc:  # a malformed signature is a verdict, not a crash
+            log.info("Could not validate signature %s: %r", getattr(emb, "field_name", "?"), exc)
+            reports.append(_damaged(str(getattr(emb, "field_name", "?")), revisions, exc))
+        embs.append(emb)
+    return _after_checks(reader, embs, reports, revisions)
 
 
 def verify_file(path: Path | str, trust_roots: Iterable[asn1_x509.Certificate] = (),
@@ -283,4 +389,9 @@ def verify_file(path: Path | str, trust_roots: Iterable[asn1_x509.Certificate] =
             sigs = asyncio.run(check_signatures(doc.reader, vc))
     except DocumentError as exc:
         return DocumentReport(str(path), error=exc.message, error_code=exc.code)
+    except (Exception, RecursionError, MemoryError) as exc:  # a verdict, never a traceback
+        log.info("Verifying %s failed: %r", path, exc)
+        detail = type(exc).__name__
+        return DocumentReport(str(path), error=messages.tr("verify.unreadable", detail=detail),
+                              error_code="verify.unreadable")
     return DocumentReport(str(path), tuple(sigs))

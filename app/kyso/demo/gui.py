@@ -86,6 +86,9 @@ class GuiDemo:
             return
         _, _, label, _ = ROLES[i]
         self.wanted_token = label
+        from kyso.core import settings
+
+        settings.update(username=user)        # Cài đặt shows who is acting now
         w = self.window
         if w.source is not self.sources[user]:
             w.set_source(self.sources[user])
@@ -201,7 +204,8 @@ def build_gui_demo(work: Path, *, sync_interval_s: float = 30) -> GuiDemo:
     trust.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(pki.root_cert_path, trust / ("kyso-demo-root" + Path(pki.root_cert_path).suffix))
 
-    server = DemoServer(work / "server", pdf_factory=server_pdf_factory)
+    server = DemoServer(work / "server", pdf_factory=server_pdf_factory, trust_roots=[pki.root_cert_der],
+                        intermediates=[pki.intermediate_cert_der])
     server.start()
     try:
         for user, _, _, ident in ROLES:

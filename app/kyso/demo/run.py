@@ -38,7 +38,8 @@ def run_demo(work: Path) -> Path:
 
     from kyso.core import settings, tokens
     from kyso.core.role import Role
-    from kyso.core.signing import sign_document, vietnam_now
+    from kyso.core.signing import sign_document
+    from kyso.core.vntime import vietnam_today
     from kyso.demo.settings import demo_settings
     from kyso.services.request import SigningRequest, sign_options
     from kyso.core.verify import load_certificates, verify_file
@@ -62,7 +63,7 @@ def run_demo(work: Path) -> Path:
     steps = [
         ("KYSO-DEMO-REVIEWER", SigningRequest(Role.INITIAL), "2-ky-nhay.pdf", "Lãnh đạo Văn phòng ký nháy"),
         ("KYSO-DEMO-LEADER", SigningRequest(Role.LEADER), "3-lanh-dao-ky.pdf", "Phó Chủ tịch ký số"),
-        ("KYSO-DEMO-CLERK", SigningRequest(Role.AGENCY, number="417", issue_date=vietnam_now().date()),
+        ("KYSO-DEMO-CLERK", SigningRequest(Role.AGENCY, number="417", issue_date=vietnam_today()),
          "4-ban-hanh.pdf", "Văn thư cấp số 417, ngày và ký số cơ quan"),
     ]
     src = doc.path

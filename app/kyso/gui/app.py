@@ -1,4 +1,5 @@
-"""``python -m kyso.gui [FILE.pdf | FOLDER]``: start the desktop client."""
+"""``python -m kyso.gui [FILE.pdf | FOLDER] [--tray]``: start the desktop client
+(``--tray``: minimised to the tray, the web-page signing service running)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 import logging
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 # The UI font must carry Vietnamese diacritics; these do (bundled Tinos is the
@@ -72,8 +74,24 @@ def make_application(argv: list[str] | None = None):
     return app
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+def _to_front(window) -> None:
+    window.showNormal()
+    window.raise_()
+    window.activateWindow()
+
+
+@dataclass
+class Launched:
+    """The desktop app once started (``main`` runs its event loop; tests look at it)."""
+
+    app: object
+    window: object                  # MainWindow
+    source: object = None
+    bridge_host: object = None      # BridgeHost when the signing service is set to start
+    tray_only: bool = False         # started with --tray and the window left hidden
+
+
+def parse_args(argv: list[str]):
     parser = argparse.ArgumentParser(prog="kyso-gui", description="Kyso — ký số văn bản")
     parser.add_argument("target", nargs="?", help="tệp PDF hoặc thư mục văn bản")
     parser.add_argument("--module", action="append", help="đường dẫn mô-đun PKCS#11")
@@ -82,24 +100,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", help="thư mục kho văn bản trên máy (mặc định: theo người dùng)")
     parser.add_argument("--sync-interval", type=float, default=120,
                         help="giây giữa hai lần tự đồng bộ (10–3600, mặc định 120)")
+    parser.add_argument("--tray", "--minimized", dest="tray", action="store_true",
+                        help="chạy thu nhỏ vào khay: không mở cửa sổ, dịch vụ ký số cho trang web chạy "
+                             "(khi đăng nhập) / start minimised to the tray")
     args = parser.parse_args(argv)
     if bool(args.server) != bool(args.user):
         parser.error("--server và --user phải đi cùng nhau")
-    from ..core.logs import setup_logging
+    return args
 
-    setup_logging("kyso-app.log", logging.WARNING)
 
+def launch(argv: list[str]) -> Launched:
+    """Build the app from ``argv`` (the window shown, or with ``--tray`` only the
+    service and its tray icon) without running the event loop."""
+    args = parse_args(argv)
     app = make_application([sys.argv[0]])
     from ..core import settings
 
     # The assistant (and the token layer it needs) loads only on a first run:
     # start-up must not pay for pyHanko and PKCS#11 before the window shows.
-    # KYSO_EXIT_WHEN_SHOWN=1 (installers/linux/test-deb's smoke test): show the
-    # main window, print one line once it is shown and the event loop is idle,
-    # and quit with 0; the first-run assistant is skipped, as for the probe.
-    exit_when_shown = os.environ.get("KYSO_EXIT_WHEN_SHOWN") == "1"
+    # KYSO_EXIT_WHEN_SHOWN=1 (installers/linux/test-deb's smoke test) skips it too.
     if (not settings.settings_path().exists() and not os.environ.get("KYSO_STARTUP_PROBE")
-            and not exit_when_shown):
+            and not os.environ.get("KYSO_EXIT_WHEN_SHOWN") and not args.tray):
         from .firstrun import FirstRunWizard
 
         FirstRunWizard().exec()
@@ -118,12 +139,51 @@ def main(argv: list[str] | None = None) -> int:
                         sync_interval_s=args.sync_interval)
     if target is not None and target.is_file():
         window.open_pdf(target)
-    window.show()
-    if args.server and not source.has_login():
+    # the web document systems' signing service, while the app runs (after
+    # `kyso bridge install-cert`; KYSO_BRIDGE=0 turns it off). Checking for the
+    # certificate loads nothing heavy; the service itself starts after the window.
+    from ..bridge.tls import cert_files
+
+    bridge_host = None
+    if os.environ.get("KYSO_BRIDGE") != "0" and cert_files().exist():
+        from PySide6.QtCore import QTimer
+
+        from .bridgewindow import BridgeHost
+
+        bridge_host = BridgeHost(window)
+        bridge_host.attendant.configRequested.connect(window.open_settings)
+        bridge_host.openRequested.connect(lambda: _to_front(window))
+        app.aboutToQuit.connect(bridge_host.stop)
+        QTimer.singleShot(0, bridge_host.start)
+    # --tray (the session's start-up): the window stays hidden while the
+    # service runs; closing a signing window or the main window must not end
+    # the app then (the tray's "Thoát" does). Without the service, nothing
+    # would be left to show: the window opens after all.
+    tray_only = bool(args.tray and bridge_host is not None)
+    if tray_only:
+        app.setQuitOnLastWindowClosed(False)
+    else:
+        window.show()
+    if args.server and not source.has_login() and not tray_only:
         window.ask_login()
+    return Launched(app, window, source, bridge_host, tray_only)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parse_args(argv)            # --help and usage errors before anything starts
+    from ..core.logs import setup_logging
+
+    setup_logging("kyso-app.log", logging.WARNING)
+    launched = launch(argv)
+    app, source = launched.app, launched.source
     # startup probe for benchmarks/gui_startup.py: time when the window is shown
     # and the event loop has gone idle (a zero-timer runs after pending events)
     probe = os.environ.get("KYSO_STARTUP_PROBE")
+    # KYSO_EXIT_WHEN_SHOWN=1 (installers/linux/test-deb's smoke test): print one
+    # line once the main window is shown and the event loop is idle, and quit with 0.
+    exit_when_shown = os.environ.get("KYSO_EXIT_WHEN_SHOWN") == "1"
+    window = launched.window
     if probe or exit_when_shown:
         from PySide6.QtCore import QTimer
         import time as _time

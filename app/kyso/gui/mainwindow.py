@@ -27,6 +27,7 @@ from .desktop import DesktopHabits
 from .flowlayout import FlowLayout
 from .i18n import LiveText, Retranslating, live, named_buttons
 from ..core import settings as user_settings
+from ..core.vntime import vietnam_today
 from ..services.request import SigningRequest
 from ..services.sources import Capability, DocumentRow, DocumentSource, SingleFile
 from .documents import (ATTACHMENT, COPY, INITIAL, ISSUE, QUICK_FILTERS, ROW_ROLE, SIGN,
@@ -126,7 +127,8 @@ class IssueDialog(Retranslating, QDialog):
         self.reserve_error = reserve_error
         form = QFormLayout(self)
         self.number = QLineEdit()
-        self.date = QDateEdit(QDate.currentDate())
+        today = vietnam_today()          # Vietnam's date, whatever the machine's time zone
+        self.date = QDateEdit(QDate(today.year, today.month, today.day))
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("dd/MM/yyyy")
         self.number_caption, self.date_caption = QLabel(), QLabel()
@@ -197,6 +199,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.issue_dialog = None
         self.return_dialog: QInputDialog | None = None
         self._flow_source = None           # where the documents being signed come from
+        self._carried_selection: set[str] = set()   # kept selected across a change of source
         self.conflict_box: QMessageBox | None = None
         self.login_dialog: LoginDialog | None = None
         self.sync_status = None
@@ -214,6 +217,7 @@ class MainWindow(Retranslating, QMainWindow):
         # the status bar's message as a function of the language, and what it showed
         self._status_text = None
         self._status_shown = ""
+        self._status_displayed = ""
         self._status_until = 0.0
         self.setAcceptDrops(True)
         self.resize(1360, 860)
@@ -386,9 +390,17 @@ class MainWindow(Retranslating, QMainWindow):
             self.token_label.setText(self.tr("Đang tìm token…"))
             self._update_actions()
         self._show_sync_label()
-        if self._status_text is not None and self.statusBar().currentMessage() == self._status_shown:
+        self._refresh_status()
+
+    def _refresh_status(self) -> None:
+        """The status message again (another language, another width), if still shown."""
+        if self._status_text is not None and self.statusBar().currentMessage() == self._status_displayed:
             left = 0 if not self._status_until else max(1, int((self._status_until - time.monotonic()) * 1000))
             self.show_status(self._status_text, left)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._refresh_status()
 
 
     def _fit_headers(self) -> None:
@@ -402,7 +414,13 @@ class MainWindow(Retranslating, QMainWindow):
                 self.table.setColumnWidth(c, max(self.table.columnWidth(c), hh.sectionSizeHint(c)))
 
     def _update_title(self) -> None:
-        if self.current_path is not None:
+        """The document's number and subject (trích yếu) for a document of the
+        list, never a store file name; the file's own name for a loose file."""
+        doc = self.current_doc
+        if doc is not None and (doc.number or doc.subject):
+            shown = " — ".join(part for part in (doc.number, doc.subject) if part)
+            self.setWindowTitle(self.tr("Kyso — %1").replace("%1", shown))
+        elif self.current_path is not None and doc is None:
             self.setWindowTitle(self.tr("Kyso — %1").replace("%1", self.current_path.name))
         else:
             self.setWindowTitle(self.tr("Kyso — Ký số văn bản"))
@@ -412,7 +430,35 @@ class MainWindow(Retranslating, QMainWindow):
         self._status_text = text
         self._status_shown = text()
         self._status_until = time.monotonic() + timeout / 1000 if timeout else 0.0
-        self.statusBar().showMessage(self._status_shown, timeout)
+        self._status_displayed = self._fit_status(self._status_shown)
+        self.statusBar().showMessage(self._status_displayed, timeout)
+
+    def _fit_status(self, text: str) -> str:
+        """``text`` as it fits beside the status bar's permanent widgets: whole words
+        and "…", never cut mid-word; the whole message is the bar's tooltip."""
+        sb = self.statusBar()
+        room = self._status_room()
+        metrics = sb.fontMetrics()
+        sb.setToolTip(text if metrics.horizontalAdvance(text) > room else "")
+        if room <= 0 or metrics.horizontalAdvance(text) <= room:
+            return text
+        words = text.split()
+        while len(words) > 1 and metrics.horizontalAdvance(" ".join(words) + " …") > room:
+            words.pop()
+        return " ".join(words) + " …"
+
+    def _status_room(self) -> int:
+        right = sum(w.width() + 8 for w in (self.token_label, self.token_combo, self.cert_label, self.sync_label)
+                    if w.isVisible())
+        return self.statusBar().width() - right - 24
+
+    def status_message_fits(self) -> bool:
+        """The status bar's message fits its room, in whole words (tests, the screen check)."""
+        shown = self.statusBar().currentMessage()
+        if not shown:
+            return True
+        whole = shown == self._status_shown or (shown.endswith(" …") and self._status_shown.startswith(shown[:-2]))
+        return whole and self.statusBar().fontMetrics().horizontalAdvance(shown) <= max(self._status_room(), 0) + 1
 
     def _start_background(self) -> None:
         if self.watcher is not None:
@@ -576,6 +622,11 @@ class MainWindow(Retranslating, QMainWindow):
 
     # -- documents --
     def set_source(self, source: DocumentSource) -> None:
+        # the document on screen stays selected in the new list as soon as it is
+        # there (the demo's role switch: the leader signed, now the clerk issues it)
+        self._carried_selection = {r.doc_id for r in self.selected_rows()}
+        if not self._carried_selection and self.current_doc is not None:
+            self._carried_selection = {self.current_doc.doc_id}
         self.source = source
         self.desktop.notifier.reset()
         self.reload_documents()
@@ -593,9 +644,11 @@ class MainWindow(Retranslating, QMainWindow):
         def done(loaded) -> None:
             rows, texts = loaded
             # the selection as it is now: a row clicked while the list loaded stays selected
-            selected = {r.doc_id for r in self.selected_rows()}
+            selected = {r.doc_id for r in self.selected_rows()} | self._carried_selection
             self.model.set_rows(rows, texts)
             self._reselect(selected)
+            if self._carried_selection & {r.doc_id for r in rows}:
+                self._carried_selection = set()
             self._update_actions()
             self.desktop.documents_loaded(source, rows)
             self.documentsLoaded.emit(len(rows))
@@ -643,6 +696,7 @@ class MainWindow(Retranslating, QMainWindow):
                 path = None
             if path is not None and not (same and self._showing(path)):
                 self.open_pdf(path, keep_doc=True)
+            self._update_title()
             if row.conflict and self.can(Capability.CONFLICTS) and not (same and before.conflict):
                 self._offer_conflict(row)
         self._update_actions()

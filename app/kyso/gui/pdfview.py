@@ -16,7 +16,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy,
                                QSpinBox, QToolButton, QVBoxLayout, QWidget)
@@ -515,8 +515,25 @@ class PdfView(Retranslating, QWidget):
                                          max(StampBox.MIN, round(b.h * scale))))
         self.stamp_box.show()
         self.stamp_box.raise_()
+        QTimer.singleShot(0, self.reveal_stamp_box)
+
+    def reveal_stamp_box(self) -> None:
+        """Scroll so that the whole frame is in sight, with some page around it: a
+        laptop's 768 pixels show only part of an A4 page at fit-to-width."""
+        if self.stamp_box.isVisible():
+            self.scroll.ensureWidgetVisible(self.stamp_box, 40, 60)
+
+    def stamp_box_in_sight(self) -> bool:
+        """The whole frame lies inside the visible part of the page (tests)."""
+        if not self.stamp_box.isVisible():
+            return False
+        viewport = self.scroll.viewport()
+        top_left = self.stamp_box.mapTo(viewport, self.stamp_box.rect().topLeft())
+        bottom_right = self.stamp_box.mapTo(viewport, self.stamp_box.rect().bottomRight())
+        return viewport.rect().contains(top_left) and viewport.rect().contains(bottom_right)
 
     def _stamp_moved(self) -> None:
+        QTimer.singleShot(0, self.reveal_stamp_box)     # dragged near the edge: follow it
         geo = self._pixmap_rect()
         if geo is None or self._stamp_pt is None:
             return

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog,
                                QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QVBoxLayout, QWidget)
 
@@ -154,10 +154,13 @@ class SettingsDialog(Retranslating, QDialog):
         for code, name in LANGUAGES:
             self.language_combo.addItem(name, code)
         self.language_combo.setCurrentIndex(1 if (self.original.language or "vi").startswith("en") else 0)
+        self.autostart_check = QCheckBox()
+        self.autostart_check.setChecked(bool(self.original.bridge_autostart))
         self.other_box = other_box = QGroupBox()
         f = QFormLayout(other_box)
         f.addRow(self._caption("tsa"), self.tsa_edit)
         f.addRow(self._caption("language"), self.language_combo)
+        f.addRow(self.autostart_check)
 
         # -- images -------------------------------------------------------------
         self.signature_picker = ImagePicker("")
@@ -255,6 +258,8 @@ class SettingsDialog(Retranslating, QDialog):
         self.seal_picker.title = self.tr("Chọn ảnh con dấu")
         self.initial_picker.title = self.tr("Chọn ảnh chữ ký nháy")
         self.agency_edit.setPlaceholderText(self.tr("mặc định: tên tổ chức trong chứng thư số"))
+        self.autostart_check.setText(self.tr("Chạy Kyso khi đăng nhập (thu nhỏ vào khay): dịch vụ ký số "
+                                             "cho trang web luôn sẵn sàng"))
         self.ok_button.setText(self.tr("Lưu"))
         self.cancel_button.setText(self.tr("Hủy"))
         for i in range(self.module_combo.count()):
@@ -468,7 +473,7 @@ class SettingsDialog(Retranslating, QDialog):
             signature_image=self.signature_picker.path(), seal_image=self.seal_picker.path(),
             seal_diameter_mm=self._seal_mm(), initial_image=self.initial_picker.path(),
             agency_name=text(self.agency_edit), tsa_url=text(self.tsa_edit),
-            language=self.language_combo.currentData())
+            language=self.language_combo.currentData(), bridge_autostart=self.autostart_check.isChecked())
 
     def problems(self, s: Settings) -> list[str]:
         out = []
@@ -492,6 +497,10 @@ class SettingsDialog(Retranslating, QDialog):
             self._show_error(lambda: "\n".join(self.problems(new)))
             return
         try:
+            if new.bridge_autostart != bool(self.original.bridge_autostart):
+                from ..services import autostart      # the session's start-up entry follows
+
+                autostart.set_enabled(new.bridge_autostart)
             settings_mod.save(new)
         except OSError as exc:
             self._show_error(lambda exc=exc: self.tr("Không lưu được cài đặt: %1").replace("%1", str(exc)))

@@ -28,7 +28,7 @@ if TYPE_CHECKING:   # imported when first used, in the background (pyHanko is sl
 def format_time(when) -> str:
     """dd/mm/yyyy hh:mm:ss in Vietnam time, as officials write dates (the
     offset is said once, not as ISO's ``+07:00``)."""
-    from ..core.signing import VIETNAM_TZ
+    from ..core.vntime import VIETNAM_TZ
 
     return when.astimezone(VIETNAM_TZ).strftime("%d/%m/%Y %H:%M:%S") + " (GMT+7)"
 

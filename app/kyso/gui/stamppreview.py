@@ -23,7 +23,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 from .i18n import Retranslating
 from ..core.fonts import RESOURCES
 from ..core.placement import agency_seal_box
-from ..core.signing import VIETNAM_TZ, SignerIdentity
+from ..core.signing import SignerIdentity
+from ..core.vntime import VIETNAM_TZ
 from ..core.stamp import Box, ImageBlock, StampLayout, TextBlock
 from .worker import run_in_background
 

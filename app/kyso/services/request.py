@@ -26,6 +26,7 @@ from ..core.errors import UsageError
 from ..core.role import Role
 from ..core.settings import Settings
 from ..core.signing import Placement, SignOptions, text_stamp
+from ..core.vntime import vietnam_today
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class SigningRequest:
     role: Role | None = None
     number: str | None = None            # issuance: "607"
     issue_date: date | None = None       # issuance: the date written beside it
-    main_number: str = ""                # attachment: "607/UBND-VP"
+    main_number: str = ""                # attachment: "607/UBND-VP"; copy: its number line
     copy_form: str | None = None         # copy: "SAO Y", "SAO LỤC", "TRÍCH SAO"
     placement: Placement | None = None   # the person's own box (--page/--box, a drag)
     text: str | None = None              # plain signature only
@@ -90,11 +91,14 @@ def role_request(request: SigningRequest, settings: Settings):
     from ..core.roles import RoleRequest
 
     styles = role_styles(settings, request.styles)
-    copy_style = styles[Role.COPY]
+    issue_date = request.issue_date
+    if request.number and issue_date is None and Role.parse(request.role) == Role.AGENCY:
+        issue_date = vietnam_today()     # a number without a date: issued today, in Vietnam
+    copy_style = replace(styles[Role.COPY], number=request.main_number)
     if request.copy_form:
         copy_style = replace(copy_style, copy_form=request.copy_form)
     return RoleRequest(
-        role=Role.parse(request.role), number=request.number, issue_date=request.issue_date,
+        role=Role.parse(request.role), number=request.number, issue_date=issue_date,
         leader=styles[Role.LEADER], agency=styles[Role.AGENCY], initial=styles[Role.INITIAL],
         attachment=replace(styles[Role.ATTACHMENT], main_number=request.main_number),
         copy=copy_style, placement=request.placement)

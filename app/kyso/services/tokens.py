@@ -22,6 +22,7 @@ Why a certificate cannot be used is worded once, by the core
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -39,6 +40,7 @@ class TokenCriteria:
     module: str | None = None   # a module path given explicitly (--module)
     token: str | None = None    # a token label
     cert: str | None = None     # CKA_ID in hex, or a key label
+    final_try: bool = False     # the person allows the token's last PIN try (--final-try)
 
 
 @dataclass
@@ -194,18 +196,21 @@ def start_session(token, settings: Settings, cert_selector: str | None = None,
 
 
 def login(start: TokenStart, pin: str | None, *, pin_pad: bool = False,
-          per_signature_pin: Callable[[], str] | None = None, ca_certs: Iterable[str | Path] = ()):
+          per_signature_pin: Callable[[], str] | None = None, ca_certs: Iterable[str | Path] = (),
+          confirmed_final_try: bool = True):
     """Log in (``pin``, or the reader's PIN pad) and return the pyHanko signer.
 
     ``per_signature_pin`` is asked before each signature only by keys that
-    demand it (CKA_ALWAYS_AUTHENTICATE). The PIN is not kept.
+    demand it (CKA_ALWAYS_AUTHENTICATE). The PIN is not kept. Without a
+    person to confirm (``confirmed_final_try=False``: a script, an unattended
+    service) no PIN is sent when the token has one try left.
     """
     from ..core.verify import ca_certificates
 
     if pin_pad:
         start.session.login(None, pin_pad=True)
     else:
-        start.session.login(pin)
+        start.session.login(pin, confirmed_final_try=confirmed_final_try)
     extra = [c.dump() for c in ca_certificates(ca_certs)]
     return start.session.signer(start.cert, extra_certs=extra, pin_provider=per_signature_pin)
 
@@ -223,6 +228,12 @@ class PinSource:
 
     def warn(self, message: str) -> None:
         """A warning the person should see before the PIN is sent (final try)."""
+
+    def confirms_final_try(self, allowed: bool) -> bool:
+        """Whether a person stands behind this PIN at the token's last try:
+        only when explicitly ``allowed`` (--final-try) for a source with no one
+        at it; a face that asks a person overrides this."""
+        return allowed
 
 
 @dataclass
@@ -262,8 +273,39 @@ def open_signer(criteria: TokenCriteria, settings: Settings, pin_source: PinSour
         pin = pin_source.pin(info, start.cert)
         signer = login(start, pin, pin_pad=pin is None and info.pin_pad,
                        per_signature_pin=lambda: pin_source.per_signature_pin(info, start.cert),
-                       ca_certs=ca_certs)
+                       ca_certs=ca_certs, confirmed_final_try=pin_source.confirms_final_try(criteria.final_try))
     except BaseException:
         start.close()
         raise
     return OpenSigner(start, signer)
+
+
+_token_locks: dict[tuple, threading.Lock] = {}
+_token_locks_guard = threading.Lock()
+
+
+def token_lock(criteria: TokenCriteria, settings: Settings) -> threading.Lock:
+    """The one lock of the token ``criteria`` designates: a face that serves
+    several callers at once (the web-page signing service) holds it from the
+    session's start to its close, so one token has one session, one signing
+    at a time (the module's own thread already serialises each call)."""
+    key = (criteria.module or settings.pkcs11_module or "", criteria.token or "")
+    with _token_locks_guard:
+        return _token_locks.setdefault(key, threading.Lock())
+
+
+def sign_digest(signer, digest: bytes, digest_algorithm: str = "sha256") -> bytes:
+    """A raw signature with the token's key over ``digest`` (made elsewhere):
+    RSA PKCS#1 v1.5 over its DigestInfo, ECDSA (DER) for an EC key. ``signer``
+    is :attr:`OpenSigner.signer`; the token's own thread does the work. A face
+    that serves several callers holds :func:`token_lock` around it, as around
+    any signing. Never a document signature: for data a person confirmed."""
+    return signer.sign_digest(digest, digest_algorithm)
+
+
+def sign_data(signer, data: bytes, digest_algorithm: str = "sha256") -> bytes:
+    """:func:`sign_digest` over ``data``'s digest (SHA-256 by default)."""
+    import hashlib
+
+    return sign_digest(signer, hashlib.new(digest_algorithm.lower().replace("-", ""), data).digest(),
+                       digest_algorithm)

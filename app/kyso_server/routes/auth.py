@@ -21,8 +21,9 @@ def login(
     ctx: AppContext = Depends(get_ctx),
 ) -> TokenOut:
     """Exchange username + password for a bearer token. After 5 failures in
-    15 minutes for a username or client IP: 429 with Retry-After."""
-    token, row = auth.login(session, ctx, body.username, body.password, auth.client_ip(request))
+    15 minutes for a username or client address: 429 with Retry-After (the
+    account limit does not apply from the address of its last successful login)."""
+    token, row = auth.login(session, ctx, body.username, body.password, auth.client_ip(request, ctx.settings.trusted_proxies))
     return TokenOut(access_token=token, expires_at=row.expires_at)
 
 

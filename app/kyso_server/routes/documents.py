@@ -11,6 +11,7 @@ from .. import service
 from ..auth import current_user
 from ..deps import AppContext, get_ctx, get_session
 from ..errors import ApiError
+from ..limits import read_upload
 from ..models import AuditEntry, User, Version
 from ..schemas import AuditOut, DocumentCreate, DocumentOut, ReturnRequest, VersionOut
 from .common import errors, etag_matches, json_with_etag
@@ -130,7 +131,7 @@ async def upload_version(
     """Upload a new version (raw PDF body). In draft states: an unsigned draft.
     At a signing step: the base version's bytes + one incremental update with
     exactly one new valid signature by a certificate registered to the uploader."""
-    data = await request.body()
+    data = await read_upload(request, ctx.settings.max_upload_bytes, ctx.store.root / "tmp")
     version, created = await run_in_threadpool(
         service.upload_version,
         session,

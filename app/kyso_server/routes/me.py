@@ -10,7 +10,12 @@ from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..auth import current_user
+from fastapi.concurrency import run_in_threadpool
+
+from ..auth import current_user, security_event
+from ..limits import read_body_limited
+from ..pdfcheck import validate_certificate
+from ..service import trust_config
 from ..deps import AppContext, get_ctx, get_session
 from ..errors import ApiError
 from ..models import Certificate, Unit, User
@@ -58,19 +63,34 @@ def register_certificate(session: Session, ctx: AppContext, user: User, der: byt
         not_after = cert["tbs_certificate"]["validity"]["not_after"].native
     except Exception as exc:
         raise ApiError(422, "invalid_certificate", "Dữ liệu gửi lên không phải chứng thư số X.509 dạng DER.") from exc
+    now = ctx.settings.clock()
+    validate_certificate(der, trust_config(ctx, now))
     sha = hashlib.sha256(der).hexdigest()
     existing = session.scalar(select(Certificate).where(Certificate.sha256 == sha))
     if existing is not None:
         if existing.user_id != user.id:
-            raise ApiError(409, "certificate_taken", "Chứng thư số này đã được đăng ký cho một tài khoản khác.")
+            # First registration wins; the server does not yet ask for proof of
+            # possession of the key, so a taken certificate is released only by
+            # an administrator (kyso-server release-certificate). Audited.
+            with ctx.sessions.begin() as audit_session:  # kept although this request fails
+                security_event(audit_session, now, "certificate_taken_refused", user.username,
+                               detail=f"sha256={sha} owner_id={existing.user_id}")
+            raise ApiError(
+                409,
+                "certificate_taken",
+                "Chứng thư số này đã được đăng ký cho một tài khoản khác. Nếu đây là chứng thư số của bạn, "
+                "hãy báo quản trị máy chủ để thu hồi đăng ký sai.",
+                {"sha256": sha},
+            )
         return existing, False
     row = Certificate(
         user_id=user.id, sha256=sha, der=der, subject=subject, serial=serial,
         not_after=not_after.astimezone(timezone.utc) if not_after else None,
-        created_at=ctx.settings.clock(),
+        created_at=now,
     )
     session.add(row)
     session.flush()
+    security_event(session, now, "certificate_registered", user.username, detail=f"sha256={sha} subject={subject}")
     return row, True
 
 
@@ -90,10 +110,8 @@ async def add_certificate(
 ) -> CertificateOut:
     """Register a signing certificate (DER body). Uploads are accepted only
     when their new signature was made with one of the uploader's certificates."""
-    der = await request.body()
-    if len(der) > 64 * 1024:
-        raise ApiError(413, "too_large", "Chứng thư số quá lớn.")
-    row, created = register_certificate(session, ctx, user, der)
+    der = await read_body_limited(request, 64 * 1024)
+    row, created = await run_in_threadpool(register_certificate, session, ctx, user, der)
     response.status_code = 201 if created else 200
     return _cert_out(row)
 

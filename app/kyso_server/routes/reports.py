@@ -11,7 +11,7 @@ from ..auth import current_user
 from ..deps import get_session
 from ..errors import ApiError
 from ..models import User
-from ..reports import signing_rate, to_xlsx
+from ..reports import REPORT_ROLES, signing_rate, to_xlsx, units_covered
 from ..schemas import SigningRateReport
 from .common import errors
 
@@ -31,10 +31,11 @@ def signing_rate_report(
     user: User = Depends(current_user),
     session: Session = Depends(get_session, scope="function"),
 ) -> Response | SigningRateReport:
-    """Per unit: outgoing documents, with the leader's signature, with the agency's."""
-    if not any(a.role in ("leader", "reviewer", "clerk", "unit_head") for a in user.roles):
+    """Per unit: outgoing documents, with the leader's signature, with the agency's.
+    Only the units the caller's roles cover (their own, and the units below)."""
+    if not any(a.role in REPORT_ROLES for a in user.roles):
         raise ApiError(403, "forbidden", "Bạn không có quyền xem báo cáo tỷ lệ ký số.")
-    report = signing_rate(session, month)
+    report = signing_rate(session, month, units_covered(session, user))
     if format == "xlsx":
         return Response(
             content=to_xlsx(report),

@@ -106,6 +106,132 @@
     </message>
 </context>
 <context>
+    <name>BridgeHost</name>
+    <message>
+        <location filename="../../gui/bridgewindow.py" line="+446"/>
+        <source>Kyso — dịch vụ ký số cho trang web đang chạy (cổng %1)</source>
+        <translation>Kyso — the signing service for web pages is running (port %1)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Mở Kyso</source>
+        <translation>Open Kyso</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Thoát</source>
+        <translation>Quit</translation>
+    </message>
+</context>
+<context>
+    <name>BridgeWindow</name>
+    <message>
+        <location line="-341"/>
+        <source>Kyso — yêu cầu ký số từ trang web</source>
+        <translation>Kyso — signing request from a web page</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Trang web %1 yêu cầu ký số.</source>
+        <translation>The web site %1 asks for a signature.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Văn bản:</source>
+        <translation>Documents:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chứng thư số:</source>
+        <translation>Certificate:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ký với vai trò:</source>
+        <translation>Sign as:</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Lãnh đạo ký số</source>
+        <translation>Leader&apos;s signature</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Ký nháy</source>
+        <translation>Initial</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Văn thư đóng dấu</source>
+        <translation>Clerk&apos;s agency seal</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Ký phụ lục</source>
+        <translation>Sign attachment</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sao y</source>
+        <translation>Certified copy</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Ký số</source>
+        <translation>Sign</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Lãnh đạo ký phê duyệt: chữ ký đặt giữa chức vụ và họ tên người ký.</source>
+        <translation>Leader&apos;s approval: the signature goes between the signer&apos;s title and name.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Văn thư ký phát hành: cấp số %1, ngày %2, đóng dấu cơ quan.</source>
+        <translation>Clerk&apos;s issuance: number %1, date %2, the agency seal.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Văn thư ký phát hành: đóng dấu cơ quan (trang web không gửi số văn bản).</source>
+        <translation>Clerk&apos;s issuance: the agency seal (the web page sent no document number).</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ký số phụ lục, tài liệu kèm theo văn bản số %1.</source>
+        <translation>Sign an appendix or attachment of document %1.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ký số bản sao điện tử (SAO Y).</source>
+        <translation>Sign an electronic copy (SAO Y).</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Văn thư ký văn bản đến: dấu “ĐẾN” ở góc trên bên phải trang đầu.</source>
+        <translation>Clerk receives a document: an “ĐẾN” (received) stamp at the top right of the first page.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ký cho ý kiến: chữ ký cá nhân nhỏ ở cuối nội dung.</source>
+        <translation>Sign a comment: a small personal signature at the end of the text.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ký %1 văn bản với một lần nhập mã PIN.</source>
+        <translation>Sign %1 documents with one PIN entry.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ký số văn bản; chọn vai trò bên dưới.</source>
+        <translation>Sign the document; choose the role below.</translation>
+    </message>
+</context>
+<context>
     <name>DesktopHabits</name>
     <message>
         <location filename="../../gui/desktop.py" line="+521"/>
@@ -271,9 +397,22 @@
     </message>
 </context>
 <context>
+    <name>GuiAttendant</name>
+    <message>
+        <location filename="../../gui/bridgewindow.py" line="+250"/>
+        <source>Chọn tệp PDF cần ký</source>
+        <translation>Choose the PDF file to sign</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Tệp PDF (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+</context>
+<context>
     <name>GuiDemo</name>
     <message>
-        <location filename="../../demo/gui.py" line="+124"/>
+        <location filename="../../demo/gui.py" line="+127"/>
         <source>Chế độ thử nghiệm — PIN: 123456. Chọn vai trò ở trên: ký nháy → ký số → cấp số.</source>
         <extracomment>(server user, what the switcher shows, token label, test PKI identity)</extracomment>
         <translation>Demo mode — PIN: 123456. Choose a role above: initial → sign → issue.</translation>
@@ -383,7 +522,7 @@
 <context>
     <name>IssueDialog</name>
     <message>
-        <location filename="../../gui/mainwindow.py" line="+154"/>
+        <location filename="../../gui/mainwindow.py" line="+156"/>
         <source>Cấp số và ngày ban hành</source>
         <translation>Number and date of issue</translation>
     </message>
@@ -443,7 +582,7 @@ You can leave the number empty (seal only) or try again when the network is back
 <context>
     <name>LoginDialog</name>
     <message>
-        <location line="-94"/>
+        <location line="-95"/>
         <source>Đăng nhập máy chủ văn bản</source>
         <extracomment>toolbar actions: (role, label, shortcut) background sync interval bounds (seconds)</extracomment>
         <translation>Log in to the document server</translation>
@@ -477,12 +616,12 @@ You can leave the number empty (seal only) or try again when the network is back
 <context>
     <name>MainWindow</name>
     <message>
-        <location line="+323"/>
+        <location line="+340"/>
         <source>Kyso — Ký số văn bản</source>
         <translation>Kyso — Document signing</translation>
     </message>
     <message>
-        <location line="-42"/>
+        <location line="-56"/>
         <source>Tìm theo trích yếu, số, nơi gửi…</source>
         <extracomment>show the stamp on the page before signing one document</extracomment>
         <translation>Search by summary, number, sender…</translation>
@@ -504,12 +643,12 @@ You can leave the number empty (seal only) or try again when the network is back
     </message>
     <message>
         <location line="+3"/>
-        <location line="+564"/>
+        <location line="+614"/>
         <source>Trả lại</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location line="-563"/>
+        <location line="-613"/>
         <source>Làm mới</source>
         <translation>Refresh</translation>
     </message>
@@ -534,7 +673,7 @@ You can leave the number empty (seal only) or try again when the network is back
         <translation>Looking for tokens…</translation>
     </message>
     <message>
-        <location line="+104"/>
+        <location line="+146"/>
         <location line="+11"/>
         <location filename="../../gui/syncstatus.py" line="+14"/>
         <source>Đồng bộ: chưa kết nối</source>
@@ -607,12 +746,13 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
         <translation>Showing the copy you signed (not sent to the server).</translation>
     </message>
     <message>
-        <location line="-161"/>
+        <location line="-191"/>
+        <location line="+2"/>
         <source>Kyso — %1</source>
         <translation>Kyso — %1</translation>
     </message>
     <message>
-        <location line="+271"/>
+        <location line="+307"/>
         <source>Mở văn bản PDF</source>
         <translation>Open PDF document</translation>
     </message>
@@ -850,9 +990,82 @@ A signed PDF cannot be merged into the server’s newer version (the signature w
     </message>
 </context>
 <context>
+    <name>OpaqueWindow</name>
+    <message>
+        <location filename="../../gui/bridgewindow.py" line="-170"/>
+        <source>Kyso — trang web yêu cầu ký dữ liệu</source>
+        <translation>Kyso — a web site asks to sign data</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Trang web %1 yêu cầu ký bằng chứng thư số của bạn.</source>
+        <translation>The web site %1 asks for a signature with your certificate.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Đăng nhập bằng chứng thư số: trang web gửi một chuỗi kiểm tra để bạn ký, nhằm xác nhận bạn là chủ chứng thư số.</source>
+        <translation>Log in with your certificate: the web site sends a challenge for you to sign, to confirm that you hold the certificate.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Ký một giá trị băm do trang web tính sẵn. Kyso không thể biết đó là băm của nội dung nào.</source>
+        <translation>Sign a hash the web site computed. Kyso cannot know what content it is the hash of.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Ký một chuỗi dữ liệu do trang web gửi.</source>
+        <translation>Sign a data string sent by the web site.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Dữ liệu sẽ ký:</source>
+        <translation>Data to sign:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Chứng thư số:</source>
+        <translation>Certificate:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chữ ký tạo ra ở đây có giá trị như chữ ký của chính bạn và trang web có thể dùng nó nhân danh bạn. Chỉ ký khi bạn đang chờ đúng yêu cầu này từ trang web này.</source>
+        <translation>A signature made here counts as your own, and the web site can use it in your name. Sign only if you are expecting exactly this request from this web site.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Ký số</source>
+        <translation>Sign</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hủy</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Giá trị băm %1:</source>
+        <translation>%1 hash:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 byte, SHA-256:</source>
+        <translation>%1 bytes, SHA-256:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Nội dung:</source>
+        <translation>Content:</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Nội dung không phải văn bản đọc được.</source>
+        <translation>The content is not readable text.</translation>
+    </message>
+</context>
+<context>
     <name>PdfView</name>
     <message>
-        <location filename="../../gui/pdfview.py" line="+266"/>
+        <location filename="../../gui/pdfview.py" line="+248"/>
         <source>Trang trước</source>
         <translation>Previous page</translation>
     </message>
@@ -1062,7 +1275,7 @@ Drop a PDF file here or choose a document in the list.</translation>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../gui/settingsdialog.py" line="+140"/>
+        <location filename="../../gui/settingsdialog.py" line="+143"/>
         <source>Cài đặt Kyso</source>
         <translation>Kyso settings</translation>
     </message>
@@ -1097,12 +1310,12 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Leave empty to work without a server.</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+47"/>
         <source>Đang tìm phần mềm token…</source>
         <translation>Looking for token software…</translation>
     </message>
     <message>
-        <location line="-25"/>
+        <location line="-27"/>
         <source>Chọn tệp…</source>
         <translation>Choose file…</translation>
     </message>
@@ -1122,13 +1335,13 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Default certificate:</translation>
     </message>
     <message>
-        <location line="-85"/>
-        <location line="+217"/>
+        <location line="-88"/>
+        <location line="+222"/>
         <source>Chọn phần mềm token trước.</source>
         <translation>Choose the token software first.</translation>
     </message>
     <message>
-        <location line="-113"/>
+        <location line="-115"/>
         <source>để trống nếu không dùng dấu thời gian</source>
         <translation>leave empty to sign without a timestamp</translation>
     </message>
@@ -1204,6 +1417,11 @@ Drop a PDF file here or choose a document in the list.</translation>
     </message>
     <message>
         <location line="+16"/>
+        <source>Chạy Kyso khi đăng nhập (thu nhỏ vào khay): dịch vụ ký số cho trang web luôn sẵn sàng</source>
+        <translation>Start Kyso when I log in (minimised to the tray): the signing service for web pages is always there</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Lưu</source>
         <translation>Save</translation>
     </message>
@@ -1308,7 +1526,7 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>%1: there is no file “%2”</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+20"/>
         <source>Không lưu được cài đặt: %1</source>
         <translation>Could not save the settings: %1</translation>
     </message>
@@ -1512,14 +1730,13 @@ Drop a PDF file here or choose a document in the list.</translation>
     <message>
         <location filename="../../gui/pdfview.py" line="-393"/>
         <source>Kéo để di chuyển; kéo góc dưới bên phải để đổi kích thước</source>
-        <extracomment>PDFium keeps global state; every call into it goes through this lock. handles not closed yet: kept (PDFium keeps them anyway until exit), so a test can see that none was left behind</extracomment>
         <translation>Drag to move; drag the bottom right corner to resize</translation>
     </message>
 </context>
 <context>
     <name>StampPreview</name>
     <message>
-        <location filename="../../gui/stamppreview.py" line="+232"/>
+        <location filename="../../gui/stamppreview.py" line="+233"/>
         <source>Chữ ký của lãnh đạo và dấu của cơ quan (đúng tỷ lệ trên trang)</source>
         <extracomment>pixels per point of the preview (about 4.3 px per mm: a 36 mm seal is ~150 px)</extracomment>
         <translation>The leader&apos;s signature and the agency&apos;s seal (to scale, as on the page)</translation>

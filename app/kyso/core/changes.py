@@ -1,0 +1,460 @@
+"""What changed between a signed revision and the file as it is now.
+
+pyHanko's difference analysis grades changes (none, form filling, other) but
+accepts form filling after the LAST signature, ignores /Info, and does not say
+where a change is. A clerk receiving an issued document needs both: after the
+last signature nothing but validation data (DSS) and document timestamps may
+be added, and every other change is named, with its field, page and
+rectangle.
+
+This module compares two revisions object by object:
+
+- form fields (terminal fields, by full name): value, appearance, flags, added,
+  removed;
+- annotations on each page that are not a field's widget: added, changed,
+  removed;
+- each page's own dictionary and content (not its /Annots);
+- the catalogue's keys other than the form, the pages and validation data;
+- the form's own settings (/NeedAppearances, ...);
+- the document information dictionary (/Info).
+
+Objects are compared by a fingerprint of their raw (still encoded) data, with
+cycles cut and a budget on the number of objects visited, so a hostile file
+can neither loop nor inflate anything here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+
+from pyhanko.pdf_utils import generic
+
+from . import messages
+
+log = logging.getLogger(__name__)
+
+#: Keys of a field or annotation that point back up or across the document.
+_BACK_KEYS = frozenset({"/P", "/Parent", "/Kids"})
+#: Catalogue keys whose changes are judged elsewhere or are validation data.
+_ROOT_SKIP = frozenset({"/AcroForm", "/Pages", "/DSS", "/Extensions", "/Perms", "/Type",
+                        "/Metadata"})  # /Metadata: compared without its dates
+#: Form keys that signing and timestamping legitimately touch.
+_FORM_SKIP = frozenset({"/Fields", "/SigFlags", "/DR", "/DA"})
+_FINGERPRINT_BUDGET = 20000
+_MAX_PAGES = 10000
+_MAX_FIELDS = 20000
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change found after a signed revision."""
+
+    kind: str                 # see _TEXT below
+    field: str | None = None  # field name, or annotation subtype, or key
+    page: int | None = None   # 1-based
+    rect: tuple[float, float, float, float] | None = None
+
+    def describe(self, lang: str | None = None) -> str:
+        where = ""
+        if self.page is not None:
+            where = messages.tr("change.where_page", lang=lang, page=self.page)
+            if self.rect is not None:
+                where += " " + messages.tr("change.where_rect", lang=lang,
+                                           rect=" ".join(f"{v:g}" for v in self.rect))
+        text = messages.tr(f"change.{self.kind}", lang=lang, field=self.field or "?")
+        return f"{text}{' (' + where + ')' if where else ''}"
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "field": self.field, "page": self.page,
+                "rect": list(self.rect) if self.rect else None,
+                "description": self.describe()}
+
+
+class _Budget(Exception):
+    pass
+
+
+def _deref(obj):
+    seen = 0
+    while isinstance(obj, generic.IndirectObject):
+        obj = obj.get_object()
+        seen += 1
+        if seen > 32:
+            raise _Budget()
+    return obj
+
+
+def fingerprint(obj, skip: frozenset[str] = frozenset(), budget: int = _FINGERPRINT_BUDGET,
+                stop: frozenset[int] = frozenset()) -> str:
+    """A digest of ``obj`` and what it references (raw stream bytes, no decoding).
+
+    References to objects in ``stop`` (the catalogue, the pages) count by
+    number only: they are compared on their own.
+    """
+    h = hashlib.sha256()
+    seen: set[tuple[int, int]] = set()
+    left = [budget]
+
+    def walk(o, depth: int, top: bool) -> None:
+        left[0] -= 1
+        if left[0] < 0 or depth > 64:
+            raise _Budget()
+        if isinstance(o, generic.IndirectObject):
+            key = (o.idnum, o.generation)
+            if key in seen or (o.idnum in stop and not top):
+                h.update(b"R%d %d;" % key)
+                return
+            seen.add(key)
+            try:
+                o = o.get_object()
+            except Exception:
+                h.update(b"!unreadable;")
+                return
+        if isinstance(o, generic.StreamObject):
+            h.update(b"S")
+            walk_dict(o, depth, skip if top else frozenset())
+            h.update(hashlib.sha256(bytes(o.encoded_data or b"")).digest())
+        elif isinstance(o, generic.DictionaryObject):
+            walk_dict(o, depth, skip if top else frozenset())
+        elif isinstance(o, generic.ArrayObject):
+            h.update(b"[")
+            for item in o:
+                walk(item, depth + 1, False)
+            h.update(b"]")
+        else:
+            h.update(repr(o).encode("utf-8", "surrogateescape") + b";")
+
+    def walk_dict(d, depth: int, skip_here) -> None:
+        h.update(b"<<")
+        for k in sorted(str(k) for k in d.keys()):
+            if k in skip_here or k in _BACK_KEYS and depth > 0:
+                continue
+            h.update(k.encode("utf-8", "surrogateescape"))
+            walk(d.raw_get(k), depth + 1, False)
+        h.update(b">>")
+
+    try:
+        walk(obj, 0, True)
+    except _Budget:
+        h.update(b"!budget")
+    return h.hexdigest()
+
+
+def _rect(d) -> tuple[float, float, float, float] | None:
+    try:
+        r = _deref(d.get("/Rect"))
+        vals = tuple(round(float(_deref(v)), 1) for v in r)
+        return vals if len(vals) == 4 else None
+    except Exception:
+        return None
+
+
+def _pages(root) -> list[tuple[int | None, generic.DictionaryObject]]:
+    """Pages in order as (object number, page dictionary), loops cut."""
+    out: list[tuple[int | None, generic.DictionaryObject]] = []
+    seen: set[int] = set()
+
+    def walk(ref, depth):
+        if len(out) >= _MAX_PAGES or depth > 64:
+            return
+        idnum = ref.idnum if isinstance(ref, generic.IndirectObject) else None
+        if idnum is not None:
+            if idnum in seen:
+                return
+            seen.add(idnum)
+        node = _deref(ref)
+        if not isinstance(node, generic.DictionaryObject):
+            return
+        if node.get("/Type") == "/Pages" or "/Kids" in node:
+            kids = _deref(node.get("/Kids"))
+            if isinstance(kids, generic.ArrayObject):
+                for kid in kids:
+                    walk(kid, depth + 1)
+        else:
+            out.append((idnum, node))
+
+    try:
+        walk(root.raw_get("/Pages"), 0)
+    except Exception:
+        log.debug("page tree unreadable", exc_info=True)
+    return out
+
+
+@dataclass
+class _Field:
+    name: str
+    obj: generic.DictionaryObject
+    widgets: list
+    page: int | None = None
+    rect: tuple | None = None
+
+
+def _fields(root, page_of: dict[int, int]) -> dict[str, _Field]:
+    """Terminal form fields by full name, with their widgets."""
+    out: dict[str, _Field] = {}
+    seen: set[int] = set()
+    try:
+        form = _deref(root.get("/AcroForm"))
+        top = _deref(form.get("/Fields")) if isinstance(form, generic.DictionaryObject) else None
+    except Exception:
+        return out
+    if not isinstance(top, generic.ArrayObject):
+        return out
+
+    def walk(ref, prefix: str, depth: int):
+        if len(out) >= _MAX_FIELDS or depth > 32:
+            return
+        if isinstance(ref, generic.IndirectObject):
+            if ref.idnum in seen:
+                return
+            seen.add(ref.idnum)
+        node = _deref(ref)
+        if not isinstance(node, generic.DictionaryObject):
+            return
+        part = node.get("/T")
+        name = f"{prefix}.{part}" if prefix and part is not None else str(part) if part is not None else prefix
+        kids = _deref(node.get("/Kids"))
+        field_kids = []
+        widget_kids = []
+        if isinstance(kids, generic.ArrayObject):
+            for kid in kids:
+                k = _deref(kid)
+                if isinstance(k, generic.DictionaryObject) and "/T" in k:
+                    field_kids.append(kid)
+                else:
+                    widget_kids.append(kid)
+        if field_kids:
+            for kid in field_kids:
+                walk(kid, name, depth + 1)
+            return
+        widgets = widget_kids or [ref]
+        f = _Field(name or "?", node, widgets)
+        for w in widgets:
+            wd = _deref(w)
+            if isinstance(wd, generic.DictionaryObject):
+                f.rect = _rect(wd)
+                p = wd.raw_get("/P") if "/P" in wd else None
+                if isinstance(p, generic.IndirectObject):
+                    f.page = page_of.get(p.idnum)
+                if f.page is None and isinstance(w, generic.IndirectObject):
+                    f.page = page_of.get(("annot", w.idnum))
+                break
+        key = f.name
+        n = 2
+        while key in out:  # the same name twice: keep both
+            key = f"{f.name}#{n}"
+            n += 1
+        out[key] = f
+
+    for ref in top:
+        try:
+            walk(ref, "", 0)
+        except Exception:
+            log.debug("field unreadable", exc_info=True)
+    return out
+
+
+def _annots(page) -> list:
+    try:
+        a = _deref(page.get("/Annots"))
+    except Exception:
+        return []
+    return list(a) if isinstance(a, generic.ArrayObject) else []
+
+
+def _is_doc_timestamp(f: _Field) -> bool:
+    """An invisible field carrying a document timestamp (validation data)."""
+    try:
+        if f.obj.get("/FT") != "/Sig":
+            return False
+        v = _deref(f.obj.get("/V"))
+        if not isinstance(v, generic.DictionaryObject) or v.get("/Type") != "/DocTimeStamp":
+            return False
+    except Exception:
+        return False
+    r = f.rect
+    return r is None or (r[2] - r[0]) * (r[3] - r[1]) == 0
+
+
+class _Revision:
+    def __init__(self, resolver):
+        self.resolver = resolver
+        self.root = resolver.root
+        self.trailer = resolver.trailer_view
+        self.pages = _pages(self.root)
+        page_of: dict = {}
+        for i, (idnum, page) in enumerate(self.pages):
+            if idnum is not None:
+                page_of[idnum] = i + 1
+            for a in _annots(page):
+                if isinstance(a, generic.IndirectObject):
+                    page_of.setdefault(("annot", a.idnum), i + 1)
+        self.page_of = page_of
+        stop = {idnum for idnum, _ in self.pages if idnum is not None}
+        with_root = self.trailer.raw_get("/Root") if "/Root" in self.trailer else None
+        if isinstance(with_root, generic.IndirectObject):
+            stop.add(with_root.idnum)
+        pages_ref = self.root.raw_get("/Pages") if "/Pages" in self.root else None
+        if isinstance(pages_ref, generic.IndirectObject):
+            stop.add(pages_ref.idnum)
+        self.stop = frozenset(stop)
+        self.fields = _fields(self.root, page_of)
+        self.widget_ids = set()
+        for f in self.fields.values():
+            for w in f.widgets:
+                if isinstance(w, generic.IndirectObject):
+                    self.widget_ids.add(w.idnum)
+
+    def field_print(self, f: _Field) -> dict[str, str]:
+        """Per aspect fingerprints of a field and its widgets."""
+        parts: dict[str, list[str]] = {"value": [], "appearance": [], "flags": [], "other": []}
+        groups = {"/V": "value", "/AP": "appearance", "/AS": "appearance", "/Ff": "flags",
+                  "/F": "flags"}
+        dicts = [f.obj] + [_deref(w) for w in f.widgets]
+        for d in dicts:
+            if not isinstance(d, generic.DictionaryObject):
+                continue
+            for k in d.keys():
+                k = str(k)
+                if k in _BACK_KEYS:
+                    continue
+                group = groups.get(k, "other")
+                parts[group].append(k + ":" + self.fp(d.raw_get(k)))
+        return {g: hashlib.sha256("|".join(sorted(v)).encode()).hexdigest() for g, v in parts.items()}
+
+    def annotations(self) -> dict:
+        out = {}
+        for i, (_idnum, page) in enumerate(self.pages):
+            for j, a in enumerate(_annots(page)):
+                if isinstance(a, generic.IndirectObject):
+                    if a.idnum in self.widget_ids:
+                        continue
+                    key = a.idnum
+                else:
+                    key = ("direct", i, j)
+                try:
+                    d = _deref(a)
+                except Exception:
+                    d = None
+                if not isinstance(d, generic.DictionaryObject):
+                    continue
+                out[key] = (i + 1, d, self.fp(d, skip=_BACK_KEYS))
+        return out
+
+    def fp(self, obj, skip: frozenset[str] = frozenset()) -> str:
+        return fingerprint(obj, skip=skip, stop=self.stop)
+
+
+#: What every incremental writer (pyHanko too, for a timestamp) updates.
+_INFO_VOLATILE = frozenset({"/ModDate", "/Producer"})
+_XMP_VOLATILE = re.compile(
+    rb"(<(xmp|xap|pdf):(ModifyDate|MetadataDate|Producer)>.*?</\2:\3>"
+    rb"|(xmp|xap|pdf):(ModifyDate|MetadataDate|Producer)\s*=\s*(\"[^\"]*\"|'[^']*'))", re.S)
+
+
+def _info_print(rev: _Revision) -> str:
+    """/Info without its modification date and producer.
+
+    The trailer's reference resolves against the newest revision in pyHanko,
+    so it is looked up in this revision explicitly.
+    """
+    try:
+        if "/Info" not in rev.trailer:
+            return ""
+        ref = rev.trailer.raw_get("/Info")
+        info = rev.resolver.get_object(ref.reference) if isinstance(ref, generic.IndirectObject) else ref
+        return rev.fp(info, skip=_INFO_VOLATILE)
+    except Exception:
+        return "!unreadable"
+
+
+def _xmp_print(rev: _Revision) -> str | None:
+    """The XMP metadata without its dates and producer (None when absent)."""
+    if "/Metadata" not in rev.root:
+        return None
+    try:
+        stream = _deref(rev.root.raw_get("/Metadata"))
+        if not isinstance(stream, generic.StreamObject) or len(stream.encoded_data or b"") > (2 << 20):
+            return rev.fp(rev.root.raw_get("/Metadata"))
+        return hashlib.sha256(_XMP_VOLATILE.sub(b"", stream.data[: 16 << 20])).hexdigest()
+    except Exception:
+        return "!unreadable"
+
+
+def compare_revisions(old_resolver, new_resolver) -> list[Change]:
+    """Every change from ``old_resolver``'s revision to ``new_resolver``'s, beyond
+    validation data and invisible document timestamps."""
+    old, new = _Revision(old_resolver), _Revision(new_resolver)
+    changes: list[Change] = []
+
+    # form fields
+    for name, f in new.fields.items():
+        before = old.fields.get(name)
+        if before is None:
+            if not _is_doc_timestamp(f):
+                changes.append(Change("field_added", name, f.page, f.rect))
+            continue
+        a, b = old.field_print(before), new.field_print(f)
+        if a == b:
+            continue
+        if a["value"] != b["value"]:
+            changes.append(Change("field_value", name, f.page, f.rect))
+        if a["appearance"] != b["appearance"]:
+            changes.append(Change("field_appearance", name, f.page, f.rect))
+        if a["flags"] != b["flags"] and a["value"] == b["value"] and a["appearance"] == b["appearance"]:
+            # flags alone (e.g. read-only) matter only when nothing else changed
+            changes.append(Change("field_flags", name, f.page, f.rect))
+        if a["other"] != b["other"]:
+            changes.append(Change("field_changed", name, f.page, f.rect))
+    for name, f in old.fields.items():
+        if name not in new.fields:
+            changes.append(Change("field_removed", name, f.page, f.rect))
+
+    # annotations that are not field widgets
+    old_a, new_a = old.annotations(), new.annotations()
+    for key, (page, d, fp) in new_a.items():
+        kind = str(d.get("/Subtype", "?"))
+        if key not in old_a:
+            changes.append(Change("annotation_added", kind, page, _rect(d)))
+        elif old_a[key][2] != fp:
+            changes.append(Change("annotation_changed", kind, page, _rect(d)))
+    for key, (page, d, _fp) in old_a.items():
+        if key not in new_a:
+            changes.append(Change("annotation_removed", str(d.get("/Subtype", "?")), page, _rect(d)))
+
+    # pages themselves
+    if len(old.pages) != len(new.pages):
+        changes.append(Change("pages_changed", str(len(new.pages))))
+    for i, ((_, p_old), (_, p_new)) in enumerate(zip(old.pages, new.pages)):
+        skip = frozenset({"/Annots", "/Parent"})
+        if old.fp(p_old, skip=skip) != new.fp(p_new, skip=skip):
+            changes.append(Change("page_content", None, i + 1))
+
+    # catalogue and form settings
+    keys = {str(k) for k in old.root.keys()} | {str(k) for k in new.root.keys()}
+    for k in sorted(keys - _ROOT_SKIP):
+        a = old.fp(old.root.raw_get(k)) if k in old.root else None
+        b = new.fp(new.root.raw_get(k)) if k in new.root else None
+        if a != b:
+            changes.append(Change("catalog", k))
+    try:
+        fa = _deref(old.root.get("/AcroForm"))
+        fb = _deref(new.root.get("/AcroForm"))
+    except Exception:
+        fa = fb = None
+    fa = fa if isinstance(fa, generic.DictionaryObject) else generic.DictionaryObject()
+    fb = fb if isinstance(fb, generic.DictionaryObject) else generic.DictionaryObject()
+    for k in sorted(({str(k) for k in fa.keys()} | {str(k) for k in fb.keys()}) - _FORM_SKIP):
+        a = old.fp(fa.raw_get(k)) if k in fa else None
+        b = new.fp(fb.raw_get(k)) if k in fb else None
+        if a != b:
+            changes.append(Change("form_settings", k))
+
+    if _info_print(old) != _info_print(new):
+        changes.append(Change("info"))
+    if _xmp_print(old) != _xmp_print(new):
+        changes.append(Change("catalog", "/Metadata"))
+    return changes
