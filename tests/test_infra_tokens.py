@@ -18,7 +18,7 @@ from datetime import datetime, timedelta, timezone
 import pkcs11
 import pytest
 import requests
-from asn1crypto import algos, cms, core, crl, ocsp, tsp, x509
+from asn1crypto import algos, crl, ocsp, tsp, x509
 from cryptography import x509 as cx509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding

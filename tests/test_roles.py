@@ -54,7 +54,6 @@ def _sample(kind, pages, variant, folder: Path):
 
 def _widgets(path: Path) -> dict[str, tuple[int, object]]:
     """Field name → (page index, displayed box) of every signature widget."""
-    from kyso.core.stamp import Box
 
     out = {}
     with open(path, "rb") as fh:

@@ -291,7 +291,7 @@ def test_rotated_page_looks_like_normal(docs, tmp_path):
         assert ims[0].size == ims[1].size
         diff = ImageChops.difference(ims[0], ims[1])
         assert sum(1 for v in diff.get_flattened_data() if v > 64) < 0.002 * ims[0].size[0] * ims[0].size[1], variant
-    assert by  # noqa
+    assert by
 
 
 def test_plan_title_block_and_sections(docs):

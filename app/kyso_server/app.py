@@ -6,11 +6,10 @@ from fastapi import APIRouter, FastAPI
 
 from . import __version__
 from .config import Settings
-from .db import make_engine, make_sessionmaker
+from .db import make_engine, make_sessionmaker, upgrade_schema
 from .deps import AppContext
 from .errors import install_error_handlers
 from .limits import BodyLimitMiddleware
-from .models import Base
 from .routes import auth, documents, inbox, me, registers, reports
 from .storage import FileStore
 
@@ -20,7 +19,7 @@ API_PREFIX = "/api/v1"
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     engine = make_engine(settings.db_url)
-    Base.metadata.create_all(engine)
+    upgrade_schema(engine)
     ctx = AppContext(settings=settings, engine=engine, sessions=make_sessionmaker(engine), store=FileStore(settings.files_dir))
     app = FastAPI(
         title="Kyso document server",

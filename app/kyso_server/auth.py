@@ -174,6 +174,13 @@ def login(session: Session, ctx: AppContext, username: str, password: str, ip: s
         with factory.begin() as s:
             s.execute(update(LoginAttempt).where(LoginAttempt.id == attempt_id).values(success=False))
         raise ApiError(401, "invalid_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
+    if user.disabled:
+        # The password was right: say why, so the official asks the right person.
+        with factory.begin() as s:
+            s.execute(update(LoginAttempt).where(LoginAttempt.id == attempt_id).values(success=True))
+            security_event(s, now, "disabled_login_refused", user.username, ip)
+        raise ApiError(403, "account_disabled",
+                       "Tài khoản này đã bị quản trị máy chủ khóa. Hãy liên hệ quản trị máy chủ của cơ quan.")
     session.execute(update(LoginAttempt).where(LoginAttempt.id == attempt_id).values(success=True))
     # The official's own typos from this address are forgiven; failures from
     # elsewhere keep counting until the window passes.
@@ -242,7 +249,7 @@ def current_user(
         select(AuthToken).where(AuthToken.token_sha256 == _token_digest(token), AuthToken.expires_at > now)
     )
     user = session.get(User, row.user_id) if row else None
-    if user is None:
+    if user is None or user.disabled:
         raise ApiError(
             401,
             "unauthorized",

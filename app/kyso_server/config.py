@@ -85,6 +85,16 @@ class Settings:
     #: Addresses/networks of reverse proxies whose X-Forwarded-For is believed.
     #: Default none: the TCP peer is the client address.
     trusted_proxies: list[str] = field(default_factory=list)
+    #: A certificate registered with proof of possession of its key
+    #: (``POST /me/certificates/proof``) is active at once when True
+    #: (``kyso-server --auto-approve-certs``); otherwise it waits, pending, for
+    #: ``kyso-server admin approve-cert``.
+    auto_approve_certs: bool = False
+    #: ``POST /me/certificates`` without proof (older clients, the demo) is
+    #: accepted when True; ``kyso-server --require-proof`` turns it off.
+    allow_unproven_registration: bool = True
+    #: How long a proof-of-possession challenge may be answered.
+    challenge_ttl: timedelta = timedelta(minutes=5)
 
     def __post_init__(self) -> None:
         self.files_dir = Path(self.files_dir)

@@ -20,24 +20,29 @@ def free_loopback_port() -> int:
 
 
 class EmbeddedServer:
-    """Seeded with the demo data; ``password_hash`` lets tests use a cheap hash.
+    """Seeded with the demo data (``demo=False``: an empty database, as an
+    office starts; ``trust`` paths as ``kyso-server --trust``); ``password_hash`` lets tests use a cheap hash.
     ``trust_roots`` (DER) are the roots signers' certificates must chain to;
     without them the server accepts no signature; ``intermediates`` (DER) help
     build those chains."""
 
     def __init__(self, folder: Path, pdf_factory=None, password_hash: str | None = None,
-                 trust_roots: list[bytes] | None = None, intermediates: list[bytes] | None = None):
-        from . import demo
+                 trust_roots: list[bytes] | None = None, intermediates: list[bytes] | None = None,
+                 demo: bool = True, **settings):
+        from . import demo as demo_data
         from .app import create_app
         from .config import Settings
 
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         self.settings = Settings(db_url=f"sqlite:///{folder / 'server.sqlite3'}", files_dir=folder / "files",
-                                 trust_roots=list(trust_roots or []), intermediates=list(intermediates or []))
+                                 trust_roots=list(trust_roots or []), intermediates=list(intermediates or []),
+                                 **settings)
         self.app = create_app(self.settings)
-        with self.app.state.ctx.sessions.begin() as session:
-            demo.seed(session, self.settings.files_dir, pdf_factory=pdf_factory, password_hash=password_hash)
+        if demo:
+            with self.app.state.ctx.sessions.begin() as session:
+                demo_data.seed(session, self.settings.files_dir, pdf_factory=pdf_factory,
+                               password_hash=password_hash)
         self.port = free_loopback_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._server = None

@@ -10,7 +10,8 @@ from .config import Settings, default_data_dir
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="kyso-server", description="Máy chủ văn bản tham chiếu Kyso")
+    p = argparse.ArgumentParser(prog="kyso-server", description="Máy chủ văn bản tham chiếu Kyso",
+                                epilog="Quản trị / administration: kyso-server admin --help")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--db", default="", help="SQLAlchemy URL (mặc định: SQLite trong thư mục dữ liệu)")
@@ -24,26 +25,24 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         "*.crl là danh sách thu hồi). Có thể lặp lại. Không có: máy chủ không nhận chữ ký số.")
     p.add_argument("--fetch-revocation", action="store_true",
                    help="Cho phép máy chủ tải CRL/OCSP ghi trong chứng thư số")
+    p.add_argument("--auto-approve-certs", action="store_true",
+                   help="Chứng thư số đăng ký có chứng minh giữ khóa được dùng ngay, không chờ quản trị phê duyệt")
+    p.add_argument("--require-proof", action="store_true",
+                   help="Chỉ nhận đăng ký chứng thư số có chứng minh giữ khóa (kyso register-cert)")
     p.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDR",
                    help="Địa chỉ/mạng của reverse proxy được tin X-Forwarded-For (mặc định: không có)")
     return p.parse_args(argv)
 
 
-ADMIN_COMMANDS = ("unlock-account", "unlock-address", "add-register", "release-certificate", "security-log")
+#: The older spellings, without ``admin`` (``kyso-server unlock-account NAME``).
+LEGACY_ADMIN_COMMANDS = ("unlock-account", "unlock-address", "add-register", "release-certificate", "security-log")
 
 
-def admin(argv: list[str]) -> int:
-    """`kyso-server <command> ...`: small administrator functions on the database."""
-    p = argparse.ArgumentParser(prog="kyso-server", description="Quản trị máy chủ văn bản Kyso")
-    p.add_argument("command", choices=ADMIN_COMMANDS)
-    p.add_argument("value", nargs="?", default="",
-                   help="tên đăng nhập / địa chỉ IP / sổ '<mã đơn vị>:<ký hiệu>' / SHA-256 của chứng thư số")
-    p.add_argument("--db", default="")
-    args = p.parse_args(argv)
-    from .admin import run_admin
+def admin(argv: list[str], prog: str = "kyso-server admin") -> int:
+    """`kyso-server admin <command> ...`: see :mod:`kyso_server.admin`."""
+    from .admin import main as admin_main
 
-    print(run_admin(Settings(db_url=args.db), args.command, args.value))
-    return 0
+    return admin_main(argv, prog)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -55,8 +54,10 @@ def main(argv: list[str] | None = None) -> None:
     from .config import load_trust
 
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] in ADMIN_COMMANDS:
-        raise SystemExit(admin(argv))
+    if argv and argv[0] == "admin":
+        raise SystemExit(admin(argv[1:]))
+    if argv and argv[0] in LEGACY_ADMIN_COMMANDS:
+        raise SystemExit(admin(argv, prog="kyso-server"))
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper())
     files = Path(args.files) if args.files else default_data_dir() / "files"
@@ -64,7 +65,9 @@ def main(argv: list[str] | None = None) -> None:
     if not roots:
         logging.getLogger("kyso_server").warning("no --trust roots: every signed upload will be refused")
     settings = Settings(db_url=args.db, files_dir=files, trust_roots=roots, intermediates=intermediates, crls=crls,
-                        fetch_revocation=args.fetch_revocation, trusted_proxies=args.trusted_proxy)
+                        fetch_revocation=args.fetch_revocation, trusted_proxies=args.trusted_proxy,
+                        auto_approve_certs=args.auto_approve_certs,
+                        allow_unproven_registration=not args.require_proof)
     app = create_app(settings)
     if args.demo:
         from . import demo

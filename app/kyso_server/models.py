@@ -75,6 +75,9 @@ class User(Base):
     full_name: Mapped[str] = mapped_column(String(255))
     position: Mapped[str | None] = mapped_column(String(255))
     password_hash: Mapped[str] = mapped_column(String(255))
+    #: Revoked by an administrator (``kyso-server admin disable-user``): no
+    #: login, and existing tokens stop working. Kept for the audit trail.
+    disabled: Mapped[bool] = mapped_column(default=False, server_default="0")
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="user", lazy="selectin", cascade="all, delete-orphan"
     )
@@ -91,6 +94,15 @@ class RoleAssignment(Base):
     unit: Mapped[Unit] = relationship(lazy="joined")
 
 
+#: Certificate registration states: only ``active`` certificates may sign.
+CERT_ACTIVE = "active"
+CERT_PENDING = "pending"
+#: How a registration was made: ``unproven`` (``POST /me/certificates``, no
+#: proof of the key), ``proof`` (challenge signed with the key), ``admin``
+#: (registered by an administrator from a file).
+CERT_SOURCES = ("unproven", "proof", "admin")
+
+
 class Certificate(Base):
     """A signing certificate registered by its holder; matched by SHA-256 of DER."""
 
@@ -103,6 +115,23 @@ class Certificate(Base):
     serial: Mapped[str] = mapped_column(String(128))
     not_after: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16), default=CERT_ACTIVE, server_default=CERT_ACTIVE)
+    source: Mapped[str] = mapped_column(String(16), default="unproven", server_default="unproven")
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    approved_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class CertificateChallenge(Base):
+    """A random challenge for proof of possession of a certificate's key:
+    bound to one account, short-lived, used once."""
+
+    __tablename__ = "certificate_challenges"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    nonce: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AuthToken(Base):

@@ -369,7 +369,9 @@ def check_signed_extension(
         raise ApiError(
             422,
             "certificate_not_registered",
-            "Chữ ký số mới không được tạo bằng chứng thư số đã đăng ký của tài khoản đang tải lên.",
+            "Chữ ký số mới không được tạo bằng chứng thư số đã đăng ký của tài khoản đang tải lên. "
+            "Hãy đăng ký chứng thư số trên token của bạn (lệnh kyso register-cert, hoặc trợ lý cài đặt của "
+            "ứng dụng) và chờ quản trị phê duyệt, rồi chạy kyso sync.",
             {"signer_subject": subject, "signer_cert_sha256": cert_sha},
         )
     check_certificate_basics(signer, trust)

@@ -54,6 +54,24 @@ class CertificateOut(BaseModel):
     subject: str
     serial: str
     not_after: datetime | None
+    status: Literal["active", "pending"] = Field(
+        "active", description="active: may sign; pending: waits for an administrator's approval")
+    source: Literal["unproven", "proof", "admin"] = Field(
+        "unproven", description="unproven: registered without proof of the key; proof: the key signed a "
+                                "challenge; admin: registered by an administrator")
+
+
+class ChallengeOut(BaseModel):
+    challenge_id: int
+    to_sign: str = Field(description="Base64 of the exact bytes to sign with the certificate's key (SHA-256)")
+    expires_at: datetime
+
+
+class CertificateProof(BaseModel):
+    challenge_id: int
+    certificate: str = Field(min_length=1, max_length=90000, description="Base64 DER certificate")
+    signature: str = Field(min_length=1, max_length=4096,
+                           description="Base64 signature of to_sign: RSA PKCS#1 v1.5 or ECDSA (DER or r||s), SHA-256")
 
 
 class OrganRef(BaseModel):

@@ -184,7 +184,28 @@ def trust_config(ctx: AppContext, now: datetime) -> TrustConfig:
 
 
 def _registered_certs(session: Session, user: User) -> set[str]:
-    return set(session.scalars(select(Certificate.sha256).where(Certificate.user_id == user.id)))
+    """The user's certificates that may sign: active ones (not pending approval)."""
+    return set(session.scalars(select(Certificate.sha256).where(
+        Certificate.user_id == user.id, Certificate.status == "active")))
+
+
+def _check_signed_extension(session: Session, user: User, *args) -> None:
+    """check_signed_extension, saying so when the certificate waits for approval."""
+    try:
+        check_signed_extension(*args)
+    except ApiError as exc:
+        sha = exc.detail.get("signer_cert_sha256") if isinstance(exc.detail, dict) else None
+        if exc.code != "certificate_not_registered" or not sha:
+            raise
+        pending = session.scalar(select(Certificate.id).where(
+            Certificate.user_id == user.id, Certificate.sha256 == sha, Certificate.status == "pending"))
+        if pending is None:
+            raise
+        raise ApiError(
+            422, "certificate_pending",
+            "Chứng thư số đã ký văn bản này đang chờ quản trị máy chủ phê duyệt, nên chưa được dùng để ký. "
+            f"Hãy đề nghị quản trị chạy: kyso-server admin approve-cert {sha[:16]}; sau đó chạy kyso sync.",
+            exc.detail) from exc
 
 
 def upload_version(
@@ -263,7 +284,9 @@ def upload_version(
         if base is None:
             raise ApiError(409, "no_base_version", "Văn bản chưa có dự thảo để ký.")
         step = signing_step_for(user, doc)
-        check_signed_extension(
+        _check_signed_extension(
+            session,
+            user,
             ctx.store.get(base.sha256),
             data,
             base.signature_count,

@@ -9,7 +9,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # desktop's real file manager (tests/gui/file_manager_check.py brings its own bus).
 os.environ["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=/nonexistent/kyso-tests-have-no-session-bus"
 
-import pytest  # noqa: E402
+import pytest
 
 PIN = "123456"
 
@@ -79,10 +79,12 @@ def make_window(qtbot, module_path, trust_roots):
     for w in windows:
         w.close()
     from kyso.gui import worker
+    from pytestqt.exceptions import TimeoutError as QtTimeout
+
     try:
         qtbot.waitUntil(lambda: worker.running() == 0, timeout=30000)
-    except Exception:
-        raise AssertionError(f"still running: {worker.describe_running()}")
+    except QtTimeout:
+        raise AssertionError(f"still running: {worker.describe_running()}") from None
 
 
 def confirm_stamp_preview(qtbot, window):

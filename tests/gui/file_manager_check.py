@@ -21,12 +21,12 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "app"))
 
-from PySide6.QtCore import ClassInfo, QObject, QUrl, Slot  # noqa: E402
-from PySide6.QtDBus import QDBusConnection  # noqa: E402
-from PySide6.QtGui import QDesktopServices  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import ClassInfo, QObject, QUrl, Slot
+from PySide6.QtDBus import QDBusConnection
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QApplication
 
-from eventloop import wait_until  # noqa: E402  (tests/gui, this script's folder)
+from eventloop import wait_until
 
 shown: list[str] = []
 opened: list[str] = []
@@ -35,7 +35,7 @@ opened: list[str] = []
 @ClassInfo({"D-Bus Interface": "org.freedesktop.FileManager1"})
 class FileManager(QObject):
     @Slot("QStringList", str)
-    def ShowItems(self, uris, startup_id):  # noqa: N802 - the D-Bus method's name
+    def ShowItems(self, uris, startup_id):  # the D-Bus method's name
         shown.extend(uris)
 
 

@@ -47,10 +47,10 @@ def _sig_rect_pixels(pdf_path: Path, image, page_index: int = 0):
 
 def _coloured(image, rect) -> int:
     """Pixels clearly not grey (the blue signature, the red seal) in ``rect``."""
-    l, t, r, b = rect
+    left, t, r, b = rect
     n = 0
     for y in range(max(0, t), min(image.height(), b), 2):
-        for x in range(max(0, l), min(image.width(), r), 2):
+        for x in range(max(0, left), min(image.width(), r), 2):
             c = QColor(image.pixel(x, y))
             if max(c.red(), c.green(), c.blue()) - min(c.red(), c.green(), c.blue()) > 60:
                 n += 1
@@ -352,7 +352,7 @@ def test_a_deleted_view_leaves_no_pdfium_handle_open(qtbot, tmp_path):
 
     view = PdfView()
     view.open(tmp_path / "cv.pdf")
-    qtbot.waitUntil(lambda: view.page_count == 3, timeout=20000)
+    qtbot.waitUntil(lambda v=view: v.page_count == 3, timeout=20000)
     assert set(PdfDocumentHandle.still_open()) - before == {tmp_path / "cv.pdf"}
     view.deleteLater()                  # gone without close_document (no closeEvent)
     del view

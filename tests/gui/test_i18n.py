@@ -258,7 +258,7 @@ def test_main_window_in_vietnamese_shows_no_english_leftovers(qtbot, language):
     w = make_main_window(qtbot)
     texts = visible_texts(w)
     english = {}
-    for ctx, source, msg in messages_of(TS):
+    for _ctx, source, msg in messages_of(TS):
         tr = msg.find("translation")
         if tr.text and tr.text != source and not is_vietnamese(tr.text):
             english[tr.text] = source

@@ -67,6 +67,6 @@ class PgCluster:
         if self.started:
             try:
                 self._run(_bin("pg_ctl") or "pg_ctl", "-D", str(self.dir / "data"), "-m", "immediate", "-w", "stop")
-            except Exception:
+            except Exception:  # noqa: BLE001 - a cluster that is gone already needs no stopping
                 pass
         shutil.rmtree(self.dir, ignore_errors=True)

@@ -162,7 +162,7 @@ def _finalize_in_process() -> None:
         if "opencryptoki" in str(so) and lib.initialized:
             try:
                 lib.finalize()
-            except Exception:  # already finalised: nothing to release
+            except Exception:  # noqa: BLE001 - already finalised: nothing to release
                 pass
 
 

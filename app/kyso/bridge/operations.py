@@ -307,7 +307,7 @@ class Bridge:
         except KysoError as exc:
             log.info("Bridge call %s answered %s (%s)", operation, P.status_of(exc), exc.code)
             return P.error_result(exc)
-        except Exception as exc:  # noqa: BLE001 - the page must get its one answer
+        except Exception as exc:  # the page must get its one answer
             log.exception("Bridge call %s failed", operation)
             return P.result(P.INTERNAL, messages.tr("internal", detail=type(exc).__name__))
 

@@ -51,7 +51,7 @@ class BridgeError(KysoError):
         super().__init__(code, **params)
 
     @property
-    def exit_code(self):  # noqa: D401 - an attribute in the base class
+    def exit_code(self):  # an attribute in the base class
         from ..core.errors import ExitCode
 
         return {P.DOCUMENT: ExitCode.DOCUMENT, P.UPLOAD: ExitCode.SERVER, P.CANCELLED: ExitCode.CANCELLED,

@@ -3,7 +3,7 @@
 Anything the desktop app does to a document, this does too, so every
 capability can be scripted and tested without a screen. Each command lives in
 its own module (:mod:`.tokens`, :mod:`.sign`, :mod:`.verify`, :mod:`.config`,
-:mod:`.server`); its handler reads the flags and calls functions that take
+:mod:`.server`, :mod:`.certs`); its handler reads the flags and calls functions that take
 typed values. Signing goes through :mod:`kyso.services`, as in every face.
 
 Exit codes are the one table :class:`kyso.core.errors.ExitCode` (the README
@@ -21,7 +21,7 @@ import sys
 from .. import __version__
 from ..core import messages
 from ..core.errors import ExitCode, KysoError, PinError
-from . import bridge, config, server, sign, tokens, verify
+from . import bridge, certs, config, server, sign, tokens, verify
 from .common import settings
 
 log = logging.getLogger("kyso")
@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     sign.register(sub, _Parser)
     verify.register(sub, _Parser)
     server.register(sub, _Parser)
+    certs.register(sub, _Parser)
     config.register(sub, _Parser)
     bridge.register(sub, _Parser)
 
@@ -73,12 +74,23 @@ def main(argv: list[str] | None = None) -> int:
         messages.set_language(settings().language)
     setup_logging(args.verbose)
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler below
+        return code
     except KysoError as exc:
         if isinstance(exc, PinError):
             log.info("PIN failure: %s", exc.code)  # the code only, never the PIN
         print(f"kyso: {exc.message}", file=sys.stderr)
         return int(exc.exit_code)
+    except BrokenPipeError:
+        # Output piped into `head` & co., which stopped reading: not an error.
+        # Point stdout at devnull so the interpreter's final flush stays quiet.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return ExitCode.OK
     except KeyboardInterrupt:
         print(f"kyso: {messages.tr('batch.cancelled')}", file=sys.stderr)
         return ExitCode.CANCELLED

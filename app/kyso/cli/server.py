@@ -102,12 +102,22 @@ def read_password(prompt: str) -> str:
     return read_secret("KYSO_PASSWORD", prompt, AuthError("sync.password_required"))
 
 
-def _login(server: str, user: str) -> ServerClient:
+#: Store setting: the last ``kyso login`` could not be kept (no secure keyring).
+LOGIN_NOT_KEPT = "login_not_kept"
+
+
+def _login(server: str, user: str, store: Store | None = None, explain: bool = False) -> ServerClient:
+    """Log in; the token goes to the OS keyring when there is a secure one.
+    ``explain``: ``kyso login`` itself says at once when it could not be kept."""
     client = ServerClient(server)
     client.login(user, read_password(f"Password ({user}@{server}): " if english()
                                      else f"Mật khẩu ({user}@{server}): "))
-    if not credentials.save_token(server, user, client.token):
-        print(tr("sync.no_keyring"), file=sys.stderr)
+    kept = credentials.save_token(server, user, client.token)
+    if store is not None:
+        store.set_setting(LOGIN_NOT_KEPT, None if kept else f"{server}|{user}")
+    if not kept:
+        print(tr("sync.login_not_kept", **credentials.explain_missing_keyring()) if explain
+              else tr("sync.no_keyring"), file=sys.stderr)
     return client
 
 
@@ -118,7 +128,9 @@ def connect(store: Store, target: ServerTarget) -> ServerClient:
     if token:
         return ServerClient(server, token)
     if os.environ.get("KYSO_PASSWORD") or sys.stdin.isatty():
-        return _login(server, user)
+        return _login(server, user, store)
+    if store.get_setting(LOGIN_NOT_KEPT) == f"{server}|{user}" and not credentials.has_secure_backend():
+        raise AuthError("sync.login_lost", server=server, user=user, **credentials.explain_missing_keyring())
     raise AuthError("sync.auth_required", server=server)
 
 
@@ -131,7 +143,7 @@ def _with_relogin(store: Store, target: ServerTarget, client: ServerClient, fn):
             raise
         server, user = target.where(store)
         credentials.delete_token(server, user)
-        return fn(_login(server, user))
+        return fn(_login(server, user, store))
 
 
 # -- commands -------------------------------------------------------------------------
@@ -140,7 +152,7 @@ def _with_relogin(store: Store, target: ServerTarget, client: ServerClient, fn):
 def login(target: ServerTarget) -> int:
     with target.open_store() as store:
         server, user = target.server.rstrip("/"), target.user
-        _login(server, user)
+        _login(server, user, store, explain=True)
         store.set_setting("server_url", server)
         store.set_setting("username", user)
     print(tr("sync.logged_in", server=server, user=user))
@@ -202,6 +214,11 @@ def inbox(target: ServerTarget, include_all: bool, as_json: bool) -> int:
     with target.open_store() as store:
         docs = store.documents(waiting_only=not include_all)
         pending = {i.doc_id for i in store.outbox(status="pending")}
+        latest = {i.doc_id: i for i in store.outbox()}          # ordered by id: the last word per document
+        refused = {d: i for d, i in latest.items() if i.status == "rejected"}
+        # a refused upload is shown even when the document no longer waits for me
+        shown = {d.id for d in docs}
+        docs += [d for d in (store.document(i) for i in refused if i not in shown) if d is not None]
     if as_json:
         print_json([{
             "id": d.id, "subject": d.subject, "doc_type": d.meta.get("doc_type"), "state": d.state,
@@ -209,14 +226,18 @@ def inbox(target: ServerTarget, include_all: bool, as_json: bool) -> int:
             "local_status": d.local_status, "queued": d.id in pending, "display_name": d.display_name,
             "number": d.meta.get("number_formatted"), "notation": d.meta.get("notation"),
             "cached": d.content_sha is not None,
+            "refused": ({"code": refused[d.id].server_code, "message": refused[d.id].last_error}
+                        if d.id in refused else None),
         } for d in docs])
         return ExitCode.OK
     if not docs:
         print(tr("sync.inbox_empty"))
     for d in docs:
-        mark = "⏳" if d.id in pending else ("✔" if d.content_sha else "·")
+        mark = "✘" if d.id in refused else "⏳" if d.id in pending else ("✔" if d.content_sha else "·")
         print(f"{mark} #{d.id}  [{tr(f'action.{d.action}')}]  {d.meta.get('doc_type', '')}: {d.subject}  "
               f"({d.meta.get('state_label', d.state)})")
+        if d.id in refused:
+            print("      " + tr("inbox.refused", message=refused[d.id].last_error or refused[d.id].server_code))
     return ExitCode.OK
 
 

@@ -10,6 +10,19 @@ from ..core.errors import ExitCode, UsageError
 from .common import english, print_json
 
 
+#: What pyHanko's difference analysis found after a signature, in words.
+CHANGE_WORDS = {
+    "none": ("không có thay đổi", "no change"),
+    "form_filling": ("điền biểu mẫu (được phép)", "form filling (allowed)"),
+    "suspicious": ("thay đổi đáng ngờ", "suspicious change"),
+}
+
+
+def change_words(kind: str, en: bool) -> str:
+    vi_word, en_word = CHANGE_WORDS.get(kind, (kind, kind))
+    return en_word if en else vi_word
+
+
 def register(sub, parser_class) -> None:
     vf = sub.add_parser("verify", help="kiểm tra chữ ký số / verify signatures")
     vf.add_argument("files", nargs="+", metavar="FILE")
@@ -59,7 +72,7 @@ def verify(files: list[Path], trust: list[Path], fetch_revocation: bool, as_json
                 when = s.signing_time.isoformat() if s.signing_time else "?"
                 print(f"  {mark} {s.field}: {s.signer} — {when}")
                 print(f"      {'covers' if en else 'phạm vi'}: {s.covers()}; "
-                      f"{'after signing' if en else 'sau khi ký'}: {s.modification}")
+                      f"{'after signing' if en else 'sau khi ký'}: {change_words(s.modification, en)}")
                 for reason in s.reasons():
                     print(f"      ! {reason}")
     if any(r.error_code and r.error_code.startswith("doc.") for r in reports) and not any(

@@ -28,9 +28,37 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _umask() -> int:
+    """The process umask, read without changing it where the OS allows."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)   # elsewhere: read by setting (restored at once)
+    os.umask(mask)
+    return mask
+
+
+def normal_file_mode(target: Path) -> int:
+    """The permissions ``open(target, "w")`` would leave: the existing file's
+    when it is replaced, else 0666 minus the umask (0644 usually)."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~_umask()
+
+
 @contextlib.contextmanager
-def atomic_output(target: Path | str) -> Iterator[BinaryIO]:
+def atomic_output(target: Path | str, private: bool = False) -> Iterator[BinaryIO]:
     """Yield a binary file; on clean exit it replaces ``target`` atomically.
+
+    The result gets the permissions a file normally written there would get
+    (:func:`normal_file_mode`: signed documents are shared like their
+    neighbours), unless ``private``: then it stays readable by its owner only
+    (0600, what the temporary file is created with).
 
     On any exception the temporary file is removed and ``target`` is left as
     it was (absent, or its previous content).
@@ -46,6 +74,8 @@ def atomic_output(target: Path | str) -> Iterator[BinaryIO]:
         with os.fdopen(fd, "w+b") as fh:
             yield fh
             fh.flush()
+            if not private and os.name == "posix":
+                os.fchmod(fh.fileno(), normal_file_mode(target))
             os.fsync(fh.fileno())
         os.replace(tmp, target)
         _fsync_dir(target.parent)
@@ -55,8 +85,8 @@ def atomic_output(target: Path | str) -> Iterator[BinaryIO]:
         raise
 
 
-def write_bytes_atomic(target: Path | str, data: bytes) -> None:
-    with atomic_output(target) as fh:
+def write_bytes_atomic(target: Path | str, data: bytes, private: bool = False) -> None:
+    with atomic_output(target, private=private) as fh:
         fh.write(data)
 
 

@@ -65,7 +65,7 @@ class FontStyle:
 def _covers_vietnamese(path: Path) -> bool:
     try:
         cmap = TTFont(path, lazy=True, fontNumber=0).getBestCmap() or {}
-    except Exception:
+    except Exception:  # noqa: BLE001 - a font file fontTools cannot read is simply not used
         return False
     return all(ord(ch) in cmap for ch in VIETNAMESE_PROBE)
 

@@ -431,6 +431,102 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "This machine has no secure OS keyring; the login is kept in memory only until the "
         "program closes (never written to a file).",
     ),
+    "sync.login_not_kept": (
+        "Đã đăng nhập, nhưng phiên đăng nhập KHÔNG được giữ lại cho các lệnh sau: máy tính này không có "
+        "kho khóa an toàn ({why}), và Kyso không ghi phiên đăng nhập ra tệp thường. Các lệnh kyso sync, "
+        "kyso sign --doc… sẽ tự đăng nhập lại nếu có biến môi trường KYSO_PASSWORD hoặc khi chạy trong "
+        "cửa sổ dòng lệnh (hỏi mật khẩu); ứng dụng máy tính giữ đăng nhập đến khi đóng. Để giữ đăng nhập: {fix}",
+        "Logged in, but the login was NOT kept for later commands: this computer has no secure keyring "
+        "({why}), and Kyso does not write logins to plain files. kyso sync, kyso sign --doc… log in again "
+        "by themselves when KYSO_PASSWORD is set or when run in a terminal (they ask for the password); the "
+        "desktop app keeps the login until it closes. To keep logins: {fix}",
+    ),
+    "sync.login_lost": (
+        "Không có phiên đăng nhập cho {user}@{server}: lần đăng nhập trước không được giữ lại vì máy tính này "
+        "không có kho khóa an toàn ({why}). Hãy chạy lại lệnh với biến môi trường KYSO_PASSWORD, hoặc chạy "
+        "trong cửa sổ dòng lệnh để nhập mật khẩu. Để giữ đăng nhập: {fix}",
+        "No login for {user}@{server}: the last login was not kept because this computer has no secure "
+        "keyring ({why}). Run the command again with KYSO_PASSWORD set, or in a terminal to type the "
+        "password. To keep logins: {fix}",
+    ),
+    "keyring.why.no_dbus": (
+        "không có phiên D-Bus, ví dụ khi đăng nhập qua SSH hoặc không có màn hình",
+        "no D-Bus session, e.g. logged in over SSH or without a desktop",
+    ),
+    "keyring.why.no_secretstorage": (
+        "thiếu thư viện Python secretstorage", "the Python library secretstorage is missing",
+    ),
+    "keyring.why.no_service": (
+        "không có dịch vụ Secret Service (GNOME Keyring hoặc KWallet) đang chạy, hoặc kho khóa đang bị khóa",
+        "no Secret Service (GNOME Keyring or KWallet) is running, or the keyring is locked",
+    ),
+    "keyring.why.other": ("không có kho khóa an toàn được hỗ trợ", "no supported secure keyring"),
+    "keyring.fix.linux": (
+        "đăng nhập vào màn hình GNOME/KDE (GNOME Keyring/KWallet mở khóa khi đăng nhập), hoặc cài gói "
+        "gnome-keyring; qua SSH có thể chạy: dbus-run-session -- sh -c 'echo -n MẬT_KHẨU_MÁY | "
+        "gnome-keyring-daemon --unlock --components=secrets; kyso login …; kyso sync'.",
+        "log in to a GNOME/KDE desktop (GNOME Keyring/KWallet unlock at login), or install gnome-keyring; "
+        "over SSH: dbus-run-session -- sh -c 'echo -n LOGIN_PASSWORD | gnome-keyring-daemon --unlock "
+        "--components=secrets; kyso login …; kyso sync'.",
+    ),
+    "keyring.fix.other": (
+        "dùng Windows Credential Manager hoặc macOS Keychain của tài khoản người dùng.",
+        "use the user account's Windows Credential Manager or macOS Keychain.",
+    ),
+    # -- certificate registration (kyso register-cert) ------------------------
+    "certreg.active": (
+        "Đã đăng ký chứng thư số “{subject}” cho tài khoản {user} (SHA-256 {sha}); có thể ký ngay.",
+        "Registered the certificate “{subject}” with the account {user} (SHA-256 {sha}); it can sign now.",
+    ),
+    "certreg.pending": (
+        "Đã đăng ký chứng thư số “{subject}” cho tài khoản {user}, có chứng minh giữ khóa. Đăng ký đang CHỜ "
+        "quản trị máy chủ phê duyệt: đề nghị quản trị chạy “kyso-server admin approve-cert {sha}”. "
+        "Trước khi được phê duyệt, máy chủ chưa nhận văn bản ký bằng chứng thư số này.",
+        "Registered the certificate “{subject}” with the account {user}, with proof of possession. The "
+        "registration WAITS for the server administrator's approval: ask them to run "
+        "“kyso-server admin approve-cert {sha}”. Until then the server refuses documents signed with it.",
+    ),
+    "certreg.refused": (
+        "Máy chủ không nhận đăng ký chứng thư số: {message}",
+        "The server refused the certificate registration: {message}",
+    ),
+    "certreg.refused.certificate_taken": (
+        "Máy chủ không nhận đăng ký: chứng thư số này đã được đăng ký, có chứng minh giữ khóa, cho một tài "
+        "khoản khác. Hãy báo quản trị máy chủ (kyso-server admin release-certificate).",
+        "The server refused: this certificate is registered, with proof of possession, to another account. "
+        "Ask the server administrator (kyso-server admin release-certificate).",
+    ),
+    "certreg.refused.proof_invalid": (
+        "Máy chủ không nhận đăng ký: chữ ký không khớp với khóa công khai của chứng thư số. Hãy chọn đúng "
+        "token và chứng thư số (--token, --cert).",
+        "The server refused: the signature does not match the certificate's public key. Choose the right "
+        "token and certificate (--token, --cert).",
+    ),
+    "certreg.refused.challenge_expired": (
+        "Mã thử thách của máy chủ đã hết hạn trước khi token ký. Hãy chạy lại lệnh và nhập mã PIN ngay.",
+        "The server's challenge expired before the token signed it. Run the command again and type the PIN "
+        "at once.",
+    ),
+    "certreg.refused.no_trust_roots": (
+        "Máy chủ chưa được cấu hình chứng thư gốc tin cậy nên không nhận chứng thư số nào. Hãy báo quản trị "
+        "máy chủ (kyso-server --trust THƯ_MỤC).",
+        "The server has no trust roots configured, so it accepts no certificate. Tell the server "
+        "administrator (kyso-server --trust FOLDER).",
+    ),
+    "certreg.refused.certificate_untrusted": (
+        "Máy chủ không tin chứng thư số này (không dẫn tới chứng thư gốc nào máy chủ tin). Hãy báo quản trị "
+        "máy chủ thêm chứng thư gốc của nhà cung cấp (kyso-server --trust).",
+        "The server does not trust this certificate (it does not chain to a root the server trusts). Ask "
+        "the administrator to add the provider's root (kyso-server --trust).",
+    ),
+    "certreg.refused.proof_required": (
+        "Máy chủ chỉ nhận đăng ký có chứng minh giữ khóa: dùng lệnh kyso register-cert.",
+        "The server accepts only registrations with proof of possession: use kyso register-cert.",
+    ),
+    "inbox.refused": (
+        "bị máy chủ từ chối: {message}",
+        "refused by the server: {message}",
+    ),
     # -- rules and conflicts -----------------------------------------------
     "sync.rule_refused": (
         "Máy chủ từ chối: {message}",

@@ -97,7 +97,7 @@ class PdfInput:
         for k, v in info.items():
             try:
                 out[str(k)[1:]] = str(v.get_object())
-            except Exception:
+            except Exception:  # noqa: BLE001 - an unreadable /Info entry is left out
                 continue
         return out
 
@@ -127,8 +127,8 @@ def first_page_runs(path: Path, password: str | None = None) -> list[str]:
                 return []
             runs = []
             for i in range(text.count_rects()):
-                l, b, r, t = text.get_rect(i)
-                runs.append(text.get_text_bounded(l, b, r, t))
+                left, bottom, right, top = text.get_rect(i)
+                runs.append(text.get_text_bounded(left, bottom, right, top))
             return runs
         finally:
             text.close()

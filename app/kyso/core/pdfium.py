@@ -40,8 +40,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-__all__ = ["LOCK", "locked", "Document", "DocumentClosed", "RenderedPage", "still_open",
-           "PdfiumError", "raw"]
+__all__ = ["LOCK", "locked", "Document", "DocumentClosed", "RenderedPage", "still_open",  # noqa: F822
+           "PdfiumError", "raw"]   # these two load pypdfium2 lazily, through the module's __getattr__
 
 #: Held around every call into PDFium, from any thread, on any document.
 LOCK = threading.RLock()

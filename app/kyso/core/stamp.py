@@ -125,7 +125,7 @@ def fit_layout(layout: StampLayout, width: float, height: float) -> StampLayout:
         if isinstance(el, ImageBlock):
             elements.append(ImageBlock(el.path, box(el.box), el.align, el.valign))
         else:
-            lines = tuple(TextLine(l.text, l.size * k, l.bold, l.italic, l.color) for l in el.lines)
+            lines = tuple(TextLine(ln.text, ln.size * k, ln.bold, ln.italic, ln.color) for ln in el.lines)
             elements.append(TextBlock(lines, box(el.box), el.align, el.valign, el.leading,
                                       None if el.baseline is None else el.baseline * k))
     return StampLayout(width, height, tuple(elements), layout.border)
@@ -321,7 +321,7 @@ def _embed_font(writer, use: _FontUse):
     for run in use.runs:
         # Give each glyph the text of its cluster (first glyph of the cluster).
         seen = set()
-        for i, (gid, cl) in enumerate(zip(run.gids, run.clusters)):
+        for gid, cl in zip(run.gids, run.clusters):
             nxt = [c for c in run.clusters if c > cl]
             end = min(nxt) if nxt else len(run.text)
             if cl not in seen:

@@ -154,7 +154,7 @@ def find_modules(explicit: str | Path | None = None, configured: str | Path | No
                                  detail="không có tệp này / no such file")
             add(path, source)
     dirs = _system_lib_dirs()
-    for vendor, (names, _tries) in VIETNAMESE_MODULES.items():
+    for _vendor, (names, _tries) in VIETNAMESE_MODULES.items():
         for base in names:
             for folder in dirs:
                 for name in _file_names(base):
@@ -309,7 +309,7 @@ class PinFailureLedger:
     def _write(self, data: dict) -> None:
         from .fileio import write_bytes_atomic
 
-        write_bytes_atomic(self.path, json.dumps(data).encode("utf-8"))
+        write_bytes_atomic(self.path, json.dumps(data).encode("utf-8"), private=True)
 
     def failed(self, serial: str) -> int:
         with self._lock:

@@ -110,7 +110,7 @@ class GuiDemo:
             for src in self.sources.values():
                 try:
                     src.close()
-                except Exception:  # noqa: BLE001 - closing anyway
+                except Exception:  # closing anyway
                     log.exception("closing the store of %s", src.username)
             self.server.stop()
 

@@ -116,7 +116,7 @@ def _run(args: list[str], env: Mapping[str, str], what: str, stdin: str | None =
             timeout=_TIMEOUT,
             check=False,
         )
-    except FileNotFoundError as exc:
+    except FileNotFoundError:
         raise SoftHsmError(f"{what}: {args[0]} not found") from None
     except subprocess.TimeoutExpired:
         raise SoftHsmError(f"{what}: timed out after {_TIMEOUT}s") from None

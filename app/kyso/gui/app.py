@@ -28,7 +28,7 @@ def trust_roots_from_config() -> list:
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".pem", ".crt", ".cer", ".der"))
     try:
         return load_certificates(files)
-    except Exception:  # noqa: BLE001
+    except Exception:
         logging.getLogger(__name__).exception("Unreadable trust roots in %s", folder)
         return []
 

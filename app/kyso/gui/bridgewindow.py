@@ -298,7 +298,7 @@ class GuiAttendant(QObject, Attendant):
         if plan.role is not None and len(plan.documents) == 1:
             try:
                 place = preview_placement(plan.documents[0].job.original, plan.request, conf)
-            except Exception:  # noqa: BLE001 - the window shows the document without a frame
+            except Exception:  # the window shows the document without a frame
                 log.info("No stamp preview for the bridge request", exc_info=True)
         confirmed, pin = self._ask("approve", (plan, token, cert, place))
         return confirmed, EnvPinSource(pin, person=True)   # typed in the PIN dialog
@@ -332,7 +332,7 @@ class GuiAttendant(QObject, Attendant):
                 self._pick(q)
             else:
                 q.reply(error=_cancelled())
-        except Exception as exc:  # noqa: BLE001 - the worker must get an answer
+        except Exception as exc:  # the worker must get an answer
             log.exception("Bridge window failed")
             q.reply(error=BridgeError("bridge.bad_request", P.INTERNAL, detail=type(exc).__name__))
 

@@ -28,6 +28,8 @@ from .worker import run_in_background
 log = logging.getLogger(__name__)
 
 CERT_ROLE = Qt.ItemDataRole.UserRole + 1
+# the token's label, for the certificate registration page
+TOKEN_ROLE = Qt.ItemDataRole.UserRole + 3
 # what a tree item shows, to make its text again in another language
 SHOWS_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -92,7 +94,7 @@ class ServerPage(Retranslating, QWizardPage):
         self.user_edit.setEnabled(not offline)
         self.completeChanged.emit()
 
-    def isComplete(self) -> bool:  # noqa: N802
+    def isComplete(self) -> bool:
         if self.offline_check.isChecked():
             return True
         url = self.url_edit.text().strip().lower()
@@ -185,7 +187,7 @@ class TokenPage(Retranslating, QWizardPage):
             "hỗ trợ của nhà cung cấp chứng thư số. Có thể bỏ qua bước này và chọn token sau trong "
             "<b>Cài đặt</b>.</p>")
 
-    def initializePage(self) -> None:  # noqa: N802
+    def initializePage(self) -> None:
         if not self.results and not self.searching:
             self.search()
 
@@ -238,6 +240,7 @@ class TokenPage(Retranslating, QWizardPage):
                         continue
                     item = QTreeWidgetItem([cert.common_name or cert.label, cert.not_after.strftime("%d/%m/%Y")])
                     item.setData(0, CERT_ROLE, (str(res.module.path), certificate_value(cert)))
+                    item.setData(0, TOKEN_ROLE, token.label)
                     item.setToolTip(0, cert.subject)
                     item.setData(0, SHOWS_ROLE, ("cert", cert))
                     self._label_item(item)
@@ -269,7 +272,7 @@ class TokenPage(Retranslating, QWizardPage):
         refusal = cert.refusal()       # the core's one wording, as every face says it
         return refusal.message if refusal is not None else ""
 
-    def isComplete(self) -> bool:  # noqa: N802
+    def isComplete(self) -> bool:
         return not self.searching
 
     def choice(self) -> tuple[str | None, str | None]:
@@ -281,6 +284,156 @@ class TokenPage(Retranslating, QWizardPage):
             if res.tokens:
                 return str(res.module.path), None
         return None, None
+
+
+    def chosen_token(self) -> str | None:
+        items = self.tree.selectedItems()
+        return items[0].data(0, TOKEN_ROLE) if items else None
+
+
+class _TypedPin:
+    """The PIN typed on the registration page (a PinSource for open_signer)."""
+
+    def __init__(self, pin: str):
+        self._pin = pin
+
+    def pin(self, token, cert):
+        return self._pin or None
+
+    def per_signature_pin(self, token, cert):
+        return self._pin
+
+    def warn(self, message: str) -> None:
+        log.warning("%s", message)
+
+
+def register_with_server(server: str, user: str, password: str, module: str, token: str | None,
+                         cert: str | None, pin: str) -> str:
+    """Background work: log in, open the token through the application layer,
+    prove possession of the key and register the certificate. Returns the
+    sentence to show (what happened and what comes next)."""
+    from ..core.settings import Settings
+    from ..services.certreg import outcome_message, refusal_message, register_certificate
+    from ..services.tokens import PinSource, TokenCriteria, open_signer
+    from ..sync import credentials
+    from ..sync.api import ServerClient
+    from ..sync.errors import RuleRefused
+
+    class Pin(_TypedPin, PinSource):
+        pass
+
+    client = ServerClient(server)
+    client.login(user, password)
+    credentials.save_token(server, user, client.token)
+    with open_signer(TokenCriteria(module=module, token=token, cert=cert), Settings(), Pin(pin)) as opened:
+        try:
+            return outcome_message(register_certificate(client, opened.signer), user)
+        except RuleRefused as exc:
+            raise RegistrationRefused(refusal_message(exc)) from exc
+
+
+class RegistrationRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class RegisterCertPage(Retranslating, QWizardPage):
+    """Register the chosen certificate with the server account, proving that
+    this token holds its key. Only when a server and a certificate were
+    chosen; skippable; the work runs in the background."""
+
+    def __init__(self, wizard: "FirstRunWizard", parent=None):
+        super().__init__(parent)
+        self._wizard = wizard
+        self.busy = False
+        self.result_text = ""
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin_edit = QLineEdit()
+        self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin_edit.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)  # no IME in a PIN
+        self.register_button = QPushButton()
+        self.register_button.clicked.connect(self.register)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setTextVisible(False)
+        self.progress.setVisible(False)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.password_caption, self.pin_caption = QLabel(), QLabel()
+        form = QFormLayout(self)
+        form.addRow(self.intro)
+        form.addRow(self.password_caption, self.password_edit)
+        form.addRow(self.pin_caption, self.pin_edit)
+        form.addRow(self.register_button)
+        form.addRow(self.progress)
+        form.addRow(self.status)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.setTitle(self.tr("Đăng ký chứng thư số với máy chủ"))
+        self.setSubTitle(self.tr("Máy chủ chỉ nhận văn bản ký bằng chứng thư số đã đăng ký cho tài khoản của bạn. "
+                                 "Token ký một mã thử thách của máy chủ để chứng minh bạn giữ khóa."))
+        self.password_caption.setText(self.tr("Mật khẩu máy chủ:"))
+        self.pin_caption.setText(self.tr("Mã PIN token:"))
+        self.register_button.setText(self.tr("Đăng ký chứng thư số"))
+        self._show_intro()
+
+    def _target(self):
+        server, user = self._wizard.server_page.server()
+        module, cert = self._wizard.token_page.choice()
+        return server, user, module, cert
+
+    def _show_intro(self) -> None:
+        server, user, module, cert = self._target() if hasattr(self._wizard, "token_page") else (None,) * 4
+        ready = bool(server and user and module and cert)
+        for w in (self.password_edit, self.pin_edit, self.register_button):
+            w.setEnabled(ready and not self.busy)
+        if not ready:
+            self.intro.setText(self.tr("Chưa chọn máy chủ, tên đăng nhập hoặc chứng thư số: bỏ qua bước này. "
+                                       "Có thể đăng ký sau bằng lệnh kyso register-cert."))
+        else:
+            self.intro.setText(self.tr("Tài khoản %1 trên %2. Bấm Tiếp theo để bỏ qua; có thể đăng ký sau bằng "
+                                       "lệnh kyso register-cert.").replace("%1", user).replace("%2", server))
+
+    def initializePage(self) -> None:
+        self._show_intro()
+
+    def isComplete(self) -> bool:
+        return not self.busy
+
+    def register(self) -> None:
+        if self.busy:
+            return
+        server, user, module, cert = self._target()
+        token = self._wizard.token_page.chosen_token()
+        password, pin = self.password_edit.text(), self.pin_edit.text()
+        self.pin_edit.clear()
+        self.busy = True
+        self.progress.setVisible(True)
+        self.status.setText(self.tr("Đang đăng ký…"))
+        self._show_intro()
+        self.completeChanged.emit()
+        run_in_background(lambda: register_with_server(server, user, password, module, token, cert, pin),
+                          self._done, self._failed, parent=self)
+
+    def _finish(self, text: str) -> None:
+        self.busy = False
+        self.result_text = text
+        self.progress.setVisible(False)
+        self.status.setText(text)
+        self._show_intro()
+        self.completeChanged.emit()
+
+    def _done(self, message: str) -> None:
+        self._finish(message)
+
+    def _failed(self, exc) -> None:
+        self._finish(getattr(exc, "message", None) or str(exc) or type(exc).__name__)
 
 
 class ImagesPage(Retranslating, QWizardPage):
@@ -335,7 +488,7 @@ class ImagesPage(Retranslating, QWizardPage):
 
 
 class FirstRunWizard(Retranslating, QWizard):
-    """Three skippable pages; Finish saves the settings file (atomically)."""
+    """Four skippable pages; Finish saves the settings file (atomically)."""
 
     def __init__(self, parent: QWidget | None = None, *, modules: list[str] | None = None):
         super().__init__(parent)
@@ -346,8 +499,10 @@ class FirstRunWizard(Retranslating, QWizard):
         self.server_page = ServerPage(self.current)
         self.token_page = TokenPage(modules)
         self.images_page = ImagesPage(self.current)
+        self.register_page = RegisterCertPage(self)
         self.addPage(self.server_page)
         self.addPage(self.token_page)
+        self.addPage(self.register_page)
         self.addPage(self.images_page)
         self.resize(760, 600)
         self.retranslate_ui()

@@ -113,7 +113,7 @@ class Retranslating:
     """Mixed into a widget class (before the Qt base) that has ``retranslate_ui()``:
     Qt's ``LanguageChange`` event calls it, so the widget's texts follow a switch."""
 
-    def changeEvent(self, event) -> None:  # noqa: N802
+    def changeEvent(self, event) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
         super().changeEvent(event)

@@ -398,7 +398,7 @@ class MainWindow(Retranslating, QMainWindow):
             left = 0 if not self._status_until else max(1, int((self._status_until - time.monotonic()) * 1000))
             self.show_status(self._status_text, left)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._refresh_status()
 
@@ -738,11 +738,11 @@ class MainWindow(Retranslating, QMainWindow):
             from ..services.sources import FolderSource
             self.set_source(FolderSource(folder))
 
-    def dragEnterEvent(self, event) -> None:  # noqa: N802
+    def dragEnterEvent(self, event) -> None:
         if any(u.toLocalFile().lower().endswith(".pdf") for u in event.mimeData().urls()):
             event.acceptProposedAction()
 
-    def dropEvent(self, event) -> None:  # noqa: N802
+    def dropEvent(self, event) -> None:
         for url in event.mimeData().urls():
             local = url.toLocalFile()
             if local.lower().endswith(".pdf"):
@@ -1087,7 +1087,7 @@ class MainWindow(Retranslating, QMainWindow):
         box.open()
         self.last_error = msg
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         self._closed = True
         self.desktop.save_layout()
         self.sync_timer.stop()

@@ -52,19 +52,19 @@ class PinLineEdit(QLineEdit):
         self.setInputMethodHints(PIN_HINTS)
         self.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
 
-    def setEchoMode(self, mode) -> None:  # noqa: N802 - Qt name
+    def setEchoMode(self, mode) -> None:  # Qt name
         super().setEchoMode(mode)
         if hasattr(self, "rejected_non_ascii"):
             self._lock_input_methods()
 
-    def setReadOnly(self, ro: bool) -> None:  # noqa: N802 - Qt name
+    def setReadOnly(self, ro: bool) -> None:  # Qt name
         super().setReadOnly(ro)
         self._lock_input_methods()
 
-    def inputMethodEvent(self, event: QInputMethodEvent) -> None:  # noqa: N802
+    def inputMethodEvent(self, event: QInputMethodEvent) -> None:
         event.ignore()  # a composing IME never reaches the PIN
 
-    def inputMethodQuery(self, query):  # noqa: N802
+    def inputMethodQuery(self, query):
         if query == Qt.InputMethodQuery.ImEnabled:
             return False
         return super().inputMethodQuery(query)
@@ -75,7 +75,7 @@ class PinLineEdit(QLineEdit):
             return True
         return super().event(e)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         text = event.text()
         if text and text.isprintable() and not text.isascii():
             self.rejected_non_ascii += 1
@@ -234,7 +234,7 @@ class PinDialog(Retranslating, QDialog):
         self.error_label.setText(self.tr(IME_WARNING))
         self.error_label.setVisible(True)
 
-    def showEvent(self, event) -> None:  # noqa: N802
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if self.pin_edit.isVisible() and self.pin_edit.isEnabled():
             self.pin_edit.setFocus(Qt.FocusReason.OtherFocusReason)

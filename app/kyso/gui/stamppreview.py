@@ -275,7 +275,7 @@ class StampPreview(Retranslating, QWidget):
                              Qt.TransformationMode.SmoothTransformation)
         self.main_label.setPixmap(QPixmap.fromImage(img))
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit()
 

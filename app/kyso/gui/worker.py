@@ -83,7 +83,7 @@ class Operation(QObject):
             kwargs["cancelled"] = self._cancel.is_set
         try:
             result = self._fn(**kwargs)
-        except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
+        except BaseException as exc:  # handed to the GUI thread
             if not getattr(exc, "code", None):
                 log.exception("Background work failed")
             self._emit(self.failed, exc)

@@ -59,7 +59,7 @@ def preview_placement(path: Path, request: SigningRequest, settings: Settings) -
                 raise LookupError("no placement")
             page = found.page if found.page >= 0 else count + found.page
             return StampPlace(page, found.box, doc.geometry(page).display_size)
-        except Exception as exc:  # noqa: BLE001 - PlacementNotFound and friends: place by hand
+        except Exception as exc:  # PlacementNotFound and friends: place by hand
             if isinstance(exc, KysoError) and not isinstance(exc, PlacementNotFound):
                 raise                     # not a placement problem (no leader signature…)
             log.info("automatic placement of %s on %s failed: %s", role.value, path.name, exc)

@@ -22,6 +22,7 @@ Why a certificate cannot be used is worded once, by the core
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,10 +62,35 @@ def find_token_modules(settings: Settings, explicit: str | Path | None = None) -
     if explicit:
         return tokens.find_modules(explicit=explicit)[:1]
     try:
-        return tokens.find_modules(configured=settings.pkcs11_module)
+        found = tokens.find_modules(configured=settings.pkcs11_module)
     except TokenError:       # a configured module that is gone: still list the others
         log.warning("Configured PKCS#11 module %s is not usable", settings.pkcs11_module)
-        return tokens.find_modules()
+        found = tokens.find_modules()
+    # opencryptoki found by the search is skipped when its daemon is unreachable
+    # (configured or named in KYSO_PKCS11_MODULE: loaded, and its error shown).
+    return [m for m in found if m.source != "search" or m.vendor != "opencryptoki" or opencryptoki_reachable()]
+
+
+#: Where opencryptoki's slot daemon (pkcsslotd) listens, by version.
+PKCSSLOTD_SOCKETS = ("/run/opencryptoki/pkcsslotd.socket", "/run/pkcsslotd.socket", "/var/run/pkcsslotd.socket")
+
+
+def opencryptoki_reachable() -> bool:
+    """Whether opencryptoki's slot daemon can be reached by this user. Without
+    it, loading libopencryptoki only fails, and C_Initialize writes "failed to
+    attach to shared memory / verify that the slot management daemon is
+    running" to the system log (and, in some versions, to stderr) at every
+    scan; so a module found by the search (not one the person configured) is
+    skipped quietly when the daemon's socket is absent or not accessible
+    (the user is not in the ``pkcs11`` group)."""
+    for path in PKCSSLOTD_SOCKETS:
+        if os.path.exists(path):
+            if os.access(path, os.R_OK | os.W_OK):
+                return True
+            log.info("opencryptoki skipped: %s is not accessible (add the user to the pkcs11 group)", path)
+            return False
+    log.info("opencryptoki skipped: its slot daemon pkcsslotd is not running")
+    return False
 
 
 def scan(settings: Settings, explicit: str | Path | None = None, modules: Iterable | None = None,
@@ -88,7 +114,7 @@ def scan(settings: Settings, explicit: str | Path | None = None, modules: Iterab
                 raise
             log.info("Token module %s skipped: %s", info.path, exc.code)
             out.append(ModuleScan(info, [], exc.message))
-        except Exception as exc:  # noqa: BLE001 - a broken vendor module must not hide the others
+        except Exception as exc:  # a broken vendor module must not hide the others
             if explicit:
                 raise TokenError("token.module_load_failed", path=str(info.path), detail=str(exc)) from exc
             log.exception("Token module %s failed", info.path)

@@ -45,7 +45,7 @@ def sign_from_store(store: Store, doc_id: int, signer, options: SignOptions = Si
     token = uuid.uuid4().hex
     src, dst = work / f"{token}-base.pdf", work / f"{token}-signed.pdf"
     try:
-        write_bytes_atomic(src, base)
+        write_bytes_atomic(src, base, private=True)
         sign_document(signer, src, dst, options)
         number = None
         if doc.state == "signed" and doc.reserved_number:

@@ -175,6 +175,24 @@ class ServerClient:
                              headers={"Content-Type": "application/pkix-cert"})
         return self._json(resp)
 
+    def certificates(self) -> list[dict[str, Any]]:
+        return self._json(self._request("GET", "/me/certificates"))
+
+    def certificate_challenge(self) -> dict[str, Any]:
+        """POST /me/certificates/challenge → {challenge_id, to_sign (base64), expires_at}."""
+        return self._json(self._request("POST", "/me/certificates/challenge", expect=(201, 200)))
+
+    def prove_certificate(self, challenge_id: int, der: bytes, signature: bytes) -> tuple[dict[str, Any], bool]:
+        """POST /me/certificates/proof; (registration, created) — status active or pending."""
+        import base64
+
+        resp = self._request("POST", "/me/certificates/proof", expect=(200, 201), json={
+            "challenge_id": int(challenge_id),
+            "certificate": base64.b64encode(der).decode(),
+            "signature": base64.b64encode(signature).decode(),
+        })
+        return self._json(resp), resp.status_code == 201
+
     # -- documents ------------------------------------------------------------
 
     def inbox(self, since: str | None = None, limit: int | None = None) -> dict[str, Any]:

@@ -67,6 +67,33 @@ def has_secure_backend() -> bool:
     return secure_backend() is not None
 
 
+def keyring_problem() -> str:
+    """Why no secure keyring is usable here, as a message suffix: ``no_dbus``,
+    ``no_secretstorage``, ``no_service`` (Linux) or ``other``."""
+    import os
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return "other"
+    try:
+        import secretstorage  # noqa: F401 - keyring's Secret Service backend needs it
+    except ImportError:
+        return "no_secretstorage"
+    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        return "no_dbus"
+    return "no_service"
+
+
+def explain_missing_keyring() -> dict[str, str]:
+    """``why`` and ``fix`` parameters for the messages that say a login is not kept."""
+    import sys
+
+    from kyso.core.messages import tr
+
+    return {"why": tr(f"keyring.why.{keyring_problem()}"),
+            "fix": tr("keyring.fix.linux" if sys.platform.startswith("linux") else "keyring.fix.other")}
+
+
 def warning() -> str | None:
     """The sentence to show when tokens only live in memory (None: all is well)."""
     if has_secure_backend():

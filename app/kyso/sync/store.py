@@ -169,7 +169,7 @@ class _FileLock:
 
     def acquire(self) -> bool:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(self.path, "a+b")  # noqa: SIM115 - kept open while locked
+        fh = open(self.path, "a+b")  # kept open while locked
         try:
             if os.name == "nt":
                 import msvcrt
@@ -298,7 +298,7 @@ class Store:
         sha = hashlib.sha256(data).hexdigest()
         target = self.blob_path(sha)
         if not (target.exists() and target.stat().st_size == len(data)):
-            write_bytes_atomic(target, data)
+            write_bytes_atomic(target, data, private=True)
         return sha
 
     def read_blob(self, sha256: str) -> bytes:
@@ -316,7 +316,7 @@ class Store:
         stem = safe_display_name(display_name)[:-4]
         name = safe_display_name(f"{stem} ({label}).pdf")
         target = self.root / "conflicts" / f"doc-{int(doc_id)}" / name
-        write_bytes_atomic(target, data)
+        write_bytes_atomic(target, data, private=True)
         return target
 
     def gc_blobs(self) -> int:

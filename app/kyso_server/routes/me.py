@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from datetime import timezone
 
@@ -19,7 +20,8 @@ from ..service import trust_config
 from ..deps import AppContext, get_ctx, get_session
 from ..errors import ApiError
 from ..models import Certificate, Unit, User
-from ..schemas import CertificateOut, DocTypePolicyOut, MeOut, RoleOut, UnitOut
+from .. import certreg
+from ..schemas import CertificateOut, CertificateProof, ChallengeOut, DocTypePolicyOut, MeOut, RoleOut, UnitOut
 from .common import errors, json_with_etag
 
 router = APIRouter(tags=["me"])
@@ -34,7 +36,8 @@ _CERT_BODY = {
 
 
 def _cert_out(c: Certificate) -> CertificateOut:
-    return CertificateOut(id=c.id, sha256=c.sha256, subject=c.subject, serial=c.serial, not_after=c.not_after)
+    return CertificateOut(id=c.id, sha256=c.sha256, subject=c.subject, serial=c.serial, not_after=c.not_after,
+                          status=c.status or "active", source=c.source or "unproven")
 
 
 @router.get("/me", response_model=MeOut, responses=errors(401))
@@ -55,7 +58,13 @@ def list_certificates(user: User = Depends(current_user), session: Session = Dep
 
 
 def register_certificate(session: Session, ctx: AppContext, user: User, der: bytes) -> tuple[Certificate, bool]:
-    """Register a signing certificate for `user` (also used by the demo seeder)."""
+    """Register a signing certificate for `user` without proof of possession
+    (older clients, the demo). Refused with ``--require-proof``."""
+    if not ctx.settings.allow_unproven_registration:
+        raise ApiError(
+            403, "proof_required",
+            "Máy chủ này chỉ nhận đăng ký chứng thư số có chứng minh giữ khóa. Hãy dùng lệnh kyso register-cert "
+            "(hoặc bước đăng ký chứng thư số trong trợ lý cài đặt của ứng dụng).")
     try:
         cert = asn1_x509.Certificate.load(der)
         subject = cert.subject.human_friendly
@@ -69,9 +78,9 @@ def register_certificate(session: Session, ctx: AppContext, user: User, der: byt
     existing = session.scalar(select(Certificate).where(Certificate.sha256 == sha))
     if existing is not None:
         if existing.user_id != user.id:
-            # First registration wins; the server does not yet ask for proof of
-            # possession of the key, so a taken certificate is released only by
-            # an administrator (kyso-server release-certificate). Audited.
+            # Without proof the first registration wins; a registration WITH
+            # proof of possession (POST /me/certificates/proof, kyso
+            # register-cert) replaces an unproven one (certreg). Audited.
             with ctx.sessions.begin() as audit_session:  # kept although this request fails
                 security_event(audit_session, now, "certificate_taken_refused", user.username,
                                detail=f"sha256={sha} owner_id={existing.user_id}")
@@ -79,7 +88,8 @@ def register_certificate(session: Session, ctx: AppContext, user: User, der: byt
                 409,
                 "certificate_taken",
                 "Chứng thư số này đã được đăng ký cho một tài khoản khác. Nếu đây là chứng thư số của bạn, "
-                "hãy báo quản trị máy chủ để thu hồi đăng ký sai.",
+                "hãy đăng ký bằng lệnh kyso register-cert (chứng minh giữ khóa trên token): đăng ký có chứng "
+                "minh thay cho đăng ký không có chứng minh; nếu vẫn bị từ chối, báo quản trị máy chủ.",
                 {"sha256": sha},
             )
         return existing, False
@@ -112,6 +122,45 @@ async def add_certificate(
     when their new signature was made with one of the uploader's certificates."""
     der = await read_body_limited(request, 64 * 1024)
     row, created = await run_in_threadpool(register_certificate, session, ctx, user, der)
+    response.status_code = 201 if created else 200
+    return _cert_out(row)
+
+
+@router.post(
+    "/me/certificates/challenge",
+    response_model=ChallengeOut,
+    status_code=201,
+    responses=errors(401),
+)
+def certificate_challenge(
+    user: User = Depends(current_user),
+    session: Session = Depends(get_session, scope="function"),
+    ctx: AppContext = Depends(get_ctx),
+) -> ChallengeOut:
+    """A random challenge to sign with the certificate's key (proof of
+    possession): bound to this account, valid 5 minutes, usable once."""
+    row, data = certreg.issue_challenge(session, ctx, user)
+    return ChallengeOut(challenge_id=row.id, to_sign=base64.b64encode(data).decode(), expires_at=row.expires_at)
+
+
+@router.post(
+    "/me/certificates/proof",
+    response_model=CertificateOut,
+    status_code=201,
+    responses={**errors(401, 404, 409, 410, 422), 200: {"model": CertificateOut, "description": "Đã đăng ký từ trước"}},
+)
+async def prove_certificate(
+    body: CertificateProof,
+    response: Response,
+    user: User = Depends(current_user),
+    session: Session = Depends(get_session, scope="function"),
+    ctx: AppContext = Depends(get_ctx),
+) -> CertificateOut:
+    """Register a certificate by signing a challenge with its key. The result is
+    ``pending`` until an administrator approves it (``active`` at once with
+    ``--auto-approve-certs``); only active certificates sign."""
+    row, created = await run_in_threadpool(certreg.prove_and_register, session, ctx, user, body.challenge_id,
+                                           body.certificate, body.signature)
     response.status_code = 201 if created else 200
     return _cert_out(row)
 

@@ -371,7 +371,7 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../gui/firstrun.py" line="+356"/>
+        <location filename="../../gui/firstrun.py" line="+511"/>
         <source>Chào mừng đến với Kyso</source>
         <translation>Welcome to Kyso</translation>
     </message>
@@ -474,7 +474,7 @@
 <context>
     <name>ImagesPage</name>
     <message>
-        <location filename="../../gui/firstrun.py" line="-44"/>
+        <location filename="../../gui/firstrun.py" line="-46"/>
         <source>Chữ ký và con dấu</source>
         <translation>Signature and seal</translation>
     </message>
@@ -1225,9 +1225,52 @@ Drop a PDF file here or choose a document in the list.</translation>
     </message>
 </context>
 <context>
+    <name>RegisterCertPage</name>
+    <message>
+        <location filename="../../gui/firstrun.py" line="-99"/>
+        <source>Đăng ký chứng thư số với máy chủ</source>
+        <translation>Register the certificate with the server</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Máy chủ chỉ nhận văn bản ký bằng chứng thư số đã đăng ký cho tài khoản của bạn. Token ký một mã thử thách của máy chủ để chứng minh bạn giữ khóa.</source>
+        <translation>The server accepts only documents signed with a certificate registered to your account. The token signs a challenge from the server to prove that you hold the key.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Mật khẩu máy chủ:</source>
+        <translation>Server password:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mã PIN token:</source>
+        <translation>Token PIN:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Đăng ký chứng thư số</source>
+        <translation>Register the certificate</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Chưa chọn máy chủ, tên đăng nhập hoặc chứng thư số: bỏ qua bước này. Có thể đăng ký sau bằng lệnh kyso register-cert.</source>
+        <translation>No server, user name or certificate chosen: this step is skipped. You can register later with the command kyso register-cert.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Tài khoản %1 trên %2. Bấm Tiếp theo để bỏ qua; có thể đăng ký sau bằng lệnh kyso register-cert.</source>
+        <translation>Account %1 on %2. Click Next to skip; you can register later with the command kyso register-cert.</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Đang đăng ký…</source>
+        <translation>Registering…</translation>
+    </message>
+</context>
+<context>
     <name>ServerPage</name>
     <message>
-        <location filename="../../gui/firstrun.py" line="-245"/>
+        <location line="-337"/>
         <source>Máy chủ văn bản</source>
         <translation>Document server</translation>
     </message>
@@ -1800,7 +1843,7 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+91"/>
         <source>Token không có chứng thư số nào dùng được để ký. Hãy liên hệ nhà cung cấp chứng thư số.</source>
         <translation>The token holds no certificate usable for signing. Contact your certificate authority.</translation>
     </message>
