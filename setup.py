@@ -43,7 +43,7 @@ def find_lrelease() -> str | None:
         if (here / name).is_file():
             return str(here / name)
     try:
-        import PySide6  # noqa: PLC0415
+        import PySide6
 
         folder = Path(PySide6.__file__).parent
         for name in ("lrelease", "lrelease.exe", "Qt/libexec/lrelease"):
