@@ -64,7 +64,8 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt
 fi
 
 # Translations: compile each .ts catalogue to its .qm (not committed), only when
-# the .ts is newer. The GUI also compiles a missing one on the fly into its cache.
+# the .ts is newer. The GUI compiles nothing itself: a built package carries its
+# .qm (setup.py's build step), a checkout has the one made here.
 for ts in app/kyso/resources/translations/*.ts; do
   [ -e "$ts" ] || continue
   qm="${ts%.ts}.qm"

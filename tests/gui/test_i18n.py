@@ -130,19 +130,30 @@ def test_table_labels_are_registered_under_the_context_that_translates_them():
     assert not missing, "add these to kyso/gui/trstrings.py:\n  " + "\n  ".join(missing)
 
 
-def test_missing_qm_is_compiled_on_the_fly(tmp_path, monkeypatch, qapp):
-    """A checkout that skipped setup has only the .ts: the loader builds the .qm."""
+def test_no_catalogue_is_compiled_on_the_users_machine(tmp_path, monkeypatch, qapp):
+    """Only a .ts (a checkout that skipped setup): the loader compiles nothing,
+    writes nothing, and the interface stays Vietnamese."""
     folder = tmp_path / "translations"
     folder.mkdir()
     shutil.copy(TS, folder / TS.name)
     monkeypatch.setattr(i18n, "TRANSLATIONS", folder)
-    qm = i18n.catalogue("en")
-    assert qm is not None and qm.is_file(), "pyside6-lrelease did not build kyso_en.qm"
-    assert qm.parent == i18n.cache_dir()
+    monkeypatch.setenv("KYSO_HOME", str(tmp_path / "home"))
+    assert i18n.catalogue("en") is None
+    assert sorted(p.name for p in folder.iterdir()) == [TS.name]
+    assert not (tmp_path / "home").exists() or not list((tmp_path / "home").rglob("*.qm"))
+
+
+def test_the_package_build_compiles_the_catalogue(tmp_path):
+    """setup.py's build_py (what a wheel and the installers use) ships kyso_en.qm."""
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "setup.py", "-q", "build_py", "--build-lib", str(tmp_path)],
+                          cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    qm = tmp_path / "kyso" / "resources" / "translations" / "kyso_en.qm"
+    assert qm.is_file()
     tr = QTranslator()
     assert tr.load(str(qm))
     assert tr.translate("MainWindow", "Mở tệp PDF…") == "Open PDF file…"
-    assert i18n.catalogue("en") == qm           # built once, then reused
 
 
 # -- (b) the main window in each language ----------------------------------------

@@ -13,6 +13,8 @@ from pathlib import Path
 # The UI font must carry Vietnamese diacritics; these do (bundled Tinos is the
 # document font; for the UI a sans face reads better).
 UI_FONTS = ("Noto Sans", "Segoe UI", "DejaVu Sans", "Liberation Sans", "Arial")
+#: the window icon (rendered from resources/icons/kyso.svg by make-icons.py)
+APP_ICON = Path(__file__).resolve().parents[1] / "resources" / "images" / "kyso.png"
 
 
 def trust_roots_from_config() -> list:
@@ -44,6 +46,12 @@ def make_application(argv: list[str] | None = None):
     QCoreApplication.setOrganizationName("Kyso")
     QCoreApplication.setApplicationName("Kyso")
     app = QApplication(argv if argv is not None else sys.argv)
+    # The installed desktop entry (resources/desktop/vn.kyso.Kyso.desktop): on
+    # Wayland it names the window's app-id, so the dock shows the entry's icon.
+    QGuiApplication.setDesktopFileName("vn.kyso.Kyso")
+    from PySide6.QtGui import QIcon
+
+    app.setWindowIcon(QIcon(str(APP_ICON)))          # read when first painted
     # No applicationDisplayName: the window titles already begin with "Kyso — ",
     # and Qt would append " — Kyso" to each of them on X11.
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
@@ -110,7 +118,9 @@ def launch(argv: list[str]) -> Launched:
 
     # The assistant (and the token layer it needs) loads only on a first run:
     # start-up must not pay for pyHanko and PKCS#11 before the window shows.
-    if not settings.settings_path().exists() and not os.environ.get("KYSO_STARTUP_PROBE") and not args.tray:
+    # KYSO_EXIT_WHEN_SHOWN=1 (installers/linux/test-deb's smoke test) skips it too.
+    if (not settings.settings_path().exists() and not os.environ.get("KYSO_STARTUP_PROBE")
+            and not os.environ.get("KYSO_EXIT_WHEN_SHOWN") and not args.tray):
         from .firstrun import FirstRunWizard
 
         FirstRunWizard().exec()
@@ -170,12 +180,20 @@ def main(argv: list[str] | None = None) -> int:
     # startup probe for benchmarks/gui_startup.py: time when the window is shown
     # and the event loop has gone idle (a zero-timer runs after pending events)
     probe = os.environ.get("KYSO_STARTUP_PROBE")
-    if probe:
+    # KYSO_EXIT_WHEN_SHOWN=1 (installers/linux/test-deb's smoke test): print one
+    # line once the main window is shown and the event loop is idle, and quit with 0.
+    exit_when_shown = os.environ.get("KYSO_EXIT_WHEN_SHOWN") == "1"
+    window = launched.window
+    if probe or exit_when_shown:
         from PySide6.QtCore import QTimer
         import time as _time
 
         def _idle():
-            Path(probe).write_text(repr(_time.time()))
+            if probe:
+                Path(probe).write_text(repr(_time.time()))
+            if exit_when_shown:
+                print(f"kyso-gui: window shown: {window.windowTitle()} "
+                      f"({'visible' if window.isVisible() else 'NOT visible'})", flush=True)
             app.quit()
 
         QTimer.singleShot(0, _idle)

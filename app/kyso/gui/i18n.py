@@ -2,10 +2,12 @@
 
 Every UI string in the code is Vietnamese (``self.tr("Mở tệp PDF…")``); the
 English text comes from ``resources/translations/kyso_en.ts``, compiled to
-``kyso_en.qm`` by ``scripts/setup.sh`` (``pyside6-lrelease``). A checkout run
-without the setup step has no ``.qm`` yet: then it is compiled here, once, into
-the cache folder. The core's own sentences (errors, results) follow the same
-choice through :func:`kyso.core.messages.set_language`.
+``kyso_en.qm`` when the package is built (``setup.py``'s build step: the wheel
+and the installers carry the ``.qm``) and, in a checkout, next to the ``.ts`` by
+``scripts/setup.sh``. Nothing is compiled on the user's machine: without a
+``.qm`` the interface stays Vietnamese and the log says why. The core's own
+sentences (errors, results) follow the same choice through
+:func:`kyso.core.messages.set_language`.
 
 A language can change while the app runs: installing (or removing) a
 translator makes Qt send ``QEvent.LanguageChange`` to every widget, and each
@@ -18,15 +20,11 @@ from __future__ import annotations
 
 import logging
 from typing import Callable, Union
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
 
-from ..core import messages, paths
+from ..core import messages
 
 log = logging.getLogger(__name__)
 
@@ -43,61 +41,21 @@ def normalise(language: str | None) -> str:
     return "en" if (language or "").lower().startswith("en") else "vi"
 
 
-def _lrelease() -> str | None:
-    """The ``pyside6-lrelease`` next to this Python (the venv), else on PATH."""
-    here = Path(sys.executable).parent
-    for name in ("pyside6-lrelease", "pyside6-lrelease.exe"):
-        if (here / name).is_file():
-            return str(here / name)
-    return shutil.which("pyside6-lrelease")
-
-
-def cache_dir() -> Path:
-    return paths.state_dir() / "translations"
-
-
-def compile_ts(ts: Path, qm: Path) -> bool:
-    """``pyside6-lrelease ts -qm qm``; False when the tool is missing or fails."""
-    tool = _lrelease()
-    if tool is None:
-        log.warning("pyside6-lrelease not found; cannot compile %s", ts)
-        return False
-    qm.parent.mkdir(parents=True, exist_ok=True)
-    tmp = qm.with_name(qm.name + f".{os.getpid()}.tmp")
-    try:
-        done = subprocess.run([tool, "-silent", str(ts), "-qm", str(tmp)],
-                              capture_output=True, text=True, timeout=60)
-        if done.returncode != 0 or not tmp.is_file():
-            log.warning("lrelease failed for %s: %s", ts, done.stderr.strip())
-            return False
-        os.replace(tmp, qm)
-        return True
-    except (OSError, subprocess.SubprocessError) as exc:
-        log.warning("lrelease failed for %s: %s", ts, exc)
-        return False
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def catalogue(language: str) -> Path | None:
-    """The compiled ``kyso_<lang>.qm``: the package's, else a fresh one in the cache.
+    """The compiled ``kyso_<lang>.qm`` beside the ``.ts``, or None when there is none.
 
-    Called once at start-up, before the first window: compiling a missing
-    catalogue takes a fraction of a second and only happens in a checkout that
-    skipped ``scripts/setup.sh``.
+    An installed package has it from its build; a checkout from
+    ``scripts/setup.sh``, which also rebuilds it when the ``.ts`` is newer (a
+    stale one is still used, with a warning).
     """
     ts = TRANSLATIONS / f"kyso_{language}.ts"
     qm = TRANSLATIONS / f"kyso_{language}.qm"
-    if qm.is_file() and (not ts.is_file() or qm.stat().st_mtime >= ts.stat().st_mtime):
-        return qm
-    if not ts.is_file():
-        return qm if qm.is_file() else None
-    cached = cache_dir() / qm.name
-    if cached.is_file() and cached.stat().st_mtime >= ts.stat().st_mtime:
-        return cached
-    if compile_ts(ts, cached):
-        return cached
-    return qm if qm.is_file() else None
+    if not qm.is_file():
+        log.warning("%s is missing (a checkout builds it with scripts/setup.sh)", qm)
+        return None
+    if ts.is_file() and ts.stat().st_mtime > qm.stat().st_mtime + 1:
+        log.warning("%s is older than %s: run scripts/setup.sh to rebuild it", qm.name, ts.name)
+    return qm
 
 
 def _qt_translators(app, language: str) -> list[QTranslator]:

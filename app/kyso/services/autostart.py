@@ -33,6 +33,9 @@ RUN_VALUE = "Kyso"
 
 def command() -> list[str]:
     """The argv that starts the desktop app in the tray."""
+    if getattr(sys, "frozen", False):   # the installers' bundle: its kyso-gui program (installers/)
+        gui = Path(sys.executable).with_name("kyso-gui.exe" if sys.platform == "win32" else "kyso-gui")
+        return [str(gui), "--tray"]
     exe = sys.executable
     if sys.platform == "win32":
         gui = Path(exe).with_name("pythonw.exe")      # no console window
@@ -44,6 +47,8 @@ def _source_dir() -> str | None:
     """The folder holding the ``kyso`` package when it is not installed (a checkout)."""
     import kyso
 
+    if getattr(sys, "frozen", False):
+        return None
     folder = Path(kyso.__file__).resolve().parent.parent
     return None if "site-packages" in folder.parts or "dist-packages" in folder.parts else str(folder)
 
