@@ -339,6 +339,51 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "change.info": ("thông tin mô tả văn bản (/Info: tiêu đề, độ mật…) bị sửa",
                     "the document information (/Info: title, secrecy…) was changed"),
     "change.other": ("nội dung khác bị sửa: {field}", "something else was changed: {field}"),
+    "change.signature_added": ("thêm chữ ký “{field}”", "signature “{field}” was added"),
+    "change.page_resources": ("tài nguyên của trang được cập nhật (phông chữ, cấu trúc), trang hiển thị không đổi",
+                              "the page's resources were updated (fonts, structure); the page looks the same"),
+    "change.region": ("vùng hiển thị thay đổi", "area shown differently"),
+    "change.permitted": ("được phép", "permitted"),
+    "change.not_permitted": ("không được phép", "not permitted"),
+    # -- verdicts (ETSI EN 319 102-1) -------------------------------------
+    "indication.passed": ("Hợp lệ", "Passed"),
+    "indication.failed": ("Không hợp lệ", "Failed"),
+    "indication.indeterminate": ("Chưa xác định", "Indeterminate"),
+    "verify.over_signed_content": (
+        "Sau khi ký, nội dung mới được vẽ đè lên phần đã ký ({field})",
+        "After signing, something was drawn over signed content ({field})",
+    ),
+    "verify.docmdp": (
+        "Thay đổi sau khi ký vượt quá quyền chữ ký chứng nhận cho phép (DocMDP P={field})",
+        "Changes after signing exceed what the certification signature allows (DocMDP P={field})",
+    ),
+    "verify.signed_attrs_not_der": (
+        "Thuộc tính đã ký không theo mã hóa DER: giá trị băm không khớp",
+        "The signed attributes are not DER encoded: the hash does not match",
+    ),
+    "verify.analysis_incomplete": (
+        "Không phân tích hết được thay đổi sau khi ký ({detail})",
+        "The changes after signing could not be fully analysed ({detail})",
+    ),
+    "verify.revocation_not_checked": (
+        "Chưa kiểm tra tình trạng thu hồi (không có mạng hoặc không có dữ liệu OCSP/CRL)",
+        "Revocation not checked (offline, or no OCSP/CRL data)",
+    ),
+    "verify.revocation_good": ("Chứng thư số chưa bị thu hồi (OCSP/CRL)", "Not revoked (OCSP/CRL)"),
+    "verify.pool": ("Tin cậy qua: {detail}", "Trusted through: {detail}"),
+    "verify.timestamp_bad": ("Dấu thời gian văn bản không hợp lệ", "The document timestamp is not valid"),
+    "verify.timestamp_untrusted": (
+        "Dấu thời gian văn bản từ đơn vị cấp dấu thời gian không tin cậy",
+        "The document timestamp comes from an untrusted time-stamping authority",
+    ),
+    "verify.encrypted": (
+        "Tệp PDF “{path}” được đặt mật khẩu mở tệp. Cần mật khẩu để kiểm tra chữ ký (KYSO_PDF_PASSWORD).",
+        "The PDF “{path}” has an open password. It is needed to check the signatures (KYSO_PDF_PASSWORD).",
+    ),
+    "verify.damaged_file": (
+        "Tệp PDF “{path}” bị hỏng hoặc giả mạo cấu trúc: không xác nhận được chữ ký nào",
+        "The PDF “{path}” is damaged or has a forged structure: no signature can be confirmed",
+    ),
     # -- automatic placement ---------------------------------------------
     "placement.block_not_found": (
         "Không tìm thấy vị trí khối chữ ký trên văn bản. Hãy chọn trang và vị trí "

@@ -37,6 +37,8 @@ class Settings:
     agency_name: str | None = None           # shown beside the seal; default: the certificate's O
     tsa_url: str | None = None               # RFC 3161 → PAdES B-T
     language: str = "vi"
+    #: trust pools switched off (kyso.core.trust: public, government, admin)
+    disabled_trust_pools: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -61,6 +63,8 @@ def load() -> Settings:
     raw = _read_raw()
     known = {f.name for f in fields(Settings)}
     values = {k: v for k, v in raw.items() if k in known}
+    if isinstance(values.get("disabled_trust_pools"), list):
+        values["disabled_trust_pools"] = tuple(str(v) for v in values["disabled_trust_pools"])
     try:
         return Settings(**values)
     except TypeError:
@@ -79,6 +83,9 @@ def update(**changes) -> Settings:
     for key, value in list(changes.items()):
         if key not in known:
             raise KeyError(key)
+        if key == "disabled_trust_pools" and isinstance(value, str):
+            changes[key] = tuple(v.strip() for v in value.split(",") if v.strip())
+            continue
         if key == "seal_diameter_mm" and value not in (None, ""):
             changes[key] = float(value)
         elif value == "":
