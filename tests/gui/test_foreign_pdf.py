@@ -163,10 +163,13 @@ def test_second_signature_by_an_unknown_signer_is_untrusted(qtbot, window, forei
     assert not second.valid and second.intact and second.crypto_valid
     assert second.problems == ("verify.untrusted",)
 
+    # no trusted chain is not "found wrong": ETSI's indeterminate, said as such
+    assert first.indication == "passed" and second.indication == "indeterminate"
+    assert report.indication == "indeterminate"
     panel = window.signatures
-    assert panel.summary.text() == "✘ 1/2 chữ ký không hợp lệ."
-    assert _tops(panel) == ["Hợp lệ", "Không hợp lệ"]
-    assert panel.tree.topLevelItem(1).text(0) == "✘ Người ký ngoài hệ thống"
+    assert panel.summary.text() == "? 1/2 chữ ký chưa xác định được (xem lý do)."
+    assert _tops(panel) == ["Hợp lệ", "Chưa xác định"]
+    assert panel.tree.topLevelItem(1).text(0) == "? Người ký ngoài hệ thống"
     # a signature added later is an allowed change, and the panel says so in those words
     assert "Sau khi ký: Chỉ ký thêm hoặc điền số, ngày (thay đổi được phép)" in panel.signature_texts()
     assert f"Lý do: {messages.tr('verify.untrusted', lang='vi')}" in panel.signature_texts()

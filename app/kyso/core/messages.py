@@ -263,6 +263,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Giá trị “{value}” không hợp lệ cho “{key}”.",
         "“{value}” is not a valid value for “{key}”.",
     ),
+    "usage.report_one_file": (
+        "--report chỉ dùng khi kiểm tra một tệp.",
+        "--report takes one file only.",
+    ),
+    "usage.bad_pool": (
+        "Không có nhóm chứng thư gốc “{pool}” (có: {pools}).",
+        "There is no trust pool “{pool}” (there are: {pools}).",
+    ),
     "usage.bad_certificate": (
         "Không đọc được chứng thư số: {path}",
         "Cannot read the certificate: {path}",

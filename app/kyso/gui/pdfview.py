@@ -444,11 +444,37 @@ class PdfView(Retranslating, QWidget):
         self.current_image = image
         self._message = None
         pix = QPixmap.fromImage(image)
+        self._frame_regions(pix, dpr)
         pix.setDevicePixelRatio(dpr)
         self.page_label.setPixmap(pix)
         self.page_label.setMinimumSize(QSize(int(image.width() / dpr), int(image.height() / dpr)))
         self._place_stamp_box()
         self.pageRendered.emit(self._page)
+
+    # -- areas changed after signing (the signatures panel sets them) --
+    def set_change_regions(self, regions) -> None:
+        """Frame ``regions`` in red on their pages: (page 1-based, (x0, y0, x1, y1)
+        in displayed points, origin lower left); an empty list clears them."""
+        self._regions = [(int(p), tuple(float(v) for v in r)) for p, r in regions]
+        if self.current_image is not None and self._message is None:
+            self._display(self.current_image, self._device_scale())
+
+    def change_regions(self) -> list:
+        return list(getattr(self, "_regions", []))
+
+    def _frame_regions(self, pix: QPixmap, dpr: float) -> None:
+        mine = [r for p, r in getattr(self, "_regions", []) if p == self._page + 1]
+        if not mine:
+            return
+
+        s = round(self._zoom * dpr, 3)
+        h = pix.height() / s
+        painter = QPainter(pix)
+        painter.setPen(QPen(QColor("#d50000"), max(2.0, 2 * dpr)))
+        for x0, y0, x1, y1 in mine:
+            painter.drawRect(round(x0 * s) - 3, round((h - y1) * s) - 3,
+                             round((x1 - x0) * s) + 6, round((y1 - y0) * s) + 6)
+        painter.end()
 
     # -- stamp preview --
     @property
