@@ -100,6 +100,8 @@ def sign(src: Path, dst: Path, signer, field: str, *, certify: bool = False,
     spec = fields.SigFieldSpec(field, box=box) if box else None
     with src.open("rb") as fh, dst.open("wb") as out:
         w = IncrementalPdfFileWriter(fh, strict=False)
+        if w.prev.encrypted:
+            w.encrypt("")          # an empty open password (permissions only)
         if spec is not None:
             fields.append_signature_field(w, spec)
         signers.PdfSigner(meta, signer, timestamper=timestamper).sign_pdf(w, output=out)
