@@ -179,7 +179,7 @@ def build_report(rep, data: bytes, lang: str | None = None, password: str | None
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm,
                             topMargin=18 * mm, bottomMargin=18 * mm,
                             title=t("title"), author="Kyso", subject=Path(rep.path).name,
-                            invariant=1)
+                            invariant=1, initialFontName=_FONTS["R"][0])
     doc.build(story)
     return out.getvalue()
 
