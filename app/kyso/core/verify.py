@@ -40,6 +40,10 @@ from .visual import Region
 
 log = logging.getLogger(__name__)
 
+from . import pdffast  # noqa: E402
+
+pdffast.install()
+
 
 class _NoChainIsAVerdict(logging.Filter):
     """pyHanko logs a WARNING with a traceback when it finds no chain to a
