@@ -191,3 +191,35 @@ def test_tampered_signed_range_is_invalid(qtbot, window, foreign_pdfs):
     assert _tops(panel) == ["Không hợp lệ"]
     assert f"Lý do: {messages.tr('verify.not_intact', lang='vi')}" in panel.signature_texts()
     assert _digest(foreign_pdfs["tampered"]) == before
+
+
+def test_shadow_attack_framed_on_the_page_and_reported(qtbot, window, test_pki, tmp_path):
+    """A value filled over signed text after signing: failed, the area framed in
+    red on the page, and the report button writes the biên bản."""
+    from support import verify_cases as vc_
+
+    base = vc_.base_pdf(tmp_path / "overlay.pdf", "overlay")
+    signed = vc_.sign(base, tmp_path / "signed.pdf", vc_.signer_for(test_pki), "Sig1", box=(300, 100, 500, 160))
+    attack = vc_.fill_text(signed, tmp_path / "shadow.pdf", "so_tien", "So tien: 90.000.000 dong", background=True)
+    report = drop_file(qtbot, window, attack)
+
+    (sig,) = report.signatures
+    assert sig.indication == "failed" and "verify.over_signed_content" in sig.problems
+    panel = window.signatures
+    assert panel.summary.text() == "✘ 1/1 chữ ký không hợp lệ."
+    assert any(line.startswith("Vùng đè lên nội dung đã ký: trang 1") for line in panel.signature_texts())
+    qtbot.waitUntil(lambda: bool(window.view.change_regions()), timeout=10000)
+    (page, rect), = window.view.change_regions()
+    assert page == 1 and rect[1] <= 605 <= rect[3]
+    # the frame is drawn: red pixels on the shown page
+    qtbot.waitUntil(lambda: window.view.page_label.pixmap() is not None
+                    and not window.view.page_label.pixmap().isNull(), timeout=15000)
+    img = window.view.page_label.pixmap().toImage()
+    reds = sum(1 for x in range(0, img.width(), 2) for y in range(0, img.height(), 2)
+               if (c := img.pixelColor(x, y)).red() > 180 and c.green() < 60 and c.blue() < 60)
+    assert reds > 20, reds
+    assert panel.report_button.isEnabled()
+    target = tmp_path / "bien-ban.pdf"
+    with qtbot.waitSignal(panel.reportWritten, timeout=30000):
+        panel.write_report(target)
+    assert target.read_bytes().startswith(b"%PDF")
