@@ -234,3 +234,24 @@ def test_missing_intermediate_fetched_from_aia_when_online(tmp_path, kyso_home, 
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize("name", sorted(ANCHOR_OF))
+def test_verification_context_validates_real_cas_at_a_time_they_were_valid(name):
+    """The context verify_file builds (shipped pools, AnchorSha1Policy) validates
+    each real Vietnamese CA certificate as it would inside a signature's path,
+    at a moment within its validity (several have expired since)."""
+    import asyncio
+
+    from pyhanko_certvalidator import CertificateValidator
+
+    cert = trust.read_certificates(RES / "intermediates" / name)[0]
+    validity = cert["tbs_certificate"]["validity"]
+    moment = validity["not_after"].native - dt.timedelta(days=30)
+    ts = trust.setup()
+    vc = trust.validation_context(ts, moment=moment)
+    path = asyncio.run(CertificateValidator(cert, validation_context=vc).async_validate_usage(set()))
+    pool, anchor = ANCHOR_OF[name]
+    assert ts.pool_for(path.trust_anchor.certificate if hasattr(path.trust_anchor, "certificate")
+                       else list(path)[0]) == pool
+    assert trust.describe(list(path)[0]) == anchor

@@ -392,6 +392,124 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Tệp PDF “{path}” bị hỏng hoặc giả mạo cấu trúc: không xác nhận được chữ ký nào",
         "The PDF “{path}” is damaged or has a forged structure: no signature can be confirmed",
     ),
+    # -- trust pools ---------------------------------------------------------
+    "pool.public": ("chứng thư số công cộng", "public digital certificates"),
+    "pool.government": ("chứng thư số chuyên dùng Chính phủ", "government specialised digital certificates"),
+    "pool.admin": ("do quản trị viên thêm", "added by the administrator"),
+    "pool.extra": ("chỉ định khi kiểm tra (--trust)", "given for this check (--trust)"),
+    # -- the verification report (kyso.core.report) -----------------------
+    "report.title": (
+        "BIÊN BẢN KIỂM TRA CHỮ KÝ SỐ",
+        "DIGITAL SIGNATURE VERIFICATION REPORT",
+    ),
+    "report.basis": (
+        "Theo Nghị định 30/2020/NĐ-CP, điều 21 khoản 2 điểm a: văn thư kiểm tra tính xác thực và toàn vẹn của văn bản điện tử đến.",
+        "Under Decree 30/2020/NĐ-CP, art. 21.2.a: the clerk checks the authenticity and integrity of every incoming electronic document.",
+    ),
+    "report.file": (
+        "Tệp",
+        "File",
+    ),
+    "report.sha": (
+        "SHA-256 của tệp",
+        "File SHA-256",
+    ),
+    "report.checked": (
+        "Thời điểm kiểm tra",
+        "Checked at",
+    ),
+    "report.verdict": (
+        "Kết luận",
+        "Verdict",
+    ),
+    "report.count": (
+        "Số chữ ký",
+        "Signatures",
+    ),
+    "report.sig": (
+        "Chữ ký",
+        "Signature",
+    ),
+    "report.signer": (
+        "Người ký",
+        "Signer",
+    ),
+    "report.org": (
+        "Cơ quan, tổ chức",
+        "Organisation",
+    ),
+    "report.time": (
+        "Thời điểm ký",
+        "Signing time",
+    ),
+    "report.tst": (
+        "Dấu thời gian",
+        "Timestamp",
+    ),
+    "report.chain": (
+        "Chuỗi chứng thư",
+        "Certificate chain",
+    ),
+    "report.pool": (
+        "Nhóm tin cậy",
+        "Trust pool",
+    ),
+    "report.rev": (
+        "Tình trạng thu hồi",
+        "Revocation",
+    ),
+    "report.covers": (
+        "Phạm vi ký",
+        "Covers",
+    ),
+    "report.reasons": (
+        "Lý do",
+        "Reasons",
+    ),
+    "report.after": (
+        "Thay đổi sau khi ký",
+        "Changes after signing",
+    ),
+    "report.none": (
+        "Không có",
+        "None",
+    ),
+    "report.permitted": (
+        "được phép",
+        "permitted",
+    ),
+    "report.not_permitted": (
+        "KHÔNG được phép",
+        "NOT permitted",
+    ),
+    "report.picture": (
+        "Trang {page}: vùng hiển thị khác so với lúc ký được khoanh đỏ",
+        "Page {page}: areas shown differently than when signed are framed in red",
+    ),
+    "report.stamps": (
+        "Dấu thời gian văn bản",
+        "Document timestamps",
+    ),
+    "report.good": (
+        "Chưa bị thu hồi (đã kiểm tra OCSP/CRL)",
+        "Not revoked (OCSP/CRL checked)",
+    ),
+    "report.revoked": (
+        "ĐÃ BỊ THU HỒI",
+        "REVOKED",
+    ),
+    "report.not_checked": (
+        "Chưa kiểm tra (ngoại tuyến hoặc không có dữ liệu OCSP/CRL)",
+        "Not checked (offline, or no OCSP/CRL data)",
+    ),
+    "report.no_pool": (
+        "Không thuộc nhóm chứng thư gốc tin cậy nào",
+        "In no trusted pool",
+    ),
+    "report.footer": (
+        "Lập bằng Kyso {v}. Biên bản này ghi lại kết quả kiểm tra tự động tại thời điểm trên.",
+        "Made by Kyso {v}. This report records the automatic check at the time above.",
+    ),
     # -- automatic placement ---------------------------------------------
     "placement.block_not_found": (
         "Không tìm thấy vị trí khối chữ ký trên văn bản. Hãy chọn trang và vị trí "

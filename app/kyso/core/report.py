@@ -23,33 +23,6 @@ FONT_DIR = Path(__file__).resolve().parent.parent / "resources" / "fonts"
 _FONTS = {"R": ("KysoReport", "Tinos-Regular.ttf"), "B": ("KysoReport-Bold", "Tinos-Bold.ttf"),
           "I": ("KysoReport-Italic", "Tinos-Italic.ttf"), "BI": ("KysoReport-BoldItalic", "Tinos-BoldItalic.ttf")}
 
-_T = {  # key -> (vi, en)
-    "title": ("BIÊN BẢN KIỂM TRA CHỮ KÝ SỐ", "DIGITAL SIGNATURE VERIFICATION REPORT"),
-    "basis": ("Theo Nghị định 30/2020/NĐ-CP, điều 21 khoản 2 điểm a: văn thư kiểm tra tính xác thực "
-              "và toàn vẹn của văn bản điện tử đến.",
-              "Under Decree 30/2020/NĐ-CP, art. 21.2.a: the clerk checks the authenticity and integrity "
-              "of every incoming electronic document."),
-    "file": ("Tệp", "File"), "sha": ("SHA-256 của tệp", "File SHA-256"),
-    "checked": ("Thời điểm kiểm tra", "Checked at"), "verdict": ("Kết luận", "Verdict"),
-    "count": ("Số chữ ký", "Signatures"), "sig": ("Chữ ký", "Signature"),
-    "signer": ("Người ký", "Signer"), "org": ("Cơ quan, tổ chức", "Organisation"),
-    "time": ("Thời điểm ký", "Signing time"), "tst": ("Dấu thời gian", "Timestamp"),
-    "chain": ("Chuỗi chứng thư", "Certificate chain"), "pool": ("Nhóm tin cậy", "Trust pool"),
-    "rev": ("Tình trạng thu hồi", "Revocation"), "covers": ("Phạm vi ký", "Covers"),
-    "reasons": ("Lý do", "Reasons"), "after": ("Thay đổi sau khi ký", "Changes after signing"),
-    "none": ("Không có", "None"), "permitted": ("được phép", "permitted"),
-    "not_permitted": ("KHÔNG được phép", "NOT permitted"),
-    "picture": ("Trang {page}: vùng hiển thị khác so với lúc ký được khoanh đỏ",
-                "Page {page}: areas shown differently than when signed are framed in red"),
-    "stamps": ("Dấu thời gian văn bản", "Document timestamps"),
-    "good": ("Chưa bị thu hồi (đã kiểm tra OCSP/CRL)", "Not revoked (OCSP/CRL checked)"),
-    "revoked": ("ĐÃ BỊ THU HỒI", "REVOKED"),
-    "not_checked": ("Chưa kiểm tra (ngoại tuyến hoặc không có dữ liệu OCSP/CRL)",
-                    "Not checked (offline, or no OCSP/CRL data)"),
-    "no_pool": ("Không thuộc nhóm chứng thư gốc tin cậy nào", "In no trusted pool"),
-    "footer": ("Lập bằng Kyso {v}. Biên bản này ghi lại kết quả kiểm tra tự động tại thời điểm trên.",
-               "Made by Kyso {v}. This report records the automatic check at the time above."),
-}
 
 
 def _fonts() -> None:
@@ -99,8 +72,7 @@ def build_report(rep, data: bytes, lang: str | None = None, password: str | None
     en = lang == messages.EN
 
     def t(key: str, **kw) -> str:
-        vi, e = _T[key]
-        return (e if en else vi).format(**kw)
+        return messages.tr(f"report.{key}", lang=lang, **kw)
 
     base = ParagraphStyle("b", fontName="KysoReport", fontSize=10.5, leading=13.5)
     small = ParagraphStyle("s", parent=base, fontSize=9, leading=11.5)

@@ -40,13 +40,25 @@ RESOURCE_DIR = Path(__file__).resolve().parent.parent / "resources" / "trust"
 
 PUBLIC, GOVERNMENT, ADMIN, EXTRA = "public", "government", "admin", "extra"
 
-#: pool id -> (Vietnamese name, English name)
-POOL_NAMES = {
-    PUBLIC: ("chứng thư số công cộng", "public digital certificates"),
-    GOVERNMENT: ("chứng thư số chuyên dùng Chính phủ", "government specialised digital certificates"),
-    ADMIN: ("do quản trị viên thêm", "added by the administrator"),
-    EXTRA: ("chỉ định khi kiểm tra (--trust)", "given for this check (--trust)"),
-}
+class _PoolNames:
+    """pool id -> (Vietnamese, English), from the message catalogue (``pool.<id>``)."""
+
+    def get(self, pool, default=None):
+        from . import messages
+
+        code = f"pool.{pool}"
+        if code not in messages.CATALOGUE:
+            return default
+        return messages.CATALOGUE[code]
+
+    def __getitem__(self, pool):
+        found = self.get(pool)
+        if found is None:
+            raise KeyError(pool)
+        return found
+
+
+POOL_NAMES = _PoolNames()
 
 #: file (relative to RESOURCE_DIR) -> SHA-256 of the DER certificate, as recorded in
 #: the project's trust research (shared/trust/README.md); compare once by hand with

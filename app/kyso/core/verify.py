@@ -408,6 +408,12 @@ async def _check_signature(emb, vc: ValidationContext, revisions: int,
         chain = tuple(describe(c) for c in reversed(certs))
         if ts is not None and certs:
             pool = ts.pool_for(certs[0])
+    else:   # no path to an anchor: what the signature itself names
+        try:
+            chain = (str(cert.subject.native.get("common_name", "")),
+                     str(cert.issuer.native.get("common_name", "")) + " (?)")
+        except Exception:  # noqa: BLE001
+            chain = ()
     if status.trusted and pool:
         notes.append("verify.pool")
     if revocation == "not_checked" and status.trusted:
@@ -668,9 +674,15 @@ async def check_signatures(reader: PdfFileReader, vc: ValidationContext | None =
     stream = reader.stream
     here = stream.tell()
     file_size = stream.seek(0, 2)
-    stream.seek(0)
-    data = stream.read() if visual else b""
     stream.seek(here)
+
+    def whole_file() -> bytes:     # read only when something changed after a signature
+        at = stream.tell()
+        try:
+            stream.seek(0)
+            return stream.read()
+        finally:
+            stream.seek(at)
     ts = None
     if vc is None:
         ts = trust.setup(trust_roots, ca_certificates())
@@ -702,7 +714,7 @@ async def check_signatures(reader: PdfFileReader, vc: ValidationContext | None =
     if visual:
         from .visual import Comparer
 
-        comparer = Comparer(data, password)
+        comparer = Comparer(whole_file, password)
     try:
         return _after_checks(reader, embs, reports, revisions, comparer)
     finally:
@@ -720,7 +732,8 @@ def verify_file(path: Path | str, trust_roots: Iterable[asn1_x509.Certificate] =
     try:
         with open_pdf(path, password=password) as doc:
             doc.stream.seek(0)
-            digest = hashlib.sha256(doc.stream.read()).hexdigest()
+            digest = hashlib.file_digest(doc.stream, "sha256").hexdigest()
+            doc.stream.seek(0)
             stamps: list[TimestampReport] = []
             sigs = asyncio.run(check_signatures(doc.reader, trust_roots=trust_roots,
                                                 online=fetch_revocation, password=doc.password,

@@ -149,10 +149,17 @@ def _merge(regions: list[Region]) -> list[Region]:
 class Comparer:
     """Renders a file's revisions once each and compares them with the final file."""
 
-    def __init__(self, data: bytes, password: str | None = None):
-        self.data = data
+    def __init__(self, data, password: str | None = None):
+        """``data``: the file's bytes, or a function returning them (read when first needed)."""
+        self._data = data
         self.password = password
         self._snaps: dict[int, Snapshot] = {}
+
+    @property
+    def data(self) -> bytes:
+        if callable(self._data):
+            self._data = self._data()
+        return self._data
 
     def snapshot(self, end: int) -> Snapshot:
         end = min(end, len(self.data))
