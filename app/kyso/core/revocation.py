@@ -4,7 +4,10 @@ When verifying online, pyhanko-certvalidator asks OCSP first, then the CRL
 (the certificate's AIA and CRL distribution points). What it got is saved in
 the cache folder (:func:`kyso.core.paths.cache_dir`), one DER file per
 answer, and offered again to later checks until its ``nextUpdate``: then it is
-dropped. An answer without ``nextUpdate`` is kept one day. No Qt here.
+dropped. An answer without ``nextUpdate`` is kept ten minutes (what
+pyhanko-certvalidator still accepts as recent). The DSS of a document goes
+through :func:`usable` too: an answer past its ``nextUpdate`` is not offered
+(the validator would count it a failed check, not a missing one). No Qt here.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from .fileio import write_bytes_atomic
 
 log = logging.getLogger(__name__)
 
-DEFAULT_LIFE = timedelta(days=1)
+DEFAULT_LIFE = timedelta(minutes=10)
 
 
 def folder() -> Path:
@@ -44,6 +47,23 @@ def _fresh(next_update: datetime | None, saved: datetime, now: datetime) -> bool
     if next_update is None:
         return now < saved + DEFAULT_LIFE
     return now < next_update
+
+
+def usable(obj, now: datetime | None = None) -> bool:
+    """Whether an OCSP response or CRL may still be used now (before its nextUpdate)."""
+    now = now or datetime.now(timezone.utc)
+    try:
+        if isinstance(obj, asn1_ocsp.OCSPResponse):
+            nxt = _ocsp_next_update(obj)
+            if nxt is None:
+                basic = obj["response_bytes"]["response"].parsed
+                this = min(s["this_update"].native for s in basic["tbs_response_data"]["responses"])
+                return now < this + DEFAULT_LIFE
+            return now < nxt
+        nxt = _crl_next_update(obj)
+        return nxt is None or now < nxt
+    except Exception:  # noqa: BLE001 - unreadable: not offered
+        return False
 
 
 def load_cache(now: datetime | None = None) -> tuple[list, list]:

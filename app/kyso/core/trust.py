@@ -302,19 +302,31 @@ async def build_path(cert: asn1_x509.Certificate, ts: TrustSetup, online: bool =
         paths = await vc.path_builder.async_build_paths(cert)
     except Exception as exc:  # noqa: BLE001 - no path: reported
         return [], None, str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    finally:
+        await _close(vc)
     if not paths:
         return [], None, "no path"
     path = paths[0]
     chain = list(reversed(list(path)))      # the certificate first, the anchor last
     anchor_cert = chain[-1] if chain else None
     error = None
+    vc = validation_context(ts, online=online)
     try:
-        await CertificateValidator(cert, validation_context=validation_context(ts, online=online)
-                                   ).async_validate_usage(set())
+        await CertificateValidator(cert, validation_context=vc).async_validate_usage(set())
     except Exception as exc:  # noqa: BLE001 - expired, revoked, weak: reported beside the path
         error = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    finally:
+        await _close(vc)
     pool = ts.pool_for(anchor_cert)
     return chain, pool, error
+
+
+async def _close(vc) -> None:
+    """Close the network session an online context opened (no-op offline)."""
+    try:
+        await vc.aclose()
+    except Exception:  # noqa: BLE001
+        log.debug("closing the validation context failed", exc_info=True)
 
 
 def sha256_file(path: Path) -> str:

@@ -225,7 +225,7 @@ class DocumentReport:
 
     @property
     def valid(self) -> bool:
-        return self.error is None and bool(self.signatures) and all(s.valid for s in self.signatures)
+        return self.indication == PASSED
 
     @property
     def indication(self) -> str:
@@ -233,7 +233,10 @@ class DocumentReport:
             return FAILED if self.error_code in _FILE_FAILED else INDETERMINATE
         if not self.signatures:
             return INDETERMINATE
-        states = [s.indication for s in self.signatures] + [t.indication for t in self.timestamps]
+        # a document timestamp is validation data: a broken one fails the file; one
+        # from an untrusted authority is shown as such but decides nothing
+        states = [s.indication for s in self.signatures] + [
+            t.indication for t in self.timestamps if t.indication == FAILED]
         if FAILED in states:
             return FAILED
         return INDETERMINATE if INDETERMINATE in states else PASSED
@@ -639,6 +642,26 @@ async def _check_timestamp(emb, vc: ValidationContext) -> TimestampReport:
         return TimestampReport(str(emb.field_name), None, "", False, False, 0)
 
 
+def _cms_serials(emb) -> set[int]:
+    """Serial numbers of the certificates a signature carries (its signer's first)."""
+    out = {emb.signer_cert.serial_number}
+    for choice in emb.signed_data["certificates"] or ():
+        try:
+            if choice.name == "certificate":
+                out.add(choice.chosen.serial_number)
+        except Exception:  # noqa: BLE001
+            continue
+    return out
+
+
+def _ocsp_serials(resp) -> set[int]:
+    try:
+        basic = resp["response_bytes"]["response"].parsed
+        return {r["cert_id"]["serial_number"].native for r in basic["tbs_response_data"]["responses"]}
+    except Exception:  # noqa: BLE001
+        return set()
+
+
 def _dss_material(reader: PdfFileReader):
     """Certificates, OCSP responses and CRLs of the document's DSS (validation data)."""
     from asn1crypto import crl as asn1_crl
@@ -684,12 +707,34 @@ async def check_signatures(reader: PdfFileReader, vc: ValidationContext | None =
         finally:
             stream.seek(at)
     ts = None
+    given = vc
     if vc is None:
         ts = trust.setup(trust_roots, ca_certificates())
-        certs, ocsps, crls = _dss_material(reader)
+        certs, dss_ocsps, crls = _dss_material(reader)
         cached_o, cached_c = revocation.load_cache()
-        vc = trust.validation_context(ts, online=online, ocsps=ocsps + cached_o, crls=crls + cached_c,
-                                      certs=certs)
+        all_ocsps = [o for o in dss_ocsps if revocation.usable(o)] + cached_o
+        all_crls = [c for c in crls if revocation.usable(c)] + cached_c
+
+    def context_for(emb) -> ValidationContext:
+        """pyhanko-certvalidator counts an OCSP answer about another certificate of
+        the same CA as a failed check: each signature gets the answers about its
+        own certificates only."""
+        if given is not None:
+            return given
+        serials = _cms_serials(emb)
+        mine = [o for o in all_ocsps if _ocsp_serials(o) & serials]
+        return trust.validation_context(ts, online=online, ocsps=mine, crls=all_crls, certs=certs)
+
+    async def done_with(ctx: ValidationContext) -> None:
+        if given is not None:
+            return
+        if online:
+            revocation.save_cache(ctx)
+        try:
+            await ctx.aclose()                # the network session of an online check
+        except Exception:  # noqa: BLE001 - older certvalidator, or nothing owned
+            log.debug("closing the validation context failed", exc_info=True)
+
     reports: list[SignatureReport] = []
     embs: list = []
     for emb in _signatures(reader):
@@ -698,18 +743,23 @@ async def check_signatures(reader: PdfFileReader, vc: ValidationContext | None =
             reports.append(_damaged(name, revisions, exc))
             embs.append(None)
             continue
-        if _is_timestamp(emb):
-            if timestamps is not None:
-                timestamps.append(await _check_timestamp(emb, vc))
-            continue
         try:
-            reports.append(await _check_signature(emb, vc, revisions, file_size, ts))
-        except Exception as exc:  # a malformed signature is a verdict, not a crash
-            log.info("Could not validate signature %s: %r", getattr(emb, "field_name", "?"), exc)
-            reports.append(_damaged(str(getattr(emb, "field_name", "?")), revisions, exc))
-        embs.append(emb)
-    if online:
-        revocation.save_cache(vc)
+            ctx = context_for(emb)
+        except Exception:  # noqa: BLE001 - unreadable certificates: validated as damaged below
+            ctx = given or trust.validation_context(ts, online=online, crls=all_crls, certs=certs)
+        try:
+            if _is_timestamp(emb):
+                if timestamps is not None:
+                    timestamps.append(await _check_timestamp(emb, ctx))
+                continue
+            try:
+                reports.append(await _check_signature(emb, ctx, revisions, file_size, ts))
+            except Exception as exc:  # a malformed signature is a verdict, not a crash
+                log.info("Could not validate signature %s: %r", getattr(emb, "field_name", "?"), exc)
+                reports.append(_damaged(str(getattr(emb, "field_name", "?")), revisions, exc))
+            embs.append(emb)
+        finally:
+            await done_with(ctx)
     comparer = None
     if visual:
         from .visual import Comparer
