@@ -5,6 +5,13 @@ pyHanko reads ``<...>`` one byte at a time through a generator; a signature's
 three-signature document spent ~45 ms there (a fifth of a verification). This
 reads the string in chunks and decodes it at once, with the same result and
 the same error for a character that is not a hex digit or white space.
+
+Also: pyHanko finds a signature's certificate by comparing every certificate's
+issuer name with asn1crypto's directory-name matching (string preparation for
+each attribute) *before* the serial number; comparing the serial first gives
+the same answer and skips that work for every certificate that is not the
+signer's (about 20 ms a two-signature document).
+
 Installed by :mod:`kyso.core.verify` (idempotent).
 """
 
@@ -45,3 +52,14 @@ def install() -> None:
 
     read_hex_string_from_stream._kyso = True
     generic.read_hex_string_from_stream = read_hex_string_from_stream
+
+    from pyhanko.sign import general
+
+    original = general.match_issuer_serial
+
+    def match_issuer_serial(expected_issuer_serial, cert) -> bool:
+        if expected_issuer_serial["serial_number"] != cert["tbs_certificate"]["serial_number"]:
+            return False
+        return original(expected_issuer_serial, cert)
+
+    general.match_issuer_serial = match_issuer_serial
