@@ -237,3 +237,21 @@ def test_pdfsig_agrees_on_signatures(cases):
         out = subprocess.run(["pdfsig", str(cases[case])], capture_output=True, text=True).stdout
         n = len(EXPECTED[case][1])
         assert out.count("Signature is Valid") >= n, (case, out)
+
+
+def test_unrenderable_revision_is_indeterminate_and_found_wrong_stays_failed(cases, test_pki, monkeypatch):
+    """If PDFium cannot render a revision, form filling it had to look at is
+    undecided (indeterminate), while a change found wrong without pictures
+    (DocMDP P=2 then an annotation) stays failed."""
+    from kyso.core import visual
+
+    def broken(self, *_a, **_kw):
+        raise RuntimeError("cannot render")
+
+    monkeypatch.setattr(visual.Comparer, "regions", broken)
+    roots = load_certificates([test_pki.root_cert_path])
+    (s,) = verify_file(cases["shadow_replace"], roots).signatures
+    assert s.indication == "indeterminate" and "verify.analysis_incomplete" in s.problems
+    assert "so_tien" in s.reasons()[0]
+    (s,) = verify_file(cases["certified_p2_then_note"], roots).signatures
+    assert s.indication == "failed"

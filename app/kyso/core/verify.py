@@ -554,8 +554,21 @@ def _judge(rep: SignatureReport, changes: list[Change], spec, perm: int | None,
     regions: list[Region] = []
     pages = {c.page for c in changes if c.page} | {
         c.page for c, _ in bad if c.kind in ("page_content",) and c.page}
-    if comparer is not None and rep.end and (pages or any(c.page is None for c in visual)):
-        regions = comparer.regions(rep.end, None if any(c.page is None for c in visual) else pages)
+    need = bool(pages) or any(c.page is None for c in visual)
+    undecided: list[Change] = []
+    if comparer is not None and rep.end and need:
+        try:
+            regions = comparer.regions(rep.end, None if any(c.page is None for c in visual) else pages)
+        except Exception as exc:  # noqa: BLE001 - a revision PDFium cannot open
+            log.info("Could not render the revision of %s: %r", rep.field, exc)
+            undecided, visual = visual, []
+    elif visual:            # no pictures to look at (not asked for, or no byte range)
+        undecided, visual = visual, []
+    if undecided:
+        # what was found wrong stays failed; what needed the pictures is undecided
+        names = ", ".join(dict.fromkeys(c.field or c.kind for c in undecided))
+        rep = replace(rep, problems=tuple(list(rep.problems) + ["verify.analysis_incomplete"]),
+                      params=tuple(dict(rep.params, **{"verify.analysis_incomplete": f"PDFium: {names}"}).items()))
     for c in visual:
         hits = [r for r in regions if r.page == c.page and (
             c.kind == "page_resources" or r.intersects(c.rect) or c.rect is None)]
@@ -576,9 +589,10 @@ def _judge(rep: SignatureReport, changes: list[Change], spec, perm: int | None,
     if bad and is_last:
         problems.append("verify.changed_after_last")
     bad_changes = [c for c, _ in bad]
-    modification = SUSPICIOUS if bad else FORM_FILLING if permitted else NONE
+    modification = SUSPICIOUS if bad else FORM_FILLING if permitted or undecided else NONE
     return replace(rep, problems=tuple(dict.fromkeys(problems)),
-                   changes=tuple(dict.fromkeys(bad_changes)), permitted=tuple(dict.fromkeys(permitted)),
+                   changes=tuple(dict.fromkeys(bad_changes)),
+                   permitted=tuple(dict.fromkeys(permitted)),
                    regions=tuple(regions), modification=modification, params=tuple(params.items()))
 
 
