@@ -218,6 +218,9 @@ def test_shadow_attack_framed_on_the_page_and_reported(qtbot, window, test_pki, 
     reds = sum(1 for x in range(0, img.width(), 2) for y in range(0, img.height(), 2)
                if (c := img.pixelColor(x, y)).red() > 180 and c.green() < 60 and c.blue() < 60)
     assert reds > 20, reds
+    if os.environ.get("KYSO_SCREENSHOTS"):          # docs/screenshots/verify-shadow-attack.png
+        qtbot.wait(300)
+        window.grab().save(str(Path(os.environ["KYSO_SCREENSHOTS"]) / "verify-shadow-attack.png"))
     assert panel.report_button.isEnabled()
     target = tmp_path / "bien-ban.pdf"
     with qtbot.waitSignal(panel.reportWritten, timeout=30000):

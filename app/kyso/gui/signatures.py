@@ -170,7 +170,7 @@ class SignaturePanel(Retranslating, QWidget):
     def retranslate_ui(self) -> None:
         """Headers, and the summary and verdicts of the last report, in the current language."""
         self.tree.setHeaderLabels([self.tr("Chữ ký"), self.tr("Chi tiết")])
-        self.report_button.setText(self.tr("Lập biên bản kiểm tra…"))
+        self.report_button.setText(self.tr("Lập biên bản…"))
         self.report_button.setToolTip(self.tr("Ghi biên bản kiểm tra chữ ký số (PDF) của văn bản này"))
         self.tree.setAccessibleName(self.tr("Danh sách chữ ký"))
         self.meta.setHeaderLabels([self.tr("Thông tin văn bản"), self.tr("Giá trị")])

@@ -1334,8 +1334,8 @@ Drop a PDF file here or choose a document in the list.</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Lập biên bản kiểm tra…</source>
-        <translation>Write verification report…</translation>
+        <source>Lập biên bản…</source>
+        <translation>Report…</translation>
     </message>
     <message>
         <location line="+1"/>
