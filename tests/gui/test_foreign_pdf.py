@@ -163,10 +163,13 @@ def test_second_signature_by_an_unknown_signer_is_untrusted(qtbot, window, forei
     assert not second.valid and second.intact and second.crypto_valid
     assert second.problems == ("verify.untrusted",)
 
+    # no trusted chain is not "found wrong": ETSI's indeterminate, said as such
+    assert first.indication == "passed" and second.indication == "indeterminate"
+    assert report.indication == "indeterminate"
     panel = window.signatures
-    assert panel.summary.text() == "✘ 1/2 chữ ký không hợp lệ."
-    assert _tops(panel) == ["Hợp lệ", "Không hợp lệ"]
-    assert panel.tree.topLevelItem(1).text(0) == "✘ Người ký ngoài hệ thống"
+    assert panel.summary.text() == "? 1/2 chữ ký chưa xác định được (xem lý do)."
+    assert _tops(panel) == ["Hợp lệ", "Chưa xác định"]
+    assert panel.tree.topLevelItem(1).text(0) == "? Người ký ngoài hệ thống"
     # a signature added later is an allowed change, and the panel says so in those words
     assert "Sau khi ký: Chỉ ký thêm hoặc điền số, ngày (thay đổi được phép)" in panel.signature_texts()
     assert f"Lý do: {messages.tr('verify.untrusted', lang='vi')}" in panel.signature_texts()
@@ -188,3 +191,38 @@ def test_tampered_signed_range_is_invalid(qtbot, window, foreign_pdfs):
     assert _tops(panel) == ["Không hợp lệ"]
     assert f"Lý do: {messages.tr('verify.not_intact', lang='vi')}" in panel.signature_texts()
     assert _digest(foreign_pdfs["tampered"]) == before
+
+
+def test_shadow_attack_framed_on_the_page_and_reported(qtbot, window, test_pki, tmp_path):
+    """A value filled over signed text after signing: failed, the area framed in
+    red on the page, and the report button writes the biên bản."""
+    from support import verify_cases as vc_
+
+    base = vc_.base_pdf(tmp_path / "overlay.pdf", "overlay")
+    signed = vc_.sign(base, tmp_path / "signed.pdf", vc_.signer_for(test_pki), "Sig1", box=(300, 100, 500, 160))
+    attack = vc_.fill_text(signed, tmp_path / "shadow.pdf", "so_tien", "So tien: 90.000.000 dong", background=True)
+    report = drop_file(qtbot, window, attack)
+
+    (sig,) = report.signatures
+    assert sig.indication == "failed" and "verify.over_signed_content" in sig.problems
+    panel = window.signatures
+    assert panel.summary.text() == "✘ 1/1 chữ ký không hợp lệ."
+    assert any(line.startswith("Vùng đè lên nội dung đã ký: trang 1") for line in panel.signature_texts())
+    qtbot.waitUntil(lambda: bool(window.view.change_regions()), timeout=10000)
+    (page, rect), = window.view.change_regions()
+    assert page == 1 and rect[1] <= 605 <= rect[3]
+    # the frame is drawn: red pixels on the shown page
+    qtbot.waitUntil(lambda: window.view.page_label.pixmap() is not None
+                    and not window.view.page_label.pixmap().isNull(), timeout=15000)
+    img = window.view.page_label.pixmap().toImage()
+    reds = sum(1 for x in range(0, img.width(), 2) for y in range(0, img.height(), 2)
+               if (c := img.pixelColor(x, y)).red() > 180 and c.green() < 60 and c.blue() < 60)
+    assert reds > 20, reds
+    if os.environ.get("KYSO_SCREENSHOTS"):          # docs/screenshots/verify-shadow-attack.png
+        qtbot.wait(300)
+        window.grab().save(str(Path(os.environ["KYSO_SCREENSHOTS"]) / "verify-shadow-attack.png"))
+    assert panel.report_button.isEnabled()
+    target = tmp_path / "bien-ban.pdf"
+    with qtbot.waitSignal(panel.reportWritten, timeout=30000):
+        panel.write_report(target)
+    assert target.read_bytes().startswith(b"%PDF")

@@ -405,7 +405,7 @@ def test_switching_language_while_running_retranslates_every_window(qtbot, langu
     # the number and subject of the document, never a file name (its content: not translated)
     assert w.windowTitle() == f"Kyso — {w.current_doc.number} — {w.current_doc.subject}"
     assert w.model.headerData(0, Qt.Orientation.Horizontal) != "Số, ký hiệu"
-    assert any("Not valid" in line for line in w.signatures.signature_texts())
+    assert any("Not valid" in line or "Indeterminate" in line for line in w.signatures.signature_texts())
     assert settings_dialog.windowTitle() != "Cài đặt Kyso"
     assert "Không" not in batch.table.item(0, 1).text()      # the core's reason, in English too
     assert [b.text() for b in w.desktop.saved_file_bar.buttons] == ["Open containing folder", "Open signed file"]

@@ -21,7 +21,7 @@ import sys
 from .. import __version__
 from ..core import messages
 from ..core.errors import ExitCode, KysoError, PinError
-from . import bridge, certs, config, server, sign, tokens, verify
+from . import bridge, certs, config, server, sign, tokens, trust, verify
 from .common import settings
 
 log = logging.getLogger("kyso")
@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     tokens.register(sub, _Parser)
     sign.register(sub, _Parser)
     verify.register(sub, _Parser)
+    trust.register(sub, _Parser)
     server.register(sub, _Parser)
     certs.register(sub, _Parser)
     config.register(sub, _Parser)

@@ -257,6 +257,17 @@ def _fields(root, page_of: dict[int, int]) -> dict[str, _Field]:
     return out
 
 
+def _is_signed_signature(f: _Field) -> bool:
+    """A signature field holding a signature (a later signer's own field)."""
+    try:
+        if f.obj.get("/FT") != "/Sig":
+            return False
+        v = _deref(f.obj.get("/V"))
+        return isinstance(v, generic.DictionaryObject) and "/Contents" in v
+    except Exception:
+        return False
+
+
 def _annots(page) -> list:
     try:
         a = _deref(page.get("/Annots"))
@@ -271,7 +282,8 @@ def _is_doc_timestamp(f: _Field) -> bool:
         if f.obj.get("/FT") != "/Sig":
             return False
         v = _deref(f.obj.get("/V"))
-        if not isinstance(v, generic.DictionaryObject) or v.get("/Type") != "/DocTimeStamp":
+        if not isinstance(v, generic.DictionaryObject) or not (
+                v.get("/Type") == "/DocTimeStamp" or v.get("/SubFilter") == "/ETSI.RFC3161"):
             return False
     except Exception:
         return False
@@ -394,11 +406,18 @@ def compare_revisions(old_resolver, new_resolver) -> list[Change]:
     for name, f in new.fields.items():
         before = old.fields.get(name)
         if before is None:
-            if not _is_doc_timestamp(f):
+            if _is_signed_signature(f):
+                if not _is_doc_timestamp(f):
+                    changes.append(Change("signature_added", name, f.page, f.rect))
+            elif not _is_doc_timestamp(f):
                 changes.append(Change("field_added", name, f.page, f.rect))
             continue
         a, b = old.field_print(before), new.field_print(f)
         if a == b:
+            continue
+        if _is_signed_signature(f) and not _is_signed_signature(before):
+            if not _is_doc_timestamp(f):       # an empty signature field, now signed
+                changes.append(Change("signature_added", name, f.page, f.rect))
             continue
         if a["value"] != b["value"]:
             changes.append(Change("field_value", name, f.page, f.rect))
@@ -431,7 +450,21 @@ def compare_revisions(old_resolver, new_resolver) -> list[Change]:
     for i, ((_, p_old), (_, p_new)) in enumerate(zip(old.pages, new.pages)):
         skip = frozenset({"/Annots", "/Parent"})
         if old.fp(p_old, skip=skip) != new.fp(p_new, skip=skip):
-            changes.append(Change("page_content", None, i + 1))
+            # the content itself, or only what it may use (/Resources, /StructParents…)
+            same_content = (old.fp(p_old.raw_get("/Contents")) if "/Contents" in p_old else None) == (
+                new.fp(p_new.raw_get("/Contents")) if "/Contents" in p_new else None)
+            rest = frozenset({"/Annots", "/Parent", "/Contents", "/Resources", "/StructParents"})
+            same_box = old.fp(p_old, skip=rest) == new.fp(p_new, skip=rest)
+            kind = "page_resources" if same_content and same_box else "page_content"
+            changes.append(Change(kind, None, i + 1))
+    # what pages inherit from the page tree's root (/Resources, /MediaBox, /Rotate…)
+    try:
+        t_old, t_new = _deref(old.root.raw_get("/Pages")), _deref(new.root.raw_get("/Pages"))
+        skip = frozenset({"/Kids", "/Count", "/Parent"})
+        if old.fp(t_old, skip=skip) != new.fp(t_new, skip=skip):
+            changes.append(Change("catalog", "/Pages"))
+    except Exception:
+        log.debug("page tree root unreadable", exc_info=True)
 
     # catalogue and form settings
     keys = {str(k) for k in old.root.keys()} | {str(k) for k in new.root.keys()}

@@ -271,6 +271,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Giá trị “{value}” không hợp lệ cho “{key}”.",
         "“{value}” is not a valid value for “{key}”.",
     ),
+    "usage.report_one_file": (
+        "--report chỉ dùng khi kiểm tra một tệp.",
+        "--report takes one file only.",
+    ),
+    "usage.bad_pool": (
+        "Không có nhóm chứng thư gốc “{pool}” (có: {pools}).",
+        "There is no trust pool “{pool}” (there are: {pools}).",
+    ),
     "usage.bad_certificate": (
         "Không đọc được chứng thư số: {path}",
         "Cannot read the certificate: {path}",
@@ -347,6 +355,169 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "change.info": ("thông tin mô tả văn bản (/Info: tiêu đề, độ mật…) bị sửa",
                     "the document information (/Info: title, secrecy…) was changed"),
     "change.other": ("nội dung khác bị sửa: {field}", "something else was changed: {field}"),
+    "change.signature_added": ("thêm chữ ký “{field}”", "signature “{field}” was added"),
+    "change.page_resources": ("tài nguyên của trang được cập nhật (phông chữ, cấu trúc), trang hiển thị không đổi",
+                              "the page's resources were updated (fonts, structure); the page looks the same"),
+    "change.region": ("vùng hiển thị thay đổi", "area shown differently"),
+    "change.permitted": ("được phép", "permitted"),
+    "change.not_permitted": ("không được phép", "not permitted"),
+    # -- verdicts (ETSI EN 319 102-1) -------------------------------------
+    "indication.passed": ("Hợp lệ", "Passed"),
+    "indication.failed": ("Không hợp lệ", "Failed"),
+    "indication.indeterminate": ("Chưa xác định", "Indeterminate"),
+    "verify.over_signed_content": (
+        "Sau khi ký, nội dung mới được vẽ đè lên phần đã ký ({field})",
+        "After signing, something was drawn over signed content ({field})",
+    ),
+    "verify.docmdp": (
+        "Thay đổi sau khi ký vượt quá quyền chữ ký chứng nhận cho phép (DocMDP P={field})",
+        "Changes after signing exceed what the certification signature allows (DocMDP P={field})",
+    ),
+    "verify.signed_attrs_not_der": (
+        "Thuộc tính đã ký không theo mã hóa DER: giá trị băm không khớp",
+        "The signed attributes are not DER encoded: the hash does not match",
+    ),
+    "verify.analysis_incomplete": (
+        "Không phân tích hết được thay đổi sau khi ký ({detail})",
+        "The changes after signing could not be fully analysed ({detail})",
+    ),
+    "verify.revocation_not_checked": (
+        "Chưa kiểm tra tình trạng thu hồi (không có mạng hoặc không có dữ liệu OCSP/CRL)",
+        "Revocation not checked (offline, or no OCSP/CRL data)",
+    ),
+    "verify.revocation_good": ("Chứng thư số chưa bị thu hồi (OCSP/CRL)", "Not revoked (OCSP/CRL)"),
+    "verify.pool": ("Tin cậy qua: {detail}", "Trusted through: {detail}"),
+    "verify.timestamp_bad": ("Dấu thời gian văn bản không hợp lệ", "The document timestamp is not valid"),
+    "verify.timestamp_untrusted": (
+        "Dấu thời gian văn bản từ đơn vị cấp dấu thời gian không tin cậy",
+        "The document timestamp comes from an untrusted time-stamping authority",
+    ),
+    "verify.encrypted": (
+        "Tệp PDF “{path}” được đặt mật khẩu mở tệp. Cần mật khẩu để kiểm tra chữ ký (KYSO_PDF_PASSWORD).",
+        "The PDF “{path}” has an open password. It is needed to check the signatures (KYSO_PDF_PASSWORD).",
+    ),
+    "verify.damaged_file": (
+        "Tệp PDF “{path}” bị hỏng hoặc giả mạo cấu trúc: không xác nhận được chữ ký nào",
+        "The PDF “{path}” is damaged or has a forged structure: no signature can be confirmed",
+    ),
+    # -- trust pools ---------------------------------------------------------
+    "pool.public": ("chứng thư số công cộng", "public digital certificates"),
+    "pool.government": ("chứng thư số chuyên dùng Chính phủ", "government specialised digital certificates"),
+    "pool.admin": ("do quản trị viên thêm", "added by the administrator"),
+    "pool.extra": ("chỉ định khi kiểm tra (--trust)", "given for this check (--trust)"),
+    # -- the verification report (kyso.core.report) -----------------------
+    "report.title": (
+        "BIÊN BẢN KIỂM TRA CHỮ KÝ SỐ",
+        "DIGITAL SIGNATURE VERIFICATION REPORT",
+    ),
+    "report.basis": (
+        "Theo Nghị định 30/2020/NĐ-CP, điều 21 khoản 2 điểm a: văn thư kiểm tra tính xác thực và toàn vẹn của văn bản điện tử đến.",
+        "Under Decree 30/2020/NĐ-CP, art. 21.2.a: the clerk checks the authenticity and integrity of every incoming electronic document.",
+    ),
+    "report.file": (
+        "Tệp",
+        "File",
+    ),
+    "report.sha": (
+        "SHA-256 của tệp",
+        "File SHA-256",
+    ),
+    "report.checked": (
+        "Thời điểm kiểm tra",
+        "Checked at",
+    ),
+    "report.verdict": (
+        "Kết luận",
+        "Verdict",
+    ),
+    "report.count": (
+        "Số chữ ký",
+        "Signatures",
+    ),
+    "report.sig": (
+        "Chữ ký",
+        "Signature",
+    ),
+    "report.signer": (
+        "Người ký",
+        "Signer",
+    ),
+    "report.org": (
+        "Cơ quan, tổ chức",
+        "Organisation",
+    ),
+    "report.time": (
+        "Thời điểm ký",
+        "Signing time",
+    ),
+    "report.tst": (
+        "Dấu thời gian",
+        "Timestamp",
+    ),
+    "report.chain": (
+        "Chuỗi chứng thư",
+        "Certificate chain",
+    ),
+    "report.pool": (
+        "Nhóm tin cậy",
+        "Trust pool",
+    ),
+    "report.rev": (
+        "Tình trạng thu hồi",
+        "Revocation",
+    ),
+    "report.covers": (
+        "Phạm vi ký",
+        "Covers",
+    ),
+    "report.reasons": (
+        "Lý do",
+        "Reasons",
+    ),
+    "report.after": (
+        "Thay đổi sau khi ký",
+        "Changes after signing",
+    ),
+    "report.none": (
+        "Không có",
+        "None",
+    ),
+    "report.permitted": (
+        "được phép",
+        "permitted",
+    ),
+    "report.not_permitted": (
+        "KHÔNG được phép",
+        "NOT permitted",
+    ),
+    "report.picture": (
+        "Trang {page}: vùng hiển thị khác so với lúc ký được khoanh đỏ",
+        "Page {page}: areas shown differently than when signed are framed in red",
+    ),
+    "report.stamps": (
+        "Dấu thời gian văn bản",
+        "Document timestamps",
+    ),
+    "report.good": (
+        "Chưa bị thu hồi (đã kiểm tra OCSP/CRL)",
+        "Not revoked (OCSP/CRL checked)",
+    ),
+    "report.revoked": (
+        "ĐÃ BỊ THU HỒI",
+        "REVOKED",
+    ),
+    "report.not_checked": (
+        "Chưa kiểm tra (ngoại tuyến hoặc không có dữ liệu OCSP/CRL)",
+        "Not checked (offline, or no OCSP/CRL data)",
+    ),
+    "report.no_pool": (
+        "Không thuộc nhóm chứng thư gốc tin cậy nào",
+        "In no trusted pool",
+    ),
+    "report.footer": (
+        "Lập bằng Kyso {v}. Biên bản này ghi lại kết quả kiểm tra tự động tại thời điểm trên.",
+        "Made by Kyso {v}. This report records the automatic check at the time above.",
+    ),
     # -- automatic placement ---------------------------------------------
     "placement.block_not_found": (
         "Không tìm thấy vị trí khối chữ ký trên văn bản. Hãy chọn trang và vị trí "

@@ -43,6 +43,8 @@ class Settings:
     #: start the desktop app, minimised to the tray, when the person logs in (the
     #: signing service always running); the OS entry is written by kyso.services.autostart
     bridge_autostart: bool = False
+    #: trust pools switched off (kyso.core.trust: public, government, admin)
+    disabled_trust_pools: tuple[str, ...] = ()
 
     def __post_init__(self):
         if not isinstance(self.bridge_autostart, bool):
@@ -56,6 +58,11 @@ class Settings:
             value = split_list(value)
         object.__setattr__(self, "bridge_allowed_origins",
                            tuple(str(v).strip() for v in (value or ()) if str(v).strip()))
+        pools = self.disabled_trust_pools
+        if isinstance(pools, str):
+            pools = split_list(pools)
+        object.__setattr__(self, "disabled_trust_pools",
+                           tuple(str(v).strip() for v in (pools or ()) if str(v).strip()))
 
     def to_json(self) -> dict:
         out = asdict(self)
@@ -99,6 +106,8 @@ def load() -> Settings:
     raw = _read_raw()
     known = {f.name for f in fields(Settings)}
     values = {k: v for k, v in raw.items() if k in known}
+    if isinstance(values.get("disabled_trust_pools"), list):
+        values["disabled_trust_pools"] = tuple(str(v) for v in values["disabled_trust_pools"])
     try:
         return Settings(**values)
     except TypeError:
@@ -117,6 +126,9 @@ def update(**changes) -> Settings:
     for key, value in list(changes.items()):
         if key not in known:
             raise KeyError(key)
+        if key == "disabled_trust_pools" and isinstance(value, str):
+            changes[key] = tuple(v.strip() for v in value.split(",") if v.strip())
+            continue
         if key == "seal_diameter_mm" and value not in (None, ""):
             changes[key] = float(value)
         elif key == "bridge_autostart":

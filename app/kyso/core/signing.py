@@ -33,13 +33,12 @@ from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.signers.pdf_signer import PdfCMSSignedAttributes
 from pyhanko.sign.timestamps import HTTPTimeStamper
 
-from . import messages
 from .errors import DocumentError, KysoError, UsageError
 from .fileio import atomic_output
 from .pdfdoc import PdfInput, open_pdf
 from .stamp import (BLACK, Box, ImageBlock, KysoStampStyle, StampLayout, TextBlock, TextLine,
                     fit_layout)
-from .verify import check_signatures, validation_context
+from .verify import FAILING, check_signatures, validation_context
 from .vntime import VIETNAM_TZ, format_time, vietnam_now  # noqa: F401 - re-exported: the stamp's time
 
 log = logging.getLogger(__name__)
@@ -174,13 +173,15 @@ def _unique_field_name(doc: PdfInput, prefix: str) -> str:
 async def _refuse_broken_signatures(doc: PdfInput) -> None:
     if not doc.reader.embedded_regular_signatures:
         return
-    reports = await check_signatures(doc.reader, validation_context())
-    for rep in reports:
+    reports = await check_signatures(doc.reader, validation_context(), password=doc.password)
+    # the newest signature first: its reason ("changed after the last signature")
+    # is the one that names what happened
+    for rep in reversed(reports):
         # Trust is not judged here (roots may not be configured); integrity is.
-        bad = [p for p in rep.problems if p != "verify.untrusted"]
+        bad = [p for p in rep.problems if p in FAILING]
         if bad:
             raise DocumentError("doc.signatures_invalid", path=doc.path.name,
-                                detail=f"{rep.field}: {messages.tr(bad[0])}")
+                                detail=f"{rep.field}: {rep._sentence(bad[0], None)}")
 
 
 def _same_file(src: Path, dst: Path) -> bool:

@@ -18,19 +18,10 @@ APP_ICON = Path(__file__).resolve().parents[1] / "resources" / "images" / "kyso.
 
 
 def trust_roots_from_config() -> list:
-    """Roots an administrator put in ``<config>/trust`` (PEM or DER)."""
-    from ..core import paths
-
-    folder = paths.config_dir() / "trust"
-    if not folder.is_dir():
-        return []
-    from ..core.verify import load_certificates   # pyHanko: only when there are roots to load
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".pem", ".crt", ".cer", ".der"))
-    try:
-        return load_certificates(files)
-    except Exception:
-        logging.getLogger(__name__).exception("Unreadable trust roots in %s", folder)
-        return []
+    """No extra roots: the core adds the administrator's ``<config>/trust`` folder
+    itself, as the pool "admin" (which the setting ``disabled_trust_pools`` can
+    switch off), beside the shipped Vietnamese pools."""
+    return []
 
 
 def make_application(argv: list[str] | None = None):

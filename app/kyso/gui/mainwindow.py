@@ -270,6 +270,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.view = PdfView()
         self.signatures = SignaturePanel()
         self.signatures.trust_roots = self.trust_roots
+        self.signatures.regionsChanged.connect(self.view.set_change_regions)
         right = QSplitter(Qt.Orientation.Horizontal)
         right.addWidget(self.view)
         right.addWidget(self.signatures)

@@ -84,7 +84,7 @@ class StampBox(Retranslating, QWidget):
         self.setToolTip(self.tr("Kéo để di chuyển; kéo góc dưới bên phải để đổi kích thước"))
 
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         p = QPainter(self)
         p.fillRect(self.rect(), QColor(21, 101, 192, 60))
         p.setPen(QPen(QColor("#1565c0"), 2, Qt.PenStyle.DashLine))
@@ -96,14 +96,14 @@ class StampBox(Retranslating, QWidget):
     def _in_handle(self, pos: QPoint) -> bool:
         return pos.x() >= self.width() - self.HANDLE and pos.y() >= self.height() - self.HANDLE
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802
+    def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             self._press = event.globalPosition().toPoint()
             self._start = self.geometry()
             self._resizing = self._in_handle(event.position().toPoint())
             event.accept()
 
-    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+    def mouseMoveEvent(self, event) -> None:
         if self._press is None:
             self.setCursor(Qt.CursorShape.SizeFDiagCursor if self._in_handle(event.position().toPoint())
                            else Qt.CursorShape.SizeAllCursor)
@@ -121,7 +121,7 @@ class StampBox(Retranslating, QWidget):
         self.setGeometry(r)
         self.moved.emit()
 
-    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event) -> None:
         if self._press is not None:
             self._press = None
             self.moved.emit()
@@ -444,11 +444,37 @@ class PdfView(Retranslating, QWidget):
         self.current_image = image
         self._message = None
         pix = QPixmap.fromImage(image)
+        self._frame_regions(pix, dpr)
         pix.setDevicePixelRatio(dpr)
         self.page_label.setPixmap(pix)
         self.page_label.setMinimumSize(QSize(int(image.width() / dpr), int(image.height() / dpr)))
         self._place_stamp_box()
         self.pageRendered.emit(self._page)
+
+    # -- areas changed after signing (the signatures panel sets them) --
+    def set_change_regions(self, regions) -> None:
+        """Frame ``regions`` in red on their pages: (page 1-based, (x0, y0, x1, y1)
+        in displayed points, origin lower left); an empty list clears them."""
+        self._regions = [(int(p), tuple(float(v) for v in r)) for p, r in regions]
+        if self.current_image is not None and self._message is None:
+            self._display(self.current_image, self._device_scale())
+
+    def change_regions(self) -> list:
+        return list(getattr(self, "_regions", []))
+
+    def _frame_regions(self, pix: QPixmap, dpr: float) -> None:
+        mine = [r for p, r in getattr(self, "_regions", []) if p == self._page + 1]
+        if not mine:
+            return
+
+        s = round(self._zoom * dpr, 3)
+        h = pix.height() / s
+        painter = QPainter(pix)
+        painter.setPen(QPen(QColor("#d50000"), max(2.0, 2 * dpr)))
+        for x0, y0, x1, y1 in mine:
+            painter.drawRect(round(x0 * s) - 3, round((h - y1) * s) - 3,
+                             round((x1 - x0) * s) + 6, round((y1 - y0) * s) + 6)
+        painter.end()
 
     # -- stamp preview --
     @property
@@ -563,7 +589,7 @@ class PdfView(Retranslating, QWidget):
             self._stamp_pt = self._stamp_auto
             self._place_stamp_box()
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - the label moved or resized
+    def eventFilter(self, obj, event) -> bool:
         if obj is self.page_label and event.type() == QEvent.Type.Resize and self._stamp_pt is not None:
             self._place_stamp_box()
         return super().eventFilter(obj, event)

@@ -13,8 +13,9 @@ from typing import Iterable
 
 from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import (QHeaderView, QLabel, QStyledItemDelegate, QStyleOptionViewItem,
-                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+                               QStyledItemDelegate, QStyleOptionViewItem, QTreeWidget,
+                               QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,9 @@ def format_time(when) -> str:
 
 GREEN = QColor("#1b7f2a")
 RED = QColor("#c62828")
+AMBER = QColor("#b26a00")
+#: ETSI EN 319 102-1 verdict -> (mark, colour)
+LOOK = {"passed": ("✔", GREEN), "failed": ("✘", RED), "indeterminate": ("?", AMBER)}
 
 #: Info-dictionary keys shown first, with their Vietnamese labels.
 INFO_LABELS = (
@@ -85,7 +89,7 @@ class WrappingDelegate(QStyledItemDelegate):
         self.view = view
         view.header().sectionResized.connect(lambda *_a: view.scheduleDelayedItemsLayout())
 
-    def sizeHint(self, option, index):  # noqa: N802
+    def sizeHint(self, option, index):
         width = self.view.columnWidth(index.column())
         if index.column() == 0:
             depth, parent = 0, index.parent()
@@ -99,9 +103,16 @@ class WrappingDelegate(QStyledItemDelegate):
 
 
 class SignaturePanel(Retranslating, QWidget):
-    """Lists each signature (✔/✘, signer, time, coverage, changes, reasons)."""
+    """Lists each signature (✔ passed, ✘ failed, ? indeterminate: signer, time,
+    chain and trust pool, revocation, coverage, changes, reasons), frames the
+    areas changed after signing on the page (``regionsChanged``) and writes the
+    verification report (biên bản kiểm tra chữ ký số)."""
 
     loaded = Signal(object)   # DocumentReport
+    #: [(page, (x0, y0, x1, y1))] shown differently now than when signed (the
+    #: selected signature's, or every signature's)
+    regionsChanged = Signal(list)
+    reportWritten = Signal(str)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -140,9 +151,18 @@ class SignaturePanel(Retranslating, QWidget):
         self.meta.setUniformRowHeights(False)
         self.meta.setItemDelegate(WrappingDelegate(self.meta))
 
+        self.report_button = QPushButton()
+        self.report_button.setEnabled(False)
+        self.report_button.clicked.connect(self._ask_report)
+        self.tree.currentItemChanged.connect(lambda *_: self._emit_regions())
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.summary)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.report_button)
+        layout.addLayout(row)
         layout.addWidget(self.tree, 3)
         layout.addWidget(self.meta, 2)
         self.retranslate_ui()
@@ -150,6 +170,8 @@ class SignaturePanel(Retranslating, QWidget):
     def retranslate_ui(self) -> None:
         """Headers, and the summary and verdicts of the last report, in the current language."""
         self.tree.setHeaderLabels([self.tr("Chữ ký"), self.tr("Chi tiết")])
+        self.report_button.setText(self.tr("Lập biên bản…"))
+        self.report_button.setToolTip(self.tr("Ghi biên bản kiểm tra chữ ký số (PDF) của văn bản này"))
         self.tree.setAccessibleName(self.tr("Danh sách chữ ký"))
         self.meta.setHeaderLabels([self.tr("Thông tin văn bản"), self.tr("Giá trị")])
         if self._state == "report" and self.report is not None:
@@ -176,7 +198,9 @@ class SignaturePanel(Retranslating, QWidget):
         self._generation += 1
         self.report = None
         self.info = {}
+        self.report_button.setEnabled(False)
         self.tree.clear()
+        self.regionsChanged.emit([])
         self.meta.clear()
         self._state = "idle"
         self._show_summary()
@@ -192,9 +216,12 @@ class SignaturePanel(Retranslating, QWidget):
         self._show_summary()
 
         def work():
+            import os
+
             from ..core.verify import verify_file
 
-            return verify_file(path, roots), read_info(path)
+            return (verify_file(path, roots, password=os.environ.get("KYSO_PDF_PASSWORD")),
+                    read_info(path))
 
         def done(result) -> None:
             if gen != self._generation:
@@ -221,32 +248,45 @@ class SignaturePanel(Retranslating, QWidget):
         report, info = self.report, self.info
         self.tree.clear()
         n = len(report.signatures)
+        state = report.indication
         if report.error:
             self.summary.setText(report.error)
-            self.summary.setStyleSheet(f"color: {RED.name()}")
         elif not n:
             self.summary.setText(self.tr("Văn bản chưa có chữ ký số."))
-            self.summary.setStyleSheet("")
-        elif report.valid:
+        elif state == "passed":
             self.summary.setText(self.tr("✔ Chữ ký hợp lệ.") if n == 1 else
                                  self.tr("✔ Cả %1 chữ ký đều hợp lệ.").replace("%1", str(n)))
-            self.summary.setStyleSheet(f"color: {GREEN.name()}")
-        else:
-            bad = sum(1 for s in report.signatures if not s.valid)
+        elif state == "failed":
+            bad = sum(1 for s in report.signatures if s.indication == "failed")
+            if not bad:     # a document timestamp is what failed
+                bad = sum(1 for s in report.signatures if not s.valid)
             self.summary.setText(self.tr("✘ %1/%2 chữ ký không hợp lệ.").replace("%1", str(bad)).replace("%2", str(n)))
-            self.summary.setStyleSheet(f"color: {RED.name()}")
+        else:
+            unsure = sum(1 for s in report.signatures if s.indication == "indeterminate")
+            self.summary.setText(self.tr("? %1/%2 chữ ký chưa xác định được (xem lý do).")
+                                 .replace("%1", str(unsure)).replace("%2", str(n)))
+        colour = LOOK[state][1] if (n or report.error) else None
+        self.summary.setStyleSheet(f"color: {colour.name()}" if colour is not None else "")
         for sig in report.signatures:
             self.tree.addTopLevelItem(self._item(sig))
+        for ts in report.timestamps:
+            self.tree.addTopLevelItem(self._stamp_item(ts))
         self.tree.expandAll()
         self._fill_meta(info)
+        self.report_button.setEnabled(report.error is None and n > 0)
+        self._emit_regions()
+
+    def _verdict_text(self, indication: str) -> str:
+        return {"passed": self.tr("Hợp lệ"), "failed": self.tr("Không hợp lệ"),
+                "indeterminate": self.tr("Chưa xác định")}[indication]
 
     def _item(self, sig: SignatureReport) -> QTreeWidgetItem:
-        mark = "✔" if sig.valid else "✘"
-        verdict = self.tr("Hợp lệ") if sig.valid else self.tr("Không hợp lệ")
-        top = QTreeWidgetItem([f"{mark} {sig.signer or sig.field}", verdict])
-        colour = QBrush(GREEN if sig.valid else RED)
-        top.setForeground(0, colour)
-        top.setForeground(1, colour)
+        mark, colour = LOOK[sig.indication]
+        top = QTreeWidgetItem([f"{mark} {sig.signer or sig.field}", self._verdict_text(sig.indication)])
+        top.setData(0, Qt.ItemDataRole.UserRole, [(r.page, r.rect) for r in sig.regions])
+        brush = QBrush(colour)
+        top.setForeground(0, brush)
+        top.setForeground(1, brush)
         bold = QFont(top.font(0))
         bold.setBold(True)
         top.setFont(0, bold)
@@ -260,15 +300,84 @@ class SignaturePanel(Retranslating, QWidget):
         ]
         if sig.timestamp_time:
             rows.insert(1, (self.tr("Dấu thời gian"), format_time(sig.timestamp_time)))
+        if sig.chain:
+            rows.append((self.tr("Chuỗi chứng thư"), " → ".join(sig.chain)))
+        rows.append((self.tr("Thu hồi"), {"good": self.tr("Chưa bị thu hồi (đã kiểm tra)"),
+                                          "revoked": self.tr("Đã bị thu hồi")}.get(
+            sig.revocation, self.tr("Chưa kiểm tra"))))
+        reason_label = self.tr("Lý do")
         for reason in sig.reasons():
-            rows.append((self.tr("Lý do"), reason))
+            rows.append((reason_label, reason))
+        for note in sig.note_texts():
+            rows.append((self.tr("Ghi chú"), note))
+        for c in sig.permitted:
+            rows.append((self.tr("Thay đổi được phép"), c.describe()))
+        for r in sig.regions:
+            where = self.tr("trang %1, vùng %2").replace("%1", str(r.page)).replace(
+                "%2", " ".join(f"{v:.0f}" for v in r.rect))
+            rows.append((self.tr("Vùng đè lên nội dung đã ký") if r.covers_signed_content
+                         else self.tr("Vùng hiển thị thay đổi"), where))
         for label, value in rows:
             child = QTreeWidgetItem([label, value])
             child.setToolTip(1, value)
-            if label == self.tr("Lý do"):
-                child.setForeground(1, QBrush(RED))
+            if label == reason_label:
+                child.setForeground(1, QBrush(RED if sig.indication == "failed" else AMBER))
             top.addChild(child)
         return top
+
+    def _stamp_item(self, ts) -> QTreeWidgetItem:
+        mark, colour = LOOK[ts.indication]
+        top = QTreeWidgetItem([f"{mark} {self.tr('Dấu thời gian văn bản')}", self._verdict_text(ts.indication)])
+        top.setForeground(0, QBrush(colour))
+        top.setForeground(1, QBrush(colour))
+        when = format_time(ts.time) if ts.time else self.tr("không rõ")
+        for label, value in ((self.tr("Thời điểm"), when), (self.tr("Đơn vị cấp dấu thời gian"), ts.tsa)):
+            top.addChild(QTreeWidgetItem([label, value]))
+        for reason in ts.reasons():
+            top.addChild(QTreeWidgetItem([self.tr("Lý do"), reason]))
+        return top
+
+    def _emit_regions(self) -> None:
+        """The selected signature's changed areas, or every signature's."""
+        if self.report is None:
+            self.regionsChanged.emit([])
+            return
+        item = self.tree.currentItem()
+        while item is not None and item.parent() is not None:
+            item = item.parent()
+        if item is not None and item.data(0, Qt.ItemDataRole.UserRole) is not None:
+            self.regionsChanged.emit(list(item.data(0, Qt.ItemDataRole.UserRole)))
+            return
+        out = []
+        for s in self.report.signatures:
+            out += [(r.page, r.rect) for r in s.regions]
+        self.regionsChanged.emit(out)
+
+    # -- the verification report --
+    def _ask_report(self) -> None:
+        if self.report is None or self._path is None:
+            return
+        default = str(self._path.with_name(self._path.stem + "-bien-ban-kiem-tra.pdf"))
+        target, _ = QFileDialog.getSaveFileName(self, self.tr("Lưu biên bản kiểm tra chữ ký số"),
+                                                default, self.tr("Tệp PDF (*.pdf)"))
+        if target:
+            self.write_report(Path(target))
+
+    def write_report(self, target: Path) -> None:
+        """Write the report of the shown verdicts to ``target`` (background)."""
+        import os
+
+        report, source = self.report, self._path
+
+        def work():
+            from ..core.report import write_report
+
+            return str(write_report(report, source, target, password=os.environ.get("KYSO_PDF_PASSWORD")))
+
+        def failed(exc: BaseException) -> None:
+            self.summary.setText(self.tr("Không ghi được biên bản: %1").replace("%1", str(exc)))
+
+        run_in_background(work, self.reportWritten.emit, failed, parent=self)
 
     def _fill_meta(self, info: dict[str, str]) -> None:
         self.meta.clear()

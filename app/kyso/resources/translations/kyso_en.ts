@@ -616,7 +616,7 @@ You can leave the number empty (seal only) or try again when the network is back
 <context>
     <name>MainWindow</name>
     <message>
-        <location line="+340"/>
+        <location line="+341"/>
         <source>Kyso — Ký số văn bản</source>
         <translation>Kyso — Document signing</translation>
     </message>
@@ -1140,7 +1140,7 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Cannot display the page: %1</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+64"/>
         <source>Khung xanh là chỗ đặt chữ ký. Kéo để di chuyển, kéo góc để đổi kích thước.</source>
         <translation>The blue frame is where the signature goes. Drag to move it, drag its corner to resize it.</translation>
     </message>
@@ -1577,20 +1577,30 @@ Drop a PDF file here or choose a document in the list.</translation>
 <context>
     <name>SignaturePanel</name>
     <message>
-        <location filename="../../gui/signatures.py" line="+172"/>
+        <location filename="../../gui/signatures.py" line="+194"/>
         <source>Chưa kiểm tra chữ ký.</source>
         <translation>Signatures not checked yet.</translation>
     </message>
     <message>
-        <location line="-20"/>
+        <location line="-22"/>
         <source>Chữ ký</source>
-        <extracomment>Info-dictionary keys shown first, with their Vietnamese labels.</extracomment>
+        <extracomment>ETSI EN 319 102-1 verdict -&gt; (mark, colour) Info-dictionary keys shown first, with their Vietnamese labels. [(page, (x0, y0, x1, y1))] shown differently now than when signed (the selected signature&apos;s, or every signature&apos;s)</extracomment>
         <translation>Signature</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Chi tiết</source>
         <translation>Details</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lập biên bản…</source>
+        <translation>Report…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ghi biên bản kiểm tra chữ ký số (PDF) của văn bản này</source>
+        <translation>Write the digital signature verification report (PDF) of this document</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1618,12 +1628,12 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Could not check: %1</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+63"/>
         <source>Văn bản chưa có chữ ký số.</source>
         <translation>The document has no digital signature.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>✔ Chữ ký hợp lệ.</source>
         <translation>✔ The signature is valid.</translation>
     </message>
@@ -1633,12 +1643,17 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>✔ All %1 signatures are valid.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>✘ %1/%2 chữ ký không hợp lệ.</source>
         <translation>✘ %1/%2 signatures are not valid.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+3"/>
+        <source>? %1/%2 chữ ký chưa xác định được (xem lý do).</source>
+        <translation>? %1/%2 signatures are indeterminate (see the reasons).</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>Hợp lệ</source>
         <translation>Valid</translation>
     </message>
@@ -1648,12 +1663,18 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Not valid</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+1"/>
+        <source>Chưa xác định</source>
+        <translation>Indeterminate</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <location line="+40"/>
         <source>không rõ</source>
         <translation>unknown</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-38"/>
         <source>Thời điểm ký</source>
         <translation>Signing time</translation>
     </message>
@@ -1684,9 +1705,84 @@ Drop a PDF file here or choose a document in the list.</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+4"/>
+        <source>Chuỗi chứng thư</source>
+        <translation>Certificate chain</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Thu hồi</source>
+        <translation>Revocation</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Chưa bị thu hồi (đã kiểm tra)</source>
+        <translation>Not revoked (checked)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Đã bị thu hồi</source>
+        <translation>Revoked</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chưa kiểm tra</source>
+        <translation>Not checked</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+29"/>
         <source>Lý do</source>
         <translation>Reason</translation>
+    </message>
+    <message>
+        <location line="-25"/>
+        <source>Ghi chú</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Thay đổi được phép</source>
+        <translation>Permitted change</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>trang %1, vùng %2</source>
+        <translation>page %1, area %2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Vùng đè lên nội dung đã ký</source>
+        <translation>Area drawn over signed content</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Vùng hiển thị thay đổi</source>
+        <translation>Area shown differently</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Thời điểm</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Đơn vị cấp dấu thời gian</source>
+        <translation>Time-stamping authority</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Lưu biên bản kiểm tra chữ ký số</source>
+        <translation>Save the signature verification report</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tệp PDF (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Không ghi được biên bản: %1</source>
+        <translation>Could not write the report: %1</translation>
     </message>
     <message>
         <location filename="../../gui/trstrings.py" line="+40"/>
@@ -1776,7 +1872,7 @@ Drop a PDF file here or choose a document in the list.</translation>
 <context>
     <name>StampBox</name>
     <message>
-        <location filename="../../gui/pdfview.py" line="-393"/>
+        <location filename="../../gui/pdfview.py" line="-419"/>
         <source>Kéo để di chuyển; kéo góc dưới bên phải để đổi kích thước</source>
         <translation>Drag to move; drag the bottom right corner to resize</translation>
     </message>

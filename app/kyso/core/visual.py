@@ -1,0 +1,209 @@
+"""What a signed revision showed against what the file shows now, page by page.
+
+Every revision of an incrementally saved PDF is a prefix of the file, ending
+at its ``%%EOF``. Rendering that prefix (PDFium, through
+:mod:`kyso.core.pdfium` and its lock) shows the page the signer saw; rendering
+the whole file shows the page the reader sees. Pixels that differ are grouped
+into regions (rectangles in PDF points, origin bottom left of the displayed
+page). A region *covers signed content* when the page under it was not blank
+when signed — the "shadow" attacks draw over signed text; filling a blank
+number field does not.
+
+No Qt here: pixels go through Pillow.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+SCALE = 1.0          # pixels per point for comparisons
+CELL = 6             # pixels per grid cell when grouping changed pixels
+DIFF_LEVEL = 40      # grey-level difference that counts as a change
+INK_LEVEL = 215      # darker than this (grey) is "something drawn"
+MAX_PAGES = 60
+
+
+@dataclass(frozen=True)
+class Region:
+    page: int                                   # 1-based
+    rect: tuple[float, float, float, float]     # x0 y0 x1 y1 in points, origin bottom left
+    covers_signed_content: bool
+
+    def to_json(self) -> dict:
+        return {"page": self.page, "rect": [round(v, 1) for v in self.rect],
+                "covers_signed_content": self.covers_signed_content}
+
+    def intersects(self, rect) -> bool:
+        if rect is None:
+            return False
+        a = self.rect
+        return not (a[2] < rect[0] - 2 or rect[2] + 2 < a[0] or a[3] < rect[1] - 2 or rect[3] + 2 < a[1])
+
+
+def _image(rendered):
+    from PIL import Image
+
+    img = Image.frombuffer("RGBX", (rendered.width, rendered.height), rendered.data, "raw", "BGRX",
+                           rendered.stride, 1)
+    return img.convert("L")
+
+
+class Snapshot:
+    """One revision (or the whole file) open in PDFium; pages rendered on demand, cached."""
+
+    def __init__(self, data: bytes, password: str | None = None):
+        from . import pdfium
+
+        fd, name = tempfile.mkstemp(prefix="kyso-rev-", suffix=".pdf")
+        self._tmp = Path(name)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        self.doc = pdfium.Document(self._tmp, password=password or None, forms=True)
+        self.sizes = self.doc.page_sizes()
+        self._pages: dict[int, object] = {}
+
+    def page(self, index: int):
+        if index not in self._pages:
+            self._pages[index] = _image(self.doc.render(index, SCALE))
+        return self._pages[index]
+
+    def close(self) -> None:
+        try:
+            self.doc.close()
+        finally:
+            self._tmp.unlink(missing_ok=True)
+
+
+def compare_page(before: Snapshot, after: Snapshot, index: int) -> list[Region]:
+    """Changed regions of page ``index`` (0-based) from ``before`` to ``after``."""
+    from PIL import ImageChops
+
+    a, b = before.page(index), after.page(index)
+    if a.size != b.size:
+        w, h = after.sizes[index]
+        return [Region(index + 1, (0.0, 0.0, w, h), True)]
+    diff = ImageChops.difference(a, b).point(lambda v: 255 if v > DIFF_LEVEL else 0)
+    if diff.getbbox() is None:
+        return []
+    ink = a.point(lambda v: 255 if v < INK_LEVEL else 0)
+    covered = ImageChops.multiply(diff, ink)     # changed where something was drawn
+    gw, gh = (a.size[0] + CELL - 1) // CELL, (a.size[1] + CELL - 1) // CELL
+    from PIL import Image
+
+    full = (0, 0, gw * CELL, gh * CELL)
+    cells = diff.crop(full).resize((gw, gh), Image.Resampling.BOX)
+    cov_cells = covered.crop(full).resize((gw, gh), Image.Resampling.BOX)
+    on = cells.load()
+    cov = cov_cells.load()
+    seen: set[tuple[int, int]] = set()
+    _w_pt, h_pt = after.sizes[index]
+    out: list[Region] = []
+    for y in range(gh):
+        for x in range(gw):
+            if not on[x, y] or (x, y) in seen:
+                continue
+            stack, x0, y0, x1, y1, hits = [(x, y)], x, y, x, y, 0
+            seen.add((x, y))
+            while stack:
+                cx, cy = stack.pop()
+                x0, y0, x1, y1 = min(x0, cx), min(y0, cy), max(x1, cx), max(y1, cy)
+                hits += cov[cx, cy] > 0
+                for nx in range(cx - 1, cx + 2):        # neighbours, and one cell gap
+                    for ny in range(cy - 1, cy + 2):
+                        if 0 <= nx < gw and 0 <= ny < gh and on[nx, ny] and (nx, ny) not in seen:
+                            seen.add((nx, ny))
+                            stack.append((nx, ny))
+            s = CELL / SCALE
+            rect = (x0 * s, h_pt - (y1 + 1) * s, (x1 + 1) * s, h_pt - y0 * s)
+            out.append(Region(index + 1, rect, hits >= 2))
+    return _merge(out)
+
+
+def _merge(regions: list[Region]) -> list[Region]:
+    """Regions closer than a few points become one (a line of text, not its letters)."""
+    regions = list(regions)
+    changed = True
+    while changed and len(regions) > 1:
+        changed = False
+        for i in range(len(regions)):
+            for j in range(i + 1, len(regions)):
+                a, b = regions[i], regions[j]
+                if a.page == b.page and a.intersects((b.rect[0] - 6, b.rect[1] - 6, b.rect[2] + 6, b.rect[3] + 6)):
+                    r = (min(a.rect[0], b.rect[0]), min(a.rect[1], b.rect[1]),
+                         max(a.rect[2], b.rect[2]), max(a.rect[3], b.rect[3]))
+                    regions[i] = Region(a.page, r, a.covers_signed_content or b.covers_signed_content)
+                    del regions[j]
+                    changed = True
+                    break
+            if changed:
+                break
+    return regions
+
+
+class Comparer:
+    """Renders a file's revisions once each and compares them with the final file."""
+
+    def __init__(self, data, password: str | None = None):
+        """``data``: the file's bytes, or a function returning them (read when first needed)."""
+        self._data = data
+        self.password = password
+        self._snaps: dict[int, Snapshot] = {}
+
+    @property
+    def data(self) -> bytes:
+        if callable(self._data):
+            self._data = self._data()
+        return self._data
+
+    def snapshot(self, end: int) -> Snapshot:
+        end = min(end, len(self.data))
+        if end not in self._snaps:
+            self._snaps[end] = Snapshot(self.data[:end], self.password)
+        return self._snaps[end]
+
+    def regions(self, end: int, pages: set[int] | None = None) -> list[Region]:
+        """Changed regions from the revision ending at byte ``end`` to the whole
+        file, on ``pages`` (1-based; None: every page, up to MAX_PAGES)."""
+        before, after = self.snapshot(end), self.snapshot(len(self.data))
+        count = min(len(before.sizes), len(after.sizes), MAX_PAGES)
+        wanted = range(count) if pages is None else sorted(p - 1 for p in pages if 0 < p <= count)
+        out: list[Region] = []
+        for i in wanted:
+            out += compare_page(before, after, i)
+        return out
+
+    def close(self) -> None:
+        for s in self._snaps.values():
+            try:
+                s.close()
+            except Exception:
+                log.debug("closing a snapshot failed", exc_info=True)
+        self._snaps.clear()
+
+
+def page_picture(data: bytes, page: int, regions: list[Region], scale: float = 1.3,
+                 password: str | None = None):
+    """A PIL image of ``page`` (1-based) of the file with ``regions`` framed in red."""
+    from PIL import Image, ImageDraw
+
+    snap = Snapshot(data, password)
+    try:
+        r = snap.doc.render(page - 1, scale)
+        img = Image.frombuffer("RGBX", (r.width, r.height), r.data, "raw", "BGRX", r.stride, 1).convert("RGB")
+        h = snap.sizes[page - 1][1]
+    finally:
+        snap.close()
+    d = ImageDraw.Draw(img)
+    for reg in regions:
+        if reg.page != page:
+            continue
+        x0, y0, x1, y1 = reg.rect
+        box = (x0 * scale - 3, (h - y1) * scale - 3, x1 * scale + 3, (h - y0) * scale + 3)
+        d.rectangle(box, outline=(220, 0, 0), width=3)
+    return img
