@@ -139,7 +139,7 @@ FORGERIES = {
     "number_ap_only": ("field_appearance", NUMBER_FIELD),
     "number_value_need_ap": ("field_value", NUMBER_FIELD),
     "day": ("field_value", DAY_FIELD),
-    "sig_field_overlay": ("field_added", "Sig9"),
+    "sig_field_overlay": ("signature_field_added", "Sig9"),
     "info": ("info", None),
     "info_in_place": ("info", None),
 }

@@ -255,3 +255,15 @@ def test_verification_context_validates_real_cas_at_a_time_they_were_valid(name)
     assert ts.pool_for(path.trust_anchor.certificate if hasattr(path.trust_anchor, "certificate")
                        else list(path)[0]) == pool
     assert trust.describe(list(path)[0]) == anchor
+
+
+def test_a_real_government_agency_certificate_reaches_the_government_g2_root(run_kyso):
+    """The tax authority's own certificate (CỤC THUẾ, BỘ TÀI CHÍNH), issued by "CA phục vụ
+    các cơ quan Nhà nước G2": public material, see tests/fixtures/trust/README.md."""
+    leaf = Path(__file__).parent / "fixtures" / "trust" / "cuc-thue-bo-tai-chinh-2025.pem"
+    r = run_kyso("trust", "check", leaf, "--json")
+    assert r.returncode == 0, r.stdout + r.stderr
+    (c,) = json.loads(r.stdout)["certificates"]
+    assert c["pool"] == "government", c
+    assert [x["subject"] for x in c["path"]][1:] == ["CA phục vụ các cơ quan Nhà nước G2",
+                                                      "RootCA chuyên dùng Chính phủ G2"], c["path"]

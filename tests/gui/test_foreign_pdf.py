@@ -226,3 +226,32 @@ def test_shadow_attack_framed_on_the_page_and_reported(qtbot, window, test_pki, 
     with qtbot.waitSignal(panel.reportWritten, timeout=30000):
         panel.write_report(target)
     assert target.read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("how", ["number_value_and_ap", "day", "sig_field_overlay"])
+def test_forged_issued_document_is_failed_in_the_panel(how, qtbot, window, softhsm, tmp_path):
+    """An issued document whose number or day was changed after the clerk's
+    signature, or over which an empty signature field paints new text: the
+    panel says it is not valid and names the change (kyso verify and the
+    server refuse the same: tests/test_security.py, tests/server/test_adversary.py)."""
+    from support.roles import options_for_role
+    from test_security import _forge
+
+    from kyso.core import tokens
+    from kyso.core.signing import sign_document
+
+    current = generate_sample("cong_van", tmp_path / "draft.pdf").path
+    for label, role, extra in (("KYSO-REVIEWER", "initial", {}), ("KYSO-LEADER", "leader", {}),
+                               ("KYSO-CLERK", "agency", {"number": "417", "issue_date": dt.date(2026, 11, 20)})):
+        out = tmp_path / f"{role}.pdf"
+        with tokens.open_token(softhsm.module_path, label) as session:
+            session.login(softhsm.user_pin)
+            sign_document(session.signer(session.certificate()), current, out, options_for_role(role, **extra))
+        current = out
+    forged = _forge(current, tmp_path / f"{how}.pdf", how)
+    report = drop_file(qtbot, window, forged)
+    assert not report.valid
+    panel = window.signatures
+    assert panel.summary.text().startswith("✘"), panel.summary.text()
+    named = {"number_value_and_ap": "KysoSoVanBan", "day": "KysoNgay", "sig_field_overlay": "Sig9"}[how]
+    assert any(named in line for line in panel.signature_texts()), panel.signature_texts()

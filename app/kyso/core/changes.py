@@ -257,6 +257,14 @@ def _fields(root, page_of: dict[int, int]) -> dict[str, _Field]:
     return out
 
 
+def _is_empty_signature_field(f: _Field) -> bool:
+    """A signature field without a signature (its widget may still show something)."""
+    try:
+        return f.obj.get("/FT") == "/Sig" and _deref(f.obj.get("/V")) is None
+    except Exception:
+        return False
+
+
 def _is_signed_signature(f: _Field) -> bool:
     """A signature field holding a signature (a later signer's own field)."""
     try:
@@ -409,6 +417,10 @@ def compare_revisions(old_resolver, new_resolver) -> list[Change]:
             if _is_signed_signature(f):
                 if not _is_doc_timestamp(f):
                     changes.append(Change("signature_added", name, f.page, f.rect))
+            elif _is_empty_signature_field(f):
+                # an empty signature field: PAdES lets later revisions add them (pyHanko
+                # too); judged by what its widget shows, and never after the last signature
+                changes.append(Change("signature_field_added", name, f.page, f.rect))
             elif not _is_doc_timestamp(f):
                 changes.append(Change("field_added", name, f.page, f.rect))
             continue

@@ -344,6 +344,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "change.field_flags": ("thuộc tính của trường “{field}” bị sửa", "the flags of field “{field}” were changed"),
     "change.field_changed": ("trường “{field}” bị sửa", "field “{field}” was changed"),
     "change.field_added": ("thêm trường mới “{field}”", "a new field “{field}” was added"),
+    "change.signature_field_added": ("thêm ô chữ ký trống “{field}”", "an empty signature field “{field}” was added"),
     "change.field_removed": ("trường “{field}” bị xóa", "field “{field}” was removed"),
     "change.annotation_added": ("thêm chú thích {field}", "a {field} annotation was added"),
     "change.annotation_changed": ("chú thích {field} bị sửa", "a {field} annotation was changed"),

@@ -534,6 +534,16 @@ def _judge(rep: SignatureReport, changes: list[Change], spec, perm: int | None,
     for c in changes:
         if c.kind == "signature_added":
             (bad.append((c, "verify.docmdp")) if perm == 1 else permitted.append(c))
+        elif c.kind == "signature_field_added":
+            # allowed before a later signature that covers it (the clerk's revision adding
+            # the number and date over the blanks of a document signed by another tool),
+            # if it shows nothing over signed content; after the last signature, never
+            if is_last:
+                bad.append((c, "verify.changed_after_last"))
+            elif perm == 1:
+                bad.append((c, "verify.docmdp"))
+            else:
+                visual.append(c)
         elif c.kind in _FILL_KINDS:
             if spec is not None and c.field and spec.is_locked(c.field):
                 bad.append((c, "verify.locked_field_changed"))
