@@ -73,7 +73,7 @@ class ImagePicker(Retranslating, QWidget):
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
-        self.edit.setPlaceholderText(self.tr("Ảnh mẫu của Kyso"))
+        self.edit.setPlaceholderText(self.tr("Chưa chọn: chữ ký hiện dạng chữ"))
         self.button.setText(self.tr("Chọn tệp…"))
 
 
@@ -287,7 +287,7 @@ class SettingsDialog(Retranslating, QDialog):
         if kind == "failed":
             return self.tr("Không tìm được phần mềm token")
         if kind == "first":
-            return self.tr("Chứng thư số đầu tiên dùng được")
+            return self.tr("Chứng thư số duy nhất dùng được trên token")
         if kind == "keep":
             return self.tr("Giữ nguyên: %1").replace("%1", how[1])
         if kind == "cert":

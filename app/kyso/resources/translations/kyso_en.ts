@@ -457,8 +457,8 @@
     <name>ImagePicker</name>
     <message>
         <location filename="../../gui/settingsdialog.py" line="+76"/>
-        <source>Ảnh mẫu của Kyso</source>
-        <translation>Kyso&apos;s sample image</translation>
+        <source>Chưa chọn: chữ ký hiện dạng chữ</source>
+        <translation>None chosen: the signature shows as text</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1489,7 +1489,12 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Could not look for token software</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+2"/>
+        <source>Chứng thư số duy nhất dùng được trên token</source>
+        <translation>The token's only usable certificate</translation>
+    </message>
+    <message>
+        <location line="+56"/>
         <source>Chọn phần mềm token (PKCS#11)</source>
         <translation>Choose the token software (PKCS#11)</translation>
     </message>
@@ -1504,12 +1509,7 @@ Drop a PDF file here or choose a document in the list.</translation>
         <translation>Reading the token…</translation>
     </message>
     <message>
-        <location line="-83"/>
-        <source>Chứng thư số đầu tiên dùng được</source>
-        <translation>The first usable certificate</translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="-81"/>
         <source>Giữ nguyên: %1</source>
         <translation>Keep: %1</translation>
     </message>
