@@ -19,9 +19,9 @@ PACKAGES=(
   faketime                          # libfaketime: the Vietnam-date tests move the clock to midnight in Vietnam
   tesseract-ocr tesseract-ocr-vie   # OCR of scanned drafts (kyso.core.ocr): Vietnamese words and their boxes
   tesseract-ocr-osd                 # Tesseract's orientation detection: scans fed sideways or upside down
-  libreoffice-writer                # the producer fixtures: .docx drafts exported to PDF (tests/producers/build.py)
-  chromium wkhtmltopdf              # the producer fixtures: HTML drafts printed to PDF by a browser and by Qt WebKit
   fonts-liberation fonts-dejavu-core  # the producer fixtures' faces (Times New Roman's metric twin, DejaVu Serif)
+  # (rebuilding the committed producer fixtures, tests/producers/build.py, also needs
+  #  libreoffice-writer and wkhtmltopdf; the tests read the committed PDFs)
   libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3  # Qt offscreen
   xvfb libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 \
   libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1  # the real window under Xvfb
