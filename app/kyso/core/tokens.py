@@ -642,28 +642,9 @@ class TokenSession:
         return self.module.call(_read)
 
     def certificate(self, selector: str | None = None) -> CertificateInfo:
-        """The signing certificate chosen by CKA_ID (hex) or label, else the only usable one."""
-        certs = [c for c in self.info.certificates if c.key_id]
-        if selector:
-            sel = selector.lower().removeprefix("0x")
-            chosen = [c for c in certs if c.key_id.lower() == sel or c.label == selector]
-            if not chosen:
-                raise TokenError("token.cert_not_found", cert=selector, label=self.info.label)
-            cert = chosen[0]
-        else:
-            usable = [c for c in certs if c.usable]
-            if not usable:
-                if certs:
-                    raise certs[0].refusal() or TokenError("token.no_certificate", label=self.info.label)
-                raise TokenError("token.no_certificate", label=self.info.label)
-            if len(usable) > 1:
-                raise TokenError("token.cert_ambiguous", label=self.info.label,
-                                 choices=", ".join(f"{c.label or c.key_id}: {c.common_name}" for c in usable))
-            cert = usable[0]
-        refusal = cert.refusal()
-        if refusal is not None:
-            raise refusal
-        return cert
+        """The signing certificate chosen by CKA_ID (hex) or label, else the only usable
+        one (:func:`choose_certificate`, the one rule)."""
+        return choose_certificate(self.info, selector)
 
     def signer(self, cert: CertificateInfo, pin_provider: Callable[[], str] | None = None,
                extra_certs: Iterable[bytes] = ()) -> "TokenSigner":
@@ -731,6 +712,58 @@ def final_try_confirmed(flag: bool) -> bool:
         return sys.stdin is not None and sys.stdin.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+def _matching(certs: list, selector: str) -> list:
+    key = selector.lower().removeprefix("0x")
+    by_id = [c for c in certs if c.key_id and c.key_id.lower() == key]
+    if by_id:
+        return by_id
+    exact = [c for c in certs if c.label == selector]
+    if exact:
+        return exact
+    return [c for c in certs if c.label and c.label.lower() == selector.lower()]
+
+
+def certificate_matches(cert, value: str | None) -> bool:
+    """``value`` (a stored default or a --cert) designates ``cert``."""
+    return bool(value) and cert in _matching([cert], value)
+
+
+def choose_certificate(token, selector: str | None = None, default: str | None = None):
+    """The certificate that signs on ``token``: an explicit ``selector`` (``--cert``,
+    a web page's request), else the person's ``default`` certificate when this
+    token holds it, else the only usable one. A key ID matches in any case, with
+    or without ``0x``; a label exactly, or in any case when that is unambiguous.
+    Raises a :class:`TokenError` that says why none can sign (the core's one
+    wording, :meth:`CertificateInfo.refusal`)."""
+    certs = [c for c in token.certificates if c.key_id]
+    if selector:
+        chosen = _matching(certs, selector)
+        if not chosen:
+            raise TokenError("token.cert_not_found", cert=selector, label=token.label)
+        if len(chosen) > 1:
+            raise TokenError("token.cert_ambiguous", label=token.label,
+                             choices=", ".join(f"{c.label or c.key_id}: {c.common_name}" for c in chosen))
+        cert = chosen[0]
+    else:
+        preferred = _matching(certs, default) if default else []
+        if len(preferred) == 1:
+            cert = preferred[0]   # the person's default certificate, held by this token
+        else:
+            usable = [c for c in certs if c.usable]
+            if not usable:
+                if certs:
+                    raise certs[0].refusal() or TokenError("token.no_certificate", label=token.label)
+                raise TokenError("token.no_certificate", label=token.label)
+            if len(usable) > 1:
+                raise TokenError("token.cert_ambiguous", label=token.label,
+                                 choices=", ".join(f"{c.label or c.key_id}: {c.common_name}" for c in usable))
+            cert = usable[0]
+    refusal = cert.refusal()
+    if refusal is not None:
+        raise refusal
+    return cert
 
 
 def issuer_chain(leaf_der: bytes, pool: Iterable[bytes]) -> list[bytes]:

@@ -4,11 +4,12 @@
   modules and their tokens: ``kyso token list``, the token watcher, the
   first-run assistant and the settings dialog all call them, so the configured
   module is honoured everywhere.
-- :func:`choose_certificate` is the one rule for which certificate signs: an
-  explicit choice (``--cert``, the web page's request), else the person's
-  default certificate when this token holds it, else the only usable one. A key
-  ID matches in any case, with or without ``0x``; a label matches exactly, or
-  in any case when that is unambiguous.
+- :func:`choose_certificate` (kept in :mod:`kyso.core.tokens`, where the token
+  session uses it too) is the one rule for which certificate signs: an explicit
+  choice (``--cert``, the web page's request), else the person's default
+  certificate when this token holds it, else the only usable one. A key ID
+  matches in any case, with or without ``0x``; a label matches exactly, or in
+  any case when that is unambiguous.
 - :func:`start_session` is the one place that opens a token session;
   :func:`login` turns a PIN (or the reader's PIN pad) into a pyHanko signer
   with the intermediate certificates the person installed. :func:`open_signer`
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..core.errors import KysoError, TokenError
+from ..core.tokens import certificate_matches, choose_certificate  # noqa: F401 - the one rule, re-exported
 from ..core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -138,57 +140,9 @@ def choose_token(tokens: list, label: str | None = None):
     return candidates[0]
 
 
-def _matching(certs: list, selector: str) -> list:
-    key = selector.lower().removeprefix("0x")
-    by_id = [c for c in certs if c.key_id and c.key_id.lower() == key]
-    if by_id:
-        return by_id
-    exact = [c for c in certs if c.label == selector]
-    if exact:
-        return exact
-    return [c for c in certs if c.label and c.label.lower() == selector.lower()]
-
-
-def certificate_matches(cert, value: str | None) -> bool:
-    """``value`` (a stored default or a --cert) designates ``cert``."""
-    return bool(value) and cert in _matching([cert], value)
-
-
 def certificate_value(cert) -> str:
     """What ``default_certificate`` stores for ``cert``: CKA_ID (hex), else the label."""
     return cert.key_id or cert.label
-
-
-def choose_certificate(token, selector: str | None = None, default: str | None = None):
-    """The certificate that signs on ``token`` (see the module doc); raises a
-    :class:`TokenError` that says why none can."""
-    certs = [c for c in token.certificates if c.key_id]
-    if selector:
-        chosen = _matching(certs, selector)
-        if not chosen:
-            raise TokenError("token.cert_not_found", cert=selector, label=token.label)
-        if len(chosen) > 1:
-            raise TokenError("token.cert_ambiguous", label=token.label,
-                             choices=", ".join(f"{c.label or c.key_id}: {c.common_name}" for c in chosen))
-        cert = chosen[0]
-    else:
-        preferred = _matching(certs, default) if default else []
-        if len(preferred) == 1:
-            cert = preferred[0]   # the person's default certificate, held by this token
-        else:
-            usable = [c for c in certs if c.usable]
-            if not usable:
-                if certs:
-                    raise certs[0].refusal() or TokenError("token.no_certificate", label=token.label)
-                raise TokenError("token.no_certificate", label=token.label)
-            if len(usable) > 1:
-                raise TokenError("token.cert_ambiguous", label=token.label,
-                                 choices=", ".join(f"{c.label or c.key_id}: {c.common_name}" for c in usable))
-            cert = usable[0]
-    refusal = cert.refusal()
-    if refusal is not None:
-        raise refusal
-    return cert
 
 
 @dataclass
