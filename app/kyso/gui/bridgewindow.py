@@ -39,6 +39,20 @@ log = logging.getLogger(__name__)
 ANSWER_TIMEOUT_S = 15 * 60
 
 
+def _request_header(layout: QVBoxLayout) -> tuple[QLabel, QLabel]:
+    """The top of every request window: which web site asks (bold, plain text:
+    an origin is never rich text) and what it asks for."""
+    origin = QLabel()
+    origin.setWordWrap(True)
+    origin.setTextFormat(Qt.TextFormat.PlainText)
+    origin.setStyleSheet("font-weight: bold;")
+    layout.addWidget(origin)
+    what = QLabel()
+    what.setWordWrap(True)
+    layout.addWidget(what)
+    return origin, what
+
+
 @dataclass
 class _Question:
     kind: str
@@ -66,14 +80,7 @@ class BridgeWindow(Retranslating, QDialog):
         self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
-        self.origin_label = QLabel()
-        self.origin_label.setWordWrap(True)
-        self.origin_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.origin_label.setStyleSheet("font-weight: bold;")
-        layout.addWidget(self.origin_label)
-        self.what_label = QLabel()
-        self.what_label.setWordWrap(True)
-        layout.addWidget(self.what_label)
+        self.origin_label, self.what_label = _request_header(layout)
         form = QFormLayout()
         self.docs_caption, self.cert_caption, self.role_caption = QLabel(), QLabel(), QLabel()
         names = "\n".join(d.display_name for d in plan.documents)
@@ -188,14 +195,7 @@ class OpaqueWindow(Retranslating, QDialog):
         self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
-        self.origin_label = QLabel()
-        self.origin_label.setWordWrap(True)
-        self.origin_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.origin_label.setStyleSheet("font-weight: bold;")
-        layout.addWidget(self.origin_label)
-        self.what_label = QLabel()
-        self.what_label.setWordWrap(True)
-        layout.addWidget(self.what_label)
+        self.origin_label, self.what_label = _request_header(layout)
         form = QFormLayout()
         self.data_caption, self.cert_caption = QLabel(), QLabel()
         self.data_label = QLabel()
