@@ -102,33 +102,29 @@ def _too_large(limit: int) -> ApiError:
     return ApiError(413, "too_large", "Dữ liệu gửi lên vượt quá dung lượng cho phép.", {"limit_bytes": limit})
 
 
-async def read_body_limited(request: Request, limit: int) -> bytes:
-    """The body, refused (413) as soon as it passes `limit` bytes."""
-    chunks: list[bytes] = []
+async def _chunks_within(request: Request, limit: int):
+    """The body's chunks, refused (413) as soon as they pass ``limit`` bytes."""
     size = 0
     try:
         async for chunk in request.stream():
             size += len(chunk)
             if size > limit:
                 raise _too_large(limit)
-            chunks.append(chunk)
+            yield chunk
     except ClientDisconnect as exc:
         raise ApiError(400, "client_disconnected", "Kết nối bị ngắt khi đang gửi dữ liệu.") from exc
-    return b"".join(chunks)
+
+
+async def read_body_limited(request: Request, limit: int) -> bytes:
+    """The body, refused (413) as soon as it passes `limit` bytes."""
+    return b"".join([chunk async for chunk in _chunks_within(request, limit)])
 
 
 async def read_upload(request: Request, limit: int, tmp_dir: Path) -> bytes:
     """Stream an upload into a temporary file (never more than `limit` bytes
     of it, never the whole of an oversized body in memory), then read it back."""
-    size = 0
     with tempfile.TemporaryFile(dir=tmp_dir, prefix="in-") as fh:
-        try:
-            async for chunk in request.stream():
-                size += len(chunk)
-                if size > limit:
-                    raise _too_large(limit)
-                fh.write(chunk)
-        except ClientDisconnect as exc:
-            raise ApiError(400, "client_disconnected", "Kết nối bị ngắt khi đang gửi dữ liệu.") from exc
+        async for chunk in _chunks_within(request, limit):
+            fh.write(chunk)
         fh.seek(0)
         return fh.read()

@@ -39,6 +39,21 @@ def vietnamese_afterwards():
 
 
 @pytest.fixture
+def memory_keyring():
+    """The document server's login tokens in memory for one test: never the
+    person's real OS keyring (tests that sync use it; ``usefixtures``)."""
+    import keyring
+
+    from kyso.sync.credentials import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    kr = MemoryKeyring()
+    keyring.set_keyring(kr)
+    yield kr
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
 def trust_roots(test_pki):
     from kyso.core.verify import load_certificates
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 
-import keyring
 import pytest
 from PySide6.QtCore import QObject, QPoint, QRect, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
@@ -17,7 +16,7 @@ from kyso.demo.samples import generate_sample, server_pdf_factory
 from kyso.gui import desktop, worker
 from kyso.services.sources import FolderSource
 from kyso.gui.mainwindow import MainWindow
-from sync.conftest import PASSWORD, MemoryKeyring, running_server
+from sync.conftest import PASSWORD, running_server
 
 from .conftest import answer_pin, wait_pin_dialog
 
@@ -135,12 +134,6 @@ def test_one_new_document_names_its_subject_and_a_document_leaving_is_not_news(q
     close(qtbot, w)
 
 
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    keyring.set_keyring(MemoryKeyring())
-    yield
-    keyring.set_keyring(previous)
 
 
 def test_a_document_arriving_by_sync_is_announced(qtbot, tmp_path, test_pki, softhsm, memory_keyring):

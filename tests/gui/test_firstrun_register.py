@@ -3,20 +3,14 @@ account (proof of possession, in the background), and says what comes next."""
 
 from __future__ import annotations
 
-import keyring
 import pytest
 
 from kyso.gui import worker
 from kyso.gui.firstrun import TOKEN_ROLE, FirstRunWizard
-from sync.conftest import PASSWORD, MemoryKeyring, running_server
+from sync.conftest import PASSWORD, running_server
 
 
-@pytest.fixture(autouse=True)
-def memory_keyring():
-    previous = keyring.get_keyring()
-    keyring.set_keyring(MemoryKeyring())
-    yield
-    keyring.set_keyring(previous)
+pytestmark = pytest.mark.usefixtures("memory_keyring")   # tests/gui/conftest.py
 
 
 def test_first_run_registers_the_chosen_certificate(qtbot, tmp_path, test_pki, module_path, softhsm):

@@ -22,14 +22,12 @@ import subprocess
 import sys
 import uuid
 
-import keyring
 import pytest
 import requests
 from kyso.cli import main as kyso
 from kyso.core.verify import load_certificates, verify_file
 from kyso.demo.samples import server_pdf_factory
 from kyso.services.serversource import SyncSource
-from kyso.sync.credentials import MemoryKeyring
 from kyso_server.config import load_trust
 from kyso_server.embedded import EmbeddedServer
 from PySide6.QtCore import QTimer
@@ -46,13 +44,7 @@ OFFICIALS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def memory_keyring():
-    previous = keyring.get_keyring()
-    kr = MemoryKeyring()
-    keyring.set_keyring(kr)
-    yield kr
-    keyring.set_keyring(previous)
+pytestmark = pytest.mark.usefixtures("memory_keyring")   # tests/gui/conftest.py
 
 
 def admin(db_url: str, *argv: str, env: dict | None = None) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 
-import keyring
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt, QTimer
 from PySide6.QtGui import QMouseEvent
@@ -17,20 +16,14 @@ from kyso.demo.samples import generate_batch, generate_sample, server_pdf_factor
 from kyso.gui import worker
 from kyso.services.sources import FolderSource
 from kyso.services.serversource import SyncSource
-from sync.conftest import PASSWORD, TOKEN_LABELS, MemoryKeyring, running_server
+from sync.conftest import PASSWORD, TOKEN_LABELS, running_server
 
 from .conftest import answer_pin, wait_pin_dialog
 
 ROLE_OF = {"chanhvp": "initial", "chutich": "leader", "vanthu": "agency"}
 
 
-@pytest.fixture(autouse=True)
-def memory_keyring():
-    previous = keyring.get_keyring()
-    kr = MemoryKeyring()
-    keyring.set_keyring(kr)
-    yield kr
-    keyring.set_keyring(previous)
+pytestmark = pytest.mark.usefixtures("memory_keyring")   # tests/gui/conftest.py
 
 
 @pytest.fixture

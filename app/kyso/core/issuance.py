@@ -157,65 +157,49 @@ def add_issuance_fields(doc: PdfInput, blanks: list[Blank]) -> list[str]:
         # content; the clerk will be told the blanks cannot be filled.
         return []
     fields = _acroform_fields(writer)
-    added = []
     for blank in todo:
-        page_ref = doc.page_ref(blank.page)
-        geometry = doc.geometry(blank.page)
-        rect = geometry.box_to_user(blank.box)
-        widget = generic.DictionaryObject({
-            pdf_name("/Type"): pdf_name("/Annot"),
-            pdf_name("/Subtype"): pdf_name("/Widget"),
-            pdf_name("/FT"): pdf_name("/Tx"),
-            pdf_name("/T"): generic.TextStringObject(blank.name),
-            pdf_name("/Rect"): generic.ArrayObject([generic.FloatObject(v) for v in rect]),
-            pdf_name("/F"): generic.NumberObject(4),           # print
-            pdf_name("/Ff"): generic.NumberObject(0),
-            pdf_name("/P"): page_ref,
-            pdf_name("/DA"): generic.TextStringObject(f"/Helv {blank.font_size:g} Tf 0 g"),
-            pdf_name("/MK"): generic.DictionaryObject({
-                pdf_name("/R"): generic.NumberObject(geometry.rotation)}),
-            pdf_name("/AP"): generic.DictionaryObject({
-                pdf_name("/N"): _field_appearance(writer, blank, "", geometry.rotation)}),
-        })
-        ref = writer.add_object(widget)
-        fields.append(ref)
-        writer.register_annotation(page_ref, ref)
-        added.append(blank.name)
-    return added
+        _add_widget(doc, fields, blank, blank.name, "/Tx", flags=4, field_flags=0, value="")
+    return [blank.name for blank in todo]
+
+
+def _add_widget(doc: PdfInput, fields, blank: Blank, name: str, field_type: str, *, flags: int,
+                field_flags: int, value: str, extra: dict | None = None) -> None:
+    """One field with its widget over ``blank`` (its appearance shows ``value``),
+    registered on the page and in the form's /Fields."""
+    writer = doc.writer
+    page_ref = doc.page_ref(blank.page)
+    geometry = doc.geometry(blank.page)
+    rect = geometry.box_to_user(blank.box)
+    widget = generic.DictionaryObject({
+        pdf_name("/Type"): pdf_name("/Annot"),
+        pdf_name("/Subtype"): pdf_name("/Widget"),
+        pdf_name("/FT"): pdf_name(field_type),
+        pdf_name("/T"): generic.TextStringObject(name),
+        **(extra or {}),
+        pdf_name("/Rect"): generic.ArrayObject([generic.FloatObject(v) for v in rect]),
+        pdf_name("/F"): generic.NumberObject(flags),
+        pdf_name("/Ff"): generic.NumberObject(field_flags),
+        pdf_name("/P"): page_ref,
+        pdf_name("/DA"): generic.TextStringObject(f"/Helv {blank.font_size:g} Tf 0 g"),
+        pdf_name("/MK"): generic.DictionaryObject({
+            pdf_name("/R"): generic.NumberObject(geometry.rotation)}),
+        pdf_name("/AP"): generic.DictionaryObject({
+            pdf_name("/N"): _field_appearance(writer, blank, value, geometry.rotation)}),
+    })
+    ref = writer.add_object(widget)
+    fields.append(ref)
+    writer.register_annotation(page_ref, ref)
 
 
 def add_filled_fields(doc: PdfInput, values: dict[str, str], blanks: dict[str, Blank]) -> list[str]:
     """After others' signatures: new unsigned, read-only signature fields over
     the blanks, their appearance the figure (see the module's note)."""
-    writer = doc.writer
-    fields = _acroform_fields(writer)
-    added = []
+    fields = _acroform_fields(doc.writer)
     for name, value in values.items():
-        blank = blanks[name]
-        page_ref = doc.page_ref(blank.page)
-        geometry = doc.geometry(blank.page)
-        rect = geometry.box_to_user(blank.box)
-        widget = generic.DictionaryObject({
-            pdf_name("/Type"): pdf_name("/Annot"),
-            pdf_name("/Subtype"): pdf_name("/Widget"),
-            pdf_name("/FT"): pdf_name("/Sig"),
-            pdf_name("/T"): generic.TextStringObject(name),
-            pdf_name("/TU"): generic.TextStringObject(f"Kyso: {value}"),
-            pdf_name("/Rect"): generic.ArrayObject([generic.FloatObject(v) for v in rect]),
-            pdf_name("/F"): generic.NumberObject(4 | 128),     # print, locked
-            pdf_name("/Ff"): generic.NumberObject(READ_ONLY),
-            pdf_name("/P"): page_ref,
-            pdf_name("/DA"): generic.TextStringObject(f"/Helv {blank.font_size:g} Tf 0 g"),
-            pdf_name("/MK"): generic.DictionaryObject({
-                pdf_name("/R"): generic.NumberObject(geometry.rotation)}),
-            pdf_name("/AP"): generic.DictionaryObject({
-                pdf_name("/N"): _field_appearance(writer, blank, value, geometry.rotation)}),
-        })
-        ref = writer.add_object(widget)
-        fields.append(ref)
-        writer.register_annotation(page_ref, ref)
-        added.append(name)
-    return added
+        _add_widget(doc, fields, blanks[name], name, "/Sig", flags=4 | 128,     # print, locked
+                    field_flags=READ_ONLY, value=value,
+                    extra={pdf_name("/TU"): generic.TextStringObject(f"Kyso: {value}")})
+    return list(values)
 
 
 def fill_issuance_fields(doc: PdfInput, values: dict[str, str], blanks: dict[str, Blank]) -> None:
