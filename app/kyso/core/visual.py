@@ -62,10 +62,15 @@ class Snapshot:
 
         fd, name = tempfile.mkstemp(prefix="kyso-rev-", suffix=".pdf")
         self._tmp = Path(name)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        self.doc = pdfium.Document(self._tmp, password=password or None, forms=True)
-        self.sizes = self.doc.page_sizes()
+        self.doc = None
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            self.doc = pdfium.Document(self._tmp, password=password or None, forms=True)
+            self.sizes = self.doc.page_sizes()
+        except BaseException:
+            self.close()        # a revision PDFium cannot read leaves no handle and no file behind
+            raise
         self._pages: dict[int, object] = {}
 
     def page(self, index: int):
@@ -75,7 +80,8 @@ class Snapshot:
 
     def close(self) -> None:
         try:
-            self.doc.close()
+            if self.doc is not None:
+                self.doc.close()
         finally:
             self._tmp.unlink(missing_ok=True)
 
