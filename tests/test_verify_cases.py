@@ -76,6 +76,10 @@ def cases(test_pki, pki_services, tmp_path_factory) -> dict[str, Path]:
     f["shadow_replace"] = vc_.fill_text(s, out / "shadow_replace.pdf", "so_tien",
                                         "So tien duoc duyet: 90.000.000 dong", background=True)
     f["blank_number_filled"] = vc_.fill_text(s, out / "blank_fill.pdf", "so_van_ban", "417/UBND-VP")
+    f["cropped_by_page_tree"] = vc_.crop_by_page_tree(f["approval"], out / "cropped.pdf")
+    filled = vc_.fill_text(overlay, out / "filled.pdf", "so_van_ban", "417/UBND-VP")
+    s = vc_.sign(filled, out / "filled-signed.pdf", lead, "Sig1", box=box1)
+    f["field_moved"] = vc_.move_field(s, out / "moved.pdf", "so_van_ban", 120)
     f["signed_attrs_not_der"] = vc_.unsorted_signed_attrs(f["approval"], out / "unsorted.pdf",
                                                           test_pki.identities["leader"].key_path)
     data = bytearray(f["approval"].read_bytes())
@@ -128,6 +132,13 @@ EXPECTED = {
     "shadow_replace": ("failed", ["failed"]),
     # filling a blank number field, as Kyso's issuance does: permitted form filling
     "blank_number_filled": ("passed", ["passed"]),
+    # the signed page cropped by a new inner node of the page tree (the page's own
+    # dictionary and the root's keep their values): a change of the page (pyHanko's
+    # difference analysis: the page tree is not a permitted update)
+    "cropped_by_page_tree": ("failed", ["failed"]),
+    # a filled field's widget moved up 120 pt after signing: a change of the field beyond
+    # its value (pyHanko: /Rect of a widget is not form filling)
+    "field_moved": ("failed", ["failed"]),
     # signed attributes in non-DER order: DSS/ETSI re-encode as DER: HASH_FAILURE (pdfsig: valid)
     "signed_attrs_not_der": ("failed", ["failed"]),
     # a damaged file (cut at a third) and a spoofed header: DSS: not a valid PDF, failed
@@ -168,6 +179,17 @@ def test_shadow_attack_names_the_region(cases, test_pki):
     (ok,) = verify_file(cases["blank_number_filled"], roots).signatures
     assert ok.regions and not any(r.covers_signed_content for r in ok.regions)
     assert [c.field for c in ok.permitted] == ["so_van_ban", "so_van_ban"]
+
+
+def test_moved_field_shows_where_it_was_and_where_it_is(cases, test_pki):
+    """Only around the changes is compared: a moved widget is looked at in both places."""
+    roots = load_certificates([test_pki.root_cert_path])
+    (sig,) = verify_file(cases["field_moved"], roots).signatures
+    moved = [c for c in sig.changes if c.field == "so_van_ban"]
+    assert moved and moved[0].was_rect != moved[0].rect
+    old_y, new_y = moved[0].was_rect[1], moved[0].rect[1]
+    assert any(r.rect[1] <= old_y + 5 and r.rect[3] >= old_y for r in sig.regions), sig.regions
+    assert any(r.rect[1] <= new_y + 5 and r.rect[3] >= new_y for r in sig.regions), sig.regions
 
 
 def test_analysis_error_is_indeterminate_not_failed(cases, test_pki, monkeypatch):

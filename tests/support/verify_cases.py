@@ -183,6 +183,39 @@ def add_note(src: Path, dst: Path, rect=(450, 780, 470, 800)) -> Path:
     return dst
 
 
+def crop_by_page_tree(src: Path, dst: Path) -> Path:
+    """The page put under a new inner page tree node carrying a /CropBox that
+    hides all but its bottom left corner: the page's own dictionary changes only
+    in /Parent, the root's only in /Kids. (A /Rotate there would change nothing:
+    the test pages carry their own.)"""
+    with _update(src, dst) as w:
+        pages_ref = w.root.raw_get("/Pages")
+        pages = pages_ref.get_object()
+        kids = generic.ArrayObject(pages["/Kids"])
+        node = w.add_object(generic.DictionaryObject({
+            pdf_name("/Type"): pdf_name("/Pages"), pdf_name("/Kids"): kids,
+            pdf_name("/Count"): pages["/Count"], pdf_name("/Parent"): pages_ref,
+            pdf_name("/CropBox"): generic.ArrayObject([generic.NumberObject(v) for v in (0, 0, 200, 200)])}))
+        for kid in kids:
+            page = kid.get_object()
+            page[pdf_name("/Parent")] = node
+            w.update_container(page)
+        pages[pdf_name("/Kids")] = generic.ArrayObject([node])
+        w.update_container(pages)
+    return dst
+
+
+def move_field(src: Path, dst: Path, name: str, dy: float) -> Path:
+    """Move a field's widget ``dy`` points up (its appearance goes with it)."""
+    with _update(src, dst) as w:
+        _, f = _form_field(w, name)
+        r = [float(v) for v in f["/Rect"]]
+        f[pdf_name("/Rect")] = generic.ArrayObject(
+            [generic.FloatObject(v) for v in (r[0], r[1] + dy, r[2], r[3] + dy)])
+        w.update_container(f)
+    return dst
+
+
 def structure_and_resources(src: Path, dst: Path) -> Path:
     """A structure tree and /MarkInfo added, an unused font added to the page's
     resources: objects change, the page looks the same."""

@@ -39,8 +39,12 @@ def register(sub, parser_class) -> None:
     vf.add_argument("--report", metavar="REPORT.pdf",
                     help="ghi biên bản kiểm tra chữ ký số (PDF) / write a verification report (PDF)")
     vf.add_argument("--json", action="store_true")
+    vf.add_argument("--jobs", type=int, metavar="N",
+                    help="số tiến trình kiểm tra song song (mặc định: số nhân CPU) / "
+                         "worker processes for many files (default: one a CPU core)")
     vf.set_defaults(func=lambda a: verify([Path(f) for f in a.files], [Path(t) for t in a.trust or []],
-                                          a.online, a.json, Path(a.report) if a.report else None))
+                                          a.online, a.json, Path(a.report) if a.report else None,
+                                          jobs=a.jobs))
 
 
 def trusted_roots(extra: list[Path]):
@@ -57,14 +61,14 @@ _MARK = {"passed": "✔", "failed": "✘", "indeterminate": "?"}
 
 
 def verify(files: list[Path], trust: list[Path], online: bool, as_json: bool,
-           report: Path | None = None) -> int:
-    from ..core.verify import verify_file
+           report: Path | None = None, jobs: int | None = None) -> int:
+    from ..services.verification import verify_files
 
     if report is not None and len(files) != 1:
         raise UsageError("usage.report_one_file")
     roots = trusted_roots(trust)
     password = os.environ.get("KYSO_PDF_PASSWORD")
-    reports = [verify_file(f, roots, fetch_revocation=online, password=password) for f in files]
+    reports = verify_files(files, roots, online=online, password=password, jobs=jobs)
     en = english()
     if report is not None and reports[0].error is None:
         from ..core.report import write_report

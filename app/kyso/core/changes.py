@@ -56,6 +56,16 @@ class Change:
     field: str | None = None  # field name, or annotation subtype, or key
     page: int | None = None   # 1-based
     rect: tuple[float, float, float, float] | None = None
+    #: where it was before, when it moved (a widget's or an annotation's page and rectangle)
+    was_page: int | None = None
+    was_rect: tuple[float, float, float, float] | None = None
+
+    def areas(self) -> list[tuple[int | None, tuple[float, float, float, float] | None]]:
+        """(page, rectangle) where this change may show: now, and before if elsewhere."""
+        out = [(self.page, self.rect)]
+        if (self.was_page, self.was_rect) not in ((None, None), (self.page, self.rect)):
+            out.append((self.was_page if self.was_page is not None else self.page, self.was_rect))
+        return out
 
     def describe(self, lang: str | None = None) -> str:
         where = ""
@@ -87,60 +97,140 @@ def _deref(obj):
     return obj
 
 
-def fingerprint(obj, skip: frozenset[str] = frozenset(), budget: int = _FINGERPRINT_BUDGET,
-                stop: frozenset[int] = frozenset()) -> str:
-    """A digest of ``obj`` and what it references (raw stream bytes, no decoding).
+_NOTHING: frozenset = frozenset()
+
+
+class Printer:
+    """Fingerprints of one revision's objects: a digest of an object and of what
+    it references (raw stream bytes, never decoded).
+
+    Each indirect object gets its own digest, built from its children's, and
+    remembered once it does not depend on an object still being walked (a
+    cycle is cut where it closes, by number). So an object several fields share
+    (a font, a form's resources) is read and hashed once per revision.
 
     References to objects in ``stop`` (the catalogue, the pages) count by
-    number only: they are compared on their own.
+    number only: they are compared on their own. ``dirty`` are the objects
+    (number, generation) written or freed between the two revisions being
+    compared; an object whose whole graph, read in the other revision's
+    :class:`Printer` (``reuse``), touches none of them is the same object in
+    this revision, and its digest is taken over without reading it again.
     """
-    h = hashlib.sha256()
-    seen: set[tuple[int, int]] = set()
-    left = [budget]
 
-    def walk(o, depth: int, top: bool) -> None:
+    def __init__(self, stop: frozenset[int], dirty: frozenset | None = None,
+                 reuse: "Printer | None" = None):
+        self.stop = stop
+        self.dirty = dirty if dirty is not None else _NOTHING
+        self.memo: dict[tuple[int, int], tuple[bytes, bool]] = {}    # digest, touches dirty
+        self._reuse = reuse.memo if reuse is not None and dirty is not None else None
+
+    def fp(self, obj, skip: frozenset[str] = _NOTHING, budget: int = _FINGERPRINT_BUDGET) -> str:
+        """The fingerprint of ``obj``, without the keys in ``skip`` of its own dictionary."""
+        h = hashlib.sha256()
+        try:
+            self._walk(obj, 0, True, skip, [budget], {}, h)
+        except _Budget:
+            h.update(b"!budget")
+        return h.hexdigest()
+
+    def _walk(self, o, depth: int, top: bool, skip, left: list, stack: dict, h) -> tuple[frozenset, bool]:
+        """Feed ``o`` into ``h``; returns the objects being walked it points back
+        to (a cut cycle), and whether it touches a dirty object."""
         left[0] -= 1
         if left[0] < 0 or depth > 64:
             raise _Budget()
         if isinstance(o, generic.IndirectObject):
             key = (o.idnum, o.generation)
-            if key in seen or (o.idnum in stop and not top):
+            if key in stack or (o.idnum in self.stop and not top):
                 h.update(b"R%d %d;" % key)
-                return
-            seen.add(key)
+                return (frozenset((key,)) if key in stack else _NOTHING), False
+            if not top:
+                hit = self.memo.get(key)
+                if hit is None and self._reuse is not None:
+                    hit = self._reuse.get(key)
+                    if hit is not None and hit[1]:
+                        hit = None
+                if hit is not None:
+                    h.update(b"I" + hit[0])
+                    return _NOTHING, hit[1]
             try:
-                o = o.get_object()
+                target = o.get_object()
             except Exception:
                 h.update(b"!unreadable;")
-                return
-        if isinstance(o, generic.StreamObject):
-            h.update(b"S")
-            walk_dict(o, depth, skip if top else frozenset())
-            h.update(hashlib.sha256(bytes(o.encoded_data or b"")).digest())
-        elif isinstance(o, generic.DictionaryObject):
-            walk_dict(o, depth, skip if top else frozenset())
+                return _NOTHING, key in self.dirty
+            sub = hashlib.sha256()
+            stack[key] = True
+            try:
+                back, dirty = self._direct(target, depth, top, skip, left, stack, sub)
+            finally:
+                del stack[key]
+            digest = sub.digest()
+            h.update(b"I" + digest)
+            back = back - {key}
+            dirty = dirty or key in self.dirty
+            if not back and not top:
+                self.memo[key] = (digest, dirty)
+            return back, dirty
+        return self._direct(o, depth, top, skip, left, stack, h)
+
+    def _direct(self, o, depth: int, top: bool, skip, left: list, stack: dict, h) -> tuple[frozenset, bool]:
+        back: frozenset = _NOTHING
+        dirty = False
+        if isinstance(o, generic.DictionaryObject):          # a stream too
+            skip_here = skip if top else _NOTHING
+            h.update(b"S<<" if isinstance(o, generic.StreamObject) else b"<<")
+            for k in sorted(str(k) for k in o.keys()):
+                if k in skip_here or k in _BACK_KEYS and depth > 0:
+                    continue
+                h.update(k.encode("utf-8", "surrogateescape"))
+                b, d = self._walk(o.raw_get(k), depth + 1, False, skip, left, stack, h)
+                back, dirty = (back | b if b else back), dirty or d
+            h.update(b">>")
+            if isinstance(o, generic.StreamObject):
+                h.update(hashlib.sha256(bytes(o.encoded_data or b"")).digest())
         elif isinstance(o, generic.ArrayObject):
             h.update(b"[")
             for item in o:
-                walk(item, depth + 1, False)
+                b, d = self._walk(item, depth + 1, False, skip, left, stack, h)
+                back, dirty = (back | b if b else back), dirty or d
             h.update(b"]")
         else:
             h.update(repr(o).encode("utf-8", "surrogateescape") + b";")
+        return back, dirty
 
-    def walk_dict(d, depth: int, skip_here) -> None:
-        h.update(b"<<")
-        for k in sorted(str(k) for k in d.keys()):
-            if k in skip_here or k in _BACK_KEYS and depth > 0:
-                continue
-            h.update(k.encode("utf-8", "surrogateescape"))
-            walk(d.raw_get(k), depth + 1, False)
-        h.update(b">>")
 
+def fingerprint(obj, skip: frozenset[str] = _NOTHING, budget: int = _FINGERPRINT_BUDGET,
+                stop: frozenset[int] = _NOTHING) -> str:
+    """A digest of ``obj`` and what it references (see :class:`Printer`)."""
+    return Printer(stop).fp(obj, skip, budget)
+
+
+def _written_between(old_resolver, new_resolver) -> frozenset | None:
+    """Objects (number, generation) written or freed after ``old_resolver``'s
+    revision up to ``new_resolver``'s; None when that cannot be told from the
+    cross-reference sections alone (an object stream of the old revision
+    rewritten later changes objects it never lists)."""
     try:
-        walk(obj, 0, True)
-    except _Budget:
-        h.update(b"!budget")
-    return h.hexdigest()
+        reader = old_resolver.reader
+        if new_resolver.reader is not reader:
+            return None
+        lo, hi = old_resolver.revision, new_resolver.revision
+        if hi <= lo:
+            return None
+        xrefs = reader.xrefs
+        out: set[tuple[int, int]] = set()
+        for r in range(lo + 1, hi + 1):
+            out |= {(ref.idnum, ref.generation) for ref in xrefs.explicit_refs_in_revision(r)}
+            out |= {(ref.idnum, ref.generation) for ref in xrefs.refs_freed_in_revision(r)}
+        streams: set[int] = set()
+        for r in range(lo + 1):
+            streams |= {ref.idnum for ref in xrefs.object_streams_used_in(r)}
+        if any(idnum in streams for idnum, _ in out):
+            return None
+        return frozenset(out)
+    except Exception:
+        log.debug("cross-reference history unreadable", exc_info=True)
+        return None
 
 
 def _rect(d) -> tuple[float, float, float, float] | None:
@@ -152,12 +242,18 @@ def _rect(d) -> tuple[float, float, float, float] | None:
         return None
 
 
-def _pages(root) -> list[tuple[int | None, generic.DictionaryObject]]:
-    """Pages in order as (object number, page dictionary), loops cut."""
+#: What a page inherits from the page tree nodes above it (ISO 32000-1, 7.7.3.4).
+_INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
+
+
+def _pages(root, inherited: list | None = None) -> list[tuple[int | None, generic.DictionaryObject]]:
+    """Pages in order as (object number, page dictionary), loops cut. With
+    ``inherited``, each page's inheritable values from the nodes above it
+    (nearest wins, still unresolved) are appended to it, one dict a page."""
     out: list[tuple[int | None, generic.DictionaryObject]] = []
     seen: set[int] = set()
 
-    def walk(ref, depth):
+    def walk(ref, depth, above: dict):
         if len(out) >= _MAX_PAGES or depth > 64:
             return
         idnum = ref.idnum if isinstance(ref, generic.IndirectObject) else None
@@ -170,14 +266,19 @@ def _pages(root) -> list[tuple[int | None, generic.DictionaryObject]]:
             return
         if node.get("/Type") == "/Pages" or "/Kids" in node:
             kids = _deref(node.get("/Kids"))
+            here = dict(above)
+            if depth > 0:       # the root's own are compared with the catalogue ("/Pages")
+                here.update({k: node.raw_get(k) for k in _INHERITED if k in node})
             if isinstance(kids, generic.ArrayObject):
                 for kid in kids:
-                    walk(kid, depth + 1)
+                    walk(kid, depth + 1, here)
         else:
             out.append((idnum, node))
+            if inherited is not None:
+                inherited.append(above)
 
     try:
-        walk(root.raw_get("/Pages"), 0)
+        walk(root.raw_get("/Pages"), 0, {})
     except Exception:
         log.debug("page tree unreadable", exc_info=True)
     return out
@@ -300,11 +401,12 @@ def _is_doc_timestamp(f: _Field) -> bool:
 
 
 class _Revision:
-    def __init__(self, resolver):
+    def __init__(self, resolver, dirty: frozenset | None = None, reuse: "_Revision | None" = None):
         self.resolver = resolver
         self.root = resolver.root
         self.trailer = resolver.trailer_view
-        self.pages = _pages(self.root)
+        self.inherited: list[dict] = []
+        self.pages = _pages(self.root, self.inherited)
         page_of: dict = {}
         for i, (idnum, page) in enumerate(self.pages):
             if idnum is not None:
@@ -321,6 +423,7 @@ class _Revision:
         if isinstance(pages_ref, generic.IndirectObject):
             stop.add(pages_ref.idnum)
         self.stop = frozenset(stop)
+        self.printer = Printer(self.stop, dirty, reuse.printer if reuse is not None else None)
         self.fields = _fields(self.root, page_of)
         self.widget_ids = set()
         for f in self.fields.values():
@@ -365,7 +468,7 @@ class _Revision:
         return out
 
     def fp(self, obj, skip: frozenset[str] = frozenset()) -> str:
-        return fingerprint(obj, skip=skip, stop=self.stop)
+        return self.printer.fp(obj, skip)
 
 
 #: What every incremental writer (pyHanko too, for a timestamp) updates.
@@ -407,7 +510,9 @@ def _xmp_print(rev: _Revision) -> str | None:
 def compare_revisions(old_resolver, new_resolver) -> list[Change]:
     """Every change from ``old_resolver``'s revision to ``new_resolver``'s, beyond
     validation data and invisible document timestamps."""
-    old, new = _Revision(old_resolver), _Revision(new_resolver)
+    dirty = _written_between(old_resolver, new_resolver)
+    old = _Revision(old_resolver, dirty)
+    new = _Revision(new_resolver, dirty, reuse=old)   # what old read and no later revision wrote
     changes: list[Change] = []
 
     # form fields
@@ -429,17 +534,19 @@ def compare_revisions(old_resolver, new_resolver) -> list[Change]:
             continue
         if _is_signed_signature(f) and not _is_signed_signature(before):
             if not _is_doc_timestamp(f):       # an empty signature field, now signed
-                changes.append(Change("signature_added", name, f.page, f.rect))
+                changes.append(Change("signature_added", name, f.page, f.rect,
+                                              was_page=before.page, was_rect=before.rect))
             continue
+        was = {"was_page": before.page, "was_rect": before.rect}
         if a["value"] != b["value"]:
-            changes.append(Change("field_value", name, f.page, f.rect))
+            changes.append(Change("field_value", name, f.page, f.rect, **was))
         if a["appearance"] != b["appearance"]:
-            changes.append(Change("field_appearance", name, f.page, f.rect))
+            changes.append(Change("field_appearance", name, f.page, f.rect, **was))
         if a["flags"] != b["flags"] and a["value"] == b["value"] and a["appearance"] == b["appearance"]:
             # flags alone (e.g. read-only) matter only when nothing else changed
-            changes.append(Change("field_flags", name, f.page, f.rect))
+            changes.append(Change("field_flags", name, f.page, f.rect, **was))
         if a["other"] != b["other"]:
-            changes.append(Change("field_changed", name, f.page, f.rect))
+            changes.append(Change("field_changed", name, f.page, f.rect, **was))
     for name, f in old.fields.items():
         if name not in new.fields:
             changes.append(Change("field_removed", name, f.page, f.rect))
@@ -451,7 +558,8 @@ def compare_revisions(old_resolver, new_resolver) -> list[Change]:
         if key not in old_a:
             changes.append(Change("annotation_added", kind, page, _rect(d)))
         elif old_a[key][2] != fp:
-            changes.append(Change("annotation_changed", kind, page, _rect(d)))
+            changes.append(Change("annotation_changed", kind, page, _rect(d),
+                                  was_page=old_a[key][0], was_rect=_rect(old_a[key][1])))
     for key, (page, d, _fp) in old_a.items():
         if key not in new_a:
             changes.append(Change("annotation_removed", str(d.get("/Subtype", "?")), page, _rect(d)))
@@ -469,6 +577,15 @@ def compare_revisions(old_resolver, new_resolver) -> list[Change]:
             same_box = old.fp(p_old, skip=rest) == new.fp(p_new, skip=rest)
             kind = "page_resources" if same_content and same_box else "page_content"
             changes.append(Change(kind, None, i + 1))
+        else:
+            # what it inherits from the page tree's inner nodes (a /Rotate or a /MediaBox
+            # put on a new node above it turns or crops the signed page)
+            a, b = old.inherited[i], new.inherited[i]
+            differ = {k for k in _INHERITED if not (k in p_old and k in p_new) and (
+                old.fp(a[k]) if k in a else None) != (new.fp(b[k]) if k in b else None)}
+            if differ:
+                changes.append(Change("page_resources" if differ == {"/Resources"} else "page_content",
+                                      None, i + 1))
     # what pages inherit from the page tree's root (/Resources, /MediaBox, /Rotate…)
     try:
         t_old, t_new = _deref(old.root.raw_get("/Pages")), _deref(new.root.raw_get("/Pages"))

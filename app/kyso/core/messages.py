@@ -335,6 +335,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Không kiểm tra được chữ ký của văn bản: {detail}",
         "The document's signatures could not be checked: {detail}",
     ),
+    "verify.reader_stopped": (
+        "trình đọc PDF dừng đột ngột khi đọc tệp này",
+        "the PDF reader stopped abruptly on this file",
+    ),
     # -- what changed after a signature ------------------------------------
     "change.where_page": ("trang {page}", "page {page}"),
     "change.where_rect": ("vùng [{rect}]", "area [{rect}]"),

@@ -12,14 +12,37 @@ each attribute) *before* the serial number; comparing the serial first gives
 the same answer and skips that work for every certificate that is not the
 signer's (about 20 ms a two-signature document).
 
+And: asn1crypto compares two directory names by string-preparing every
+attribute of both (RFC 5280's rules, ~150 µs a name), again at each
+comparison; pyHanko and its path builder compare the same few names dozens of
+times a signature. The prepared form depends only on the attribute's encoding,
+so it is remembered by that encoding (a bounded table).
+
+And: pyHanko reads an array one element at a time, and a number by reading
+16 bytes, searching them, and seeking back (~25 µs a number). A font's
+widths, a page's boxes and the ``/W`` arrays of a Word document's fonts are
+hundreds of numbers; the change analysis reads them in every revision. Here
+a run of numbers in an array is read from one chunk with one regular
+expression; each number is made by pyHanko's own constructors, and anything
+else (a reference, a name, a number at the chunk's end, a comment) is left to
+pyHanko's reader, so the objects are the same (``tests/test_pdffast.py``
+compares both readers on every PDF in the tests' fixtures).
+
 Installed by :mod:`kyso.core.verify` (idempotent).
 """
 
 from __future__ import annotations
 
 import binascii
+import os
+import re
 
 _WHITE = b" \t\r\n\x0c\x00"
+#: one number of an array and what must follow it (white space or a delimiter);
+#: the number's characters are pyHanko's (its class "+-." is the range + , - .)
+_NUMBER = re.compile(rb"[ \n\r\t\f\x00]*([+-.0-9]+)(?=[ \n\r\t\f\x00()<>\[\]{}/%])")
+_NUMBER_START = frozenset(b"+-.0123456789")
+_CHUNK = 2048
 
 
 def install() -> None:
@@ -52,6 +75,8 @@ def install() -> None:
 
     read_hex_string_from_stream._kyso = True
     generic.read_hex_string_from_stream = read_hex_string_from_stream
+    generic.ArrayObject._kyso_original_read = generic.ArrayObject.read_from_stream
+    generic.ArrayObject.read_from_stream = staticmethod(read_array)
 
     from pyhanko.sign import general
 
@@ -63,3 +88,69 @@ def install() -> None:
         return original(expected_issuer_serial, cert)
 
     general.match_issuer_serial = match_issuer_serial
+
+    from asn1crypto import x509
+
+    prepare = x509.RelativeDistinguishedName.hashable.fget
+    prepared: dict[bytes, str] = {}
+
+    def hashable(rdn) -> str:
+        key = rdn.dump()
+        try:
+            return prepared[key]
+        except KeyError:
+            if len(prepared) >= 4096:
+                prepared.clear()
+            value = prepared[key] = prepare(rdn)
+            return value
+
+    def equal(rdn, other) -> bool:        # the same test as asn1crypto's, on the remembered form
+        if not isinstance(other, x509.RelativeDistinguishedName) or len(rdn) != len(other):
+            return False
+        return hashable(rdn) == hashable(other)
+
+    x509.RelativeDistinguishedName.hashable = property(hashable)
+    x509.RelativeDistinguishedName.__eq__ = equal
+
+
+def read_array(stream, container_ref, in_content_stream=None):
+    """pyHanko's ``ArrayObject.read_from_stream``, with runs of numbers read at once."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.misc import read_non_whitespace
+
+    if in_content_stream is None:
+        in_content_stream = generic.ContentOpReading.NO
+    arr = generic.ArrayObject()
+    if stream.read(1) != b"[":
+        raise generic.PdfReadError("Could not read array")
+    number, real = generic.NumberObject, generic.FloatObject
+    indirect = generic.INDIRECT_PATTERN
+    while True:
+        peek = read_non_whitespace(stream)
+        if peek == b"]":
+            return arr
+        stream.seek(-1, os.SEEK_CUR)
+        if peek[0] in _NUMBER_START:
+            start = stream.tell()
+            chunk = stream.read(_CHUNK)
+            at_end = len(chunk) < _CHUNK
+            pos = 0
+            while True:
+                m = _NUMBER.match(chunk, pos)
+                if m is None:
+                    break
+                first, tok = m.start(1), m.group(1)
+                if 48 <= tok[0] <= 57:
+                    # pyHanko looks 20 bytes ahead of a number for "n g R": so does this
+                    ahead = chunk[first:first + 20]
+                    if (len(ahead) < 20 and not at_end) or indirect.match(ahead):
+                        break
+                text = tok.decode("ascii")
+                value = real(text) if b"." in tok else number(text)
+                value.container_ref = container_ref
+                arr.append(value)
+                pos = m.end()
+            stream.seek(start + pos)
+            if pos:
+                continue
+        arr.append(generic.read_object(stream, container_ref, in_content_stream=in_content_stream))

@@ -88,12 +88,18 @@ class DocumentClosed(RuntimeError):
 
 @dataclass(frozen=True)
 class RenderedPage:
-    """A page as pixels: BGRx, 4 bytes a pixel, ``stride`` bytes a row."""
+    """A page, or a part of it, as pixels: BGRx, 4 bytes a pixel, ``stride`` bytes a row.
+
+    ``left`` and ``top``: where the bitmap's top left corner is on the
+    displayed page, in points from its bottom left corner (a whole page: 0 and
+    its height)."""
 
     width: int
     height: int
     stride: int
     data: bytes
+    left: float = 0.0
+    top: float | None = None
 
 
 class Document:
@@ -142,15 +148,37 @@ class Document:
         with self.locked() as pdf:
             return [tuple(pdf.get_page_size(i)) for i in range(self.page_count)]
 
-    def render(self, index: int, scale: float) -> RenderedPage:
-        """Page ``index`` at ``scale`` pixels a point, on white, with form widgets."""
+    def render(self, index: int, scale: float,
+               area: tuple[float, float, float, float] | None = None) -> RenderedPage:
+        """Page ``index`` at ``scale`` pixels a point, on white, with form widgets.
+
+        ``area`` (x0, y0, x1, y1 in the page's own coordinates): only that part
+        is drawn (PDFium still reads the whole page, but rasterises only the
+        part), widened to whole points. The whole page is drawn instead when the
+        page is rotated or its crop box does not start at 0 0, where the page's
+        coordinates are not the displayed ones; ``left``/``top`` of the result
+        say which part it is."""
+        import math
+
         with self.locked() as pdf:
             page = pdf[index]
             try:
-                bitmap = page.render(scale=scale, may_draw_forms=True, prefer_bgrx=True,
+                w, h = page.get_size()
+                crop = (0, 0, 0, 0)
+                left, top = 0.0, h
+                if area is not None and page.get_rotation() == 0 and \
+                        all(abs(v) < 1e-3 for v in page.get_cropbox()[:2]):
+                    x0, y0 = max(0, math.floor(area[0])), max(0, math.floor(area[1]))
+                    x1, y1 = min(math.ceil(w), math.ceil(area[2])), min(math.ceil(h), math.ceil(area[3]))
+                    if x1 - x0 >= 2 and y1 - y0 >= 2:
+                        crop = (x0, y0, max(0.0, w - x1), max(0.0, h - y1))
+                        left = math.ceil(x0 * scale) / scale
+                        top = h - math.ceil(crop[3] * scale) / scale
+                bitmap = page.render(scale=scale, may_draw_forms=True, prefer_bgrx=True, crop=crop,
                                      fill_color=(255, 255, 255, 255))
                 try:
-                    return RenderedPage(bitmap.width, bitmap.height, bitmap.stride, bytes(bitmap.buffer))
+                    return RenderedPage(bitmap.width, bitmap.height, bitmap.stride, bytes(bitmap.buffer),
+                                        left, top)
                 finally:
                     bitmap.close()
             finally:

@@ -426,7 +426,7 @@ async def _check_signature(emb, vc: ValidationContext, revisions: int,
     ts_ = status.timestamp_validity
     subject = cert.subject.native
     return SignatureReport(
-        field=emb.field_name,
+        field=str(emb.field_name),
         signer=str(subject.get("common_name", "")),
         signer_subject=_name_str(cert.subject),
         signer_cert_sha256=cert.sha256.hex(),
@@ -522,6 +522,31 @@ _ANNOT_KINDS = frozenset({"annotation_added", "annotation_changed", "annotation_
 _STRUCTURE = frozenset({"/StructTreeRoot", "/MarkInfo"})
 
 
+#: Changes that draw only inside their rectangle (a widget or an annotation
+#: shows its appearance stream mapped into its /Rect, clipped to it).
+_IN_RECT = frozenset({"signature_added", "signature_field_added", "field_added", "field_removed",
+                      *_FIELD_KINDS, *_ANNOT_KINDS})
+
+
+def _areas(changes: list[Change]) -> dict[int, list | None]:
+    """Pages to compare (1-based), each with the rectangles to compare around,
+    or None for the whole page (a change to the page itself, or one without a
+    rectangle)."""
+    out: dict[int, list | None] = {}
+    for c in changes:
+        for page, rect in c.areas():
+            if not page:
+                continue
+            if c.kind in _IN_RECT and rect is not None:
+                if page not in out:
+                    out[page] = [rect]
+                elif out[page] is not None:
+                    out[page].append(rect)
+            else:
+                out[page] = None
+    return out
+
+
 def _judge(rep: SignatureReport, changes: list[Change], spec, perm: int | None,
            is_last: bool, comparer) -> SignatureReport:
     """Sort what changed after ``rep``'s revision into permitted and not, with
@@ -562,8 +587,7 @@ def _judge(rep: SignatureReport, changes: list[Change], spec, perm: int | None,
         else:
             bad.append((c, "verify.changed_after_last" if is_last else "verify.suspicious"))
     regions: list[Region] = []
-    pages = {c.page for c in changes if c.page} | {
-        c.page for c, _ in bad if c.kind in ("page_content",) and c.page}
+    pages = _areas(changes)
     need = bool(pages) or any(c.page is None for c in visual)
     undecided: list[Change] = []
     if comparer is not None and rep.end and need:
@@ -659,7 +683,7 @@ async def _check_timestamp(emb, vc: ValidationContext) -> TimestampReport:
             tsa = str(emb.signer_cert.subject.native.get("common_name", ""))
         except Exception:  # noqa: BLE001
             pass
-        return TimestampReport(emb.field_name, st.timestamp, tsa, bool(st.intact and st.valid),
+        return TimestampReport(str(emb.field_name), st.timestamp, tsa, bool(st.intact and st.valid),
                                bool(st.trusted), emb.signed_revision + 1)
     except Exception as exc:  # noqa: BLE001 - a broken timestamp is a verdict
         log.info("Could not validate document timestamp %s: %r", emb.field_name, exc)

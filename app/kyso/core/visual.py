@@ -54,6 +54,18 @@ def _image(rendered):
     return img.convert("L")
 
 
+@dataclass(frozen=True)
+class Picture:
+    """A page, or a part of it, in grey; ``left``/``top`` place it on the displayed page (points)."""
+
+    image: object
+    left: float
+    top: float
+
+
+Area = tuple[float, float, float, float]
+
+
 class Snapshot:
     """One revision (or the whole file) open in PDFium; pages rendered on demand, cached."""
 
@@ -71,12 +83,15 @@ class Snapshot:
         except BaseException:
             self.close()        # a revision PDFium cannot read leaves no handle and no file behind
             raise
-        self._pages: dict[int, object] = {}
+        self._pages: dict[tuple[int, Area | None], Picture] = {}
 
-    def page(self, index: int):
-        if index not in self._pages:
-            self._pages[index] = _image(self.doc.render(index, SCALE))
-        return self._pages[index]
+    def page(self, index: int, area: Area | None = None) -> Picture:
+        """Page ``index`` (0-based), or only ``area`` of it (page coordinates, points)."""
+        key = (index, area)
+        if key not in self._pages:
+            r = self.doc.render(index, SCALE, area)
+            self._pages[key] = Picture(_image(r), r.left, self.sizes[index][1] if r.top is None else r.top)
+        return self._pages[key]
 
     def close(self) -> None:
         try:
@@ -86,12 +101,16 @@ class Snapshot:
             self._tmp.unlink(missing_ok=True)
 
 
-def compare_page(before: Snapshot, after: Snapshot, index: int) -> list[Region]:
-    """Changed regions of page ``index`` (0-based) from ``before`` to ``after``."""
-    from PIL import ImageChops
+def compare_page(before: Snapshot, after: Snapshot, index: int, area: Area | None = None) -> list[Region]:
+    """Changed regions of page ``index`` (0-based) from ``before`` to ``after``;
+    with ``area``, only in that part of the page (see :meth:`Snapshot.page`)."""
+    from PIL import Image, ImageChops
 
-    a, b = before.page(index), after.page(index)
-    if a.size != b.size:
+    pa, pb = before.page(index, area), after.page(index, area)
+    a, b = pa.image, pb.image
+    if a.size != b.size or (pa.left, pa.top) != (pb.left, pb.top):
+        if area is not None:
+            return compare_page(before, after, index)
         w, h = after.sizes[index]
         return [Region(index + 1, (0.0, 0.0, w, h), True)]
     diff = ImageChops.difference(a, b).point(lambda v: 255 if v > DIFF_LEVEL else 0)
@@ -100,34 +119,30 @@ def compare_page(before: Snapshot, after: Snapshot, index: int) -> list[Region]:
     ink = a.point(lambda v: 255 if v < INK_LEVEL else 0)
     covered = ImageChops.multiply(diff, ink)     # changed where something was drawn
     gw, gh = (a.size[0] + CELL - 1) // CELL, (a.size[1] + CELL - 1) // CELL
-    from PIL import Image
-
     full = (0, 0, gw * CELL, gh * CELL)
-    cells = diff.crop(full).resize((gw, gh), Image.Resampling.BOX)
-    cov_cells = covered.crop(full).resize((gw, gh), Image.Resampling.BOX)
-    on = cells.load()
-    cov = cov_cells.load()
+    on_bytes = diff.crop(full).resize((gw, gh), Image.Resampling.BOX).tobytes()
+    cov_bytes = covered.crop(full).resize((gw, gh), Image.Resampling.BOX).tobytes()
+    on = {(i % gw, i // gw) for i, v in enumerate(on_bytes) if v}
     seen: set[tuple[int, int]] = set()
-    _w_pt, h_pt = after.sizes[index]
+    s = CELL / SCALE
     out: list[Region] = []
-    for y in range(gh):
-        for x in range(gw):
-            if not on[x, y] or (x, y) in seen:
-                continue
-            stack, x0, y0, x1, y1, hits = [(x, y)], x, y, x, y, 0
-            seen.add((x, y))
-            while stack:
-                cx, cy = stack.pop()
-                x0, y0, x1, y1 = min(x0, cx), min(y0, cy), max(x1, cx), max(y1, cy)
-                hits += cov[cx, cy] > 0
-                for nx in range(cx - 1, cx + 2):        # neighbours, and one cell gap
-                    for ny in range(cy - 1, cy + 2):
-                        if 0 <= nx < gw and 0 <= ny < gh and on[nx, ny] and (nx, ny) not in seen:
-                            seen.add((nx, ny))
-                            stack.append((nx, ny))
-            s = CELL / SCALE
-            rect = (x0 * s, h_pt - (y1 + 1) * s, (x1 + 1) * s, h_pt - y0 * s)
-            out.append(Region(index + 1, rect, hits >= 2))
+    for start in sorted(on, key=lambda c: (c[1], c[0])):
+        if start in seen:
+            continue
+        stack, (x0, y0), hits = [start], start, 0
+        x1, y1 = x0, y0
+        seen.add(start)
+        while stack:
+            cx, cy = stack.pop()
+            x0, y0, x1, y1 = min(x0, cx), min(y0, cy), max(x1, cx), max(y1, cy)
+            hits += cov_bytes[cy * gw + cx] > 0
+            for nx in range(cx - 1, cx + 2):        # neighbours, and one cell gap
+                for ny in range(cy - 1, cy + 2):
+                    if (nx, ny) in on and (nx, ny) not in seen:
+                        seen.add((nx, ny))
+                        stack.append((nx, ny))
+        rect = (pb.left + x0 * s, pb.top - (y1 + 1) * s, pb.left + (x1 + 1) * s, pb.top - y0 * s)
+        out.append(Region(index + 1, rect, hits >= 2))
     return _merge(out)
 
 
@@ -173,15 +188,29 @@ class Comparer:
             self._snaps[end] = Snapshot(self.data[:end], self.password)
         return self._snaps[end]
 
-    def regions(self, end: int, pages: set[int] | None = None) -> list[Region]:
+    def regions(self, end: int, pages: dict[int, list[Area] | None] | set[int] | None = None) -> list[Region]:
         """Changed regions from the revision ending at byte ``end`` to the whole
-        file, on ``pages`` (1-based; None: every page, up to MAX_PAGES)."""
+        file, on ``pages`` (1-based; None: every page, up to MAX_PAGES).
+
+        ``pages`` may map a page to the rectangles (page coordinates) where
+        something changed in the document's structure, every change on that
+        page being an annotation or a field's widget, which draws only inside
+        its rectangle: then only around them is compared (the rectangles'
+        bounding box and a margin), which is most of the time a small part of
+        the page. ``None`` for a page: the whole page."""
         before, after = self.snapshot(end), self.snapshot(len(self.data))
         count = min(len(before.sizes), len(after.sizes), MAX_PAGES)
-        wanted = range(count) if pages is None else sorted(p - 1 for p in pages if 0 < p <= count)
+        if pages is None:
+            wanted: dict[int, list[Area] | None] = dict.fromkeys(range(1, count + 1))
+        elif isinstance(pages, dict):
+            wanted = pages
+        else:
+            wanted = dict.fromkeys(pages)
         out: list[Region] = []
-        for i in wanted:
-            out += compare_page(before, after, i)
+        for p in sorted(wanted):
+            if not 0 < p <= count:
+                continue
+            out += compare_page(before, after, p - 1, _around(wanted[p], after.sizes[p - 1]))
         return out
 
     def close(self) -> None:
@@ -191,6 +220,24 @@ class Comparer:
             except Exception:
                 log.debug("closing a snapshot failed", exc_info=True)
         self._snaps.clear()
+
+
+MARGIN = 4.0      # points around the changed rectangles when only they are compared
+
+
+def _around(rects: list[Area] | None, size: tuple[float, float]) -> Area | None:
+    """The part of a page to compare for ``rects``: their bounding box with a
+    margin, or None (the whole page) when there are none or it is most of the page."""
+    if not rects:
+        return None
+    x0 = min(min(r[0], r[2]) for r in rects) - MARGIN     # a /Rect may name its corners in any order
+    y0 = min(min(r[1], r[3]) for r in rects) - MARGIN
+    x1 = max(max(r[0], r[2]) for r in rects) + MARGIN
+    y1 = max(max(r[1], r[3]) for r in rects) + MARGIN
+    w, h = size
+    if (x1 - x0) * (y1 - y0) > 0.5 * w * h:
+        return None
+    return (x0, y0, x1, y1)
 
 
 def page_picture(data: bytes, page: int, regions: list[Region], scale: float = 1.3,

@@ -15,6 +15,8 @@ assembles a signature itself. It imports no Qt and speaks no HTTP of its own
 - :mod:`.batch` — the one batch loop (:func:`~.batch.run_batch`) with its
   sinks: a file, a folder's document, the sync outbox;
 - :mod:`.preview` — where a stamp would land, before signing;
+- :mod:`.verification` — many files verified at once, shared among worker
+  processes (one a core), the reports in the files' order;
 - :mod:`.sources` and :mod:`.serversource` — where documents come from (a
   folder, a single file, the server) and what each source can do.
 """
