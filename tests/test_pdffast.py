@@ -19,6 +19,8 @@ from kyso.core import pdffast
 pdffast.install()
 ORIGINAL = generic.ArrayObject._kyso_original_read
 FAST = generic.ArrayObject.read_from_stream
+ORIGINAL_NAME = generic.NameObject._kyso_original_read
+FAST_NAME = generic.NameObject.read_from_stream
 
 
 def shape(obj, depth=0):
@@ -38,8 +40,13 @@ def shape(obj, depth=0):
     return (type(obj).__name__, repr(obj), getattr(obj, "container_ref", None) is not None)
 
 
-def read_with(reader_fn, data: bytes):
-    generic.ArrayObject.read_from_stream = staticmethod(reader_fn)
+def use(fast: bool) -> None:
+    generic.ArrayObject.read_from_stream = staticmethod(FAST if fast else ORIGINAL)
+    generic.NameObject.read_from_stream = staticmethod(FAST_NAME if fast else ORIGINAL_NAME)
+
+
+def read_with(fast: bool, data: bytes):
+    use(fast)
     try:
         stream = io.BytesIO(data)
         obj = generic.read_object(stream, generic.Reference(1, 0, None))
@@ -47,7 +54,7 @@ def read_with(reader_fn, data: bytes):
     except Exception as exc:  # noqa: BLE001 - the kind of failure is what is compared
         return ("error", type(exc).__name__)
     finally:
-        generic.ArrayObject.read_from_stream = FAST
+        use(True)
 
 
 CASES = [
@@ -75,12 +82,28 @@ CASES = [
     b"[" + b"1 " * 1016 + b"12 0 R 7]",
     b"[" + b"1.25 " * 1000 + b"]",
     b"<</W [1 [500 600] 3 5 700]/Widths[1 2 3]/Ref 3 0 R>>",
+    b"/Name",
+    b"/Name ",
+    b"/Name/Other",
+    b"/",
+    b"/ ",
+    b"/A#20B",
+    b"/A#2",
+    b"/A#zz",
+    b"/A#",
+    "/Tên".encode("utf-8"),
+    b"/\xe9t\xe9 ",
+    b"/A\x01B ",
+    b"/A\x7fB ",
+    b"/" + b"N" * 500 + b" ",
+    b"<</Type/Page/Resources<</Font<</F1 2 0 R>>>>/Kids[3 0 R 4 0 R]>>",
+    b"[/A/B /C#41 (x)/D]",
 ]
 
 
 @pytest.mark.parametrize("data", CASES, ids=range(len(CASES)))
 def test_same_objects_as_pyhanko(data):
-    assert read_with(FAST, data) == read_with(ORIGINAL, data)
+    assert read_with(True, data) == read_with(False, data)
 
 
 def test_every_object_of_the_fixture_pdfs():
@@ -92,8 +115,8 @@ def test_every_object_of_the_fixture_pdfs():
     for pdf in pdfs:
         data = pdf.read_bytes()
         pictures = []
-        for fn in (ORIGINAL, FAST):
-            generic.ArrayObject.read_from_stream = staticmethod(fn)
+        for fast in (False, True):
+            use(fast)
             try:
                 reader = PdfFileReader(io.BytesIO(data), strict=False)
                 refs = set()
@@ -107,7 +130,7 @@ def test_every_object_of_the_fixture_pdfs():
                         out[(ref.idnum, ref.generation)] = ("error", type(exc).__name__)
                 pictures.append(out)
             finally:
-                generic.ArrayObject.read_from_stream = FAST
+                use(True)
         assert pictures[0] == pictures[1], pdf.name
         compared += len(pictures[0])
     assert compared > 100

@@ -77,6 +77,11 @@ def cases(test_pki, pki_services, tmp_path_factory) -> dict[str, Path]:
                                         "So tien duoc duyet: 90.000.000 dong", background=True)
     f["blank_number_filled"] = vc_.fill_text(s, out / "blank_fill.pdf", "so_van_ban", "417/UBND-VP")
     f["cropped_by_page_tree"] = vc_.crop_by_page_tree(f["approval"], out / "cropped.pdf")
+    enc = vc_.encrypt_empty(overlay, out / "enc.pdf")
+    s = vc_.sign(enc, out / "enc-signed.pdf", lead, "Sig1", box=box1)
+    f["encrypted_then_signed_again"] = vc_.sign(s, out / "enc-two.pdf", agency, "Sig2", box=box2)
+    f["encrypted_shadow_replace"] = vc_.fill_text(s, out / "enc-shadow.pdf", "so_tien",
+                                                  "So tien duoc duyet: 90.000.000 dong", background=True)
     filled = vc_.fill_text(overlay, out / "filled.pdf", "so_van_ban", "417/UBND-VP")
     s = vc_.sign(filled, out / "filled-signed.pdf", lead, "Sig1", box=box1)
     f["field_moved"] = vc_.move_field(s, out / "moved.pdf", "so_van_ban", 120)
@@ -136,6 +141,10 @@ EXPECTED = {
     # dictionary and the root's keep their values): a change of the page (pyHanko's
     # difference analysis: the page tree is not a permitted update)
     "cropped_by_page_tree": ("failed", ["failed"]),
+    # the same with an AES-encrypted file (empty open password): the change analysis reads
+    # the decrypted objects (it saw nothing at all before: every value was a proxy)
+    "encrypted_then_signed_again": ("passed", ["passed", "passed"]),
+    "encrypted_shadow_replace": ("failed", ["failed"]),
     # a filled field's widget moved up 120 pt after signing: a change of the field beyond
     # its value (pyHanko: /Rect of a widget is not form filling)
     "field_moved": ("failed", ["failed"]),

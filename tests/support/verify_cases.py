@@ -112,6 +112,8 @@ def sign(src: Path, dst: Path, signer, field: str, *, certify: bool = False,
 def _update(src: Path, dst: Path):
     with src.open("rb") as fh:
         w = IncrementalPdfFileWriter(fh, strict=False)
+        if w.prev.encrypted:
+            w.encrypt("")          # an empty open password (permissions only)
         yield w
         with dst.open("wb") as out:
             w.write(out)
@@ -120,7 +122,7 @@ def _update(src: Path, dst: Path):
 def _form_field(w, name: str):
     for ref in w.root["/AcroForm"]["/Fields"]:
         f = ref.get_object()
-        if str(f.get("/T")) == name:
+        if "/T" in f and str(f["/T"]) == name:
             return ref, f
     raise KeyError(name)
 
@@ -180,6 +182,16 @@ def add_note(src: Path, dst: Path, rect=(450, 780, 470, 800)) -> Path:
             pdf_name("/Contents"): generic.TextStringObject("Đã xem"), pdf_name("/P"): page_ref,
             pdf_name("/F"): generic.NumberObject(4)}))
         w.register_annotation(page_ref, annot)
+    return dst
+
+
+def encrypt_empty(src: Path, dst: Path) -> Path:
+    """Encrypted with AES and an empty open password (permissions only), as
+    many offices' tools save."""
+    import pikepdf
+
+    with pikepdf.open(src) as pdf:
+        pdf.save(dst, encryption=pikepdf.Encryption(user="", owner="chu", R=4, aes=True))
     return dst
 
 

@@ -87,10 +87,28 @@ class _Budget(Exception):
     pass
 
 
+def _plain(obj):
+    """The object itself, decrypted (an encrypted file's strings, streams and
+    their containers come wrapped in pyHanko's proxy); as stored when it does
+    not decrypt (a signature's /Contents is never encrypted)."""
+    if isinstance(obj, generic.DecryptedObjectProxy):
+        try:
+            return obj.decrypted
+        except Exception:
+            return obj.raw_object
+    return obj
+
+
+def _get(d, key: str, default=None):
+    """``d[key]`` unresolved but decrypted (``dict.get`` gives the proxy)."""
+    return _plain(d.get(key, default))
+
+
 def _deref(obj):
     seen = 0
+    obj = _plain(obj)
     while isinstance(obj, generic.IndirectObject):
-        obj = obj.get_object()
+        obj = _plain(obj.get_object())
         seen += 1
         if seen > 32:
             raise _Budget()
@@ -139,6 +157,7 @@ class Printer:
         left[0] -= 1
         if left[0] < 0 or depth > 64:
             raise _Budget()
+        o = _plain(o)       # decrypted: AES encrypts the same text differently each time
         if isinstance(o, generic.IndirectObject):
             key = (o.idnum, o.generation)
             if key in stack or (o.idnum in self.stop and not top):
@@ -154,7 +173,7 @@ class Printer:
                     h.update(b"I" + hit[0])
                     return _NOTHING, hit[1]
             try:
-                target = o.get_object()
+                target = _plain(o.get_object())
             except Exception:
                 h.update(b"!unreadable;")
                 return _NOTHING, key in self.dirty
@@ -183,7 +202,8 @@ class Printer:
                 if k in skip_here or k in _BACK_KEYS and depth > 0:
                     continue
                 h.update(k.encode("utf-8", "surrogateescape"))
-                b, d = self._walk(o.raw_get(k), depth + 1, False, skip, left, stack, h)
+                b, d = self._walk(o.raw_get(k, generic.EncryptedObjAccess.PROXY), depth + 1, False, skip,
+                                  left, stack, h)
                 back, dirty = (back | b if b else back), dirty or d
             h.update(b">>")
             if isinstance(o, generic.StreamObject):
@@ -205,16 +225,24 @@ def fingerprint(obj, skip: frozenset[str] = _NOTHING, budget: int = _FINGERPRINT
     return Printer(stop).fp(obj, skip, budget)
 
 
+def _where(resolver):
+    """(reader, revision) of a historical resolver, or of a reader (its newest revision)."""
+    reader = getattr(resolver, "reader", None)
+    if reader is None and hasattr(resolver, "xrefs"):
+        return resolver, resolver.xrefs.total_revisions - 1
+    return reader, getattr(resolver, "revision", None)
+
+
 def _written_between(old_resolver, new_resolver) -> frozenset | None:
     """Objects (number, generation) written or freed after ``old_resolver``'s
     revision up to ``new_resolver``'s; None when that cannot be told from the
     cross-reference sections alone (an object stream of the old revision
     rewritten later changes objects it never lists)."""
     try:
-        reader = old_resolver.reader
-        if new_resolver.reader is not reader:
+        reader, lo = _where(old_resolver)
+        other, hi = _where(new_resolver)
+        if reader is None or other is not reader or lo is None or hi is None:
             return None
-        lo, hi = old_resolver.revision, new_resolver.revision
         if hi <= lo:
             return None
         xrefs = reader.xrefs
@@ -235,7 +263,7 @@ def _written_between(old_resolver, new_resolver) -> frozenset | None:
 
 def _rect(d) -> tuple[float, float, float, float] | None:
     try:
-        r = _deref(d.get("/Rect"))
+        r = _deref(_get(d, "/Rect"))
         vals = tuple(round(float(_deref(v)), 1) for v in r)
         return vals if len(vals) == 4 else None
     except Exception:
@@ -264,8 +292,8 @@ def _pages(root, inherited: list | None = None) -> list[tuple[int | None, generi
         node = _deref(ref)
         if not isinstance(node, generic.DictionaryObject):
             return
-        if node.get("/Type") == "/Pages" or "/Kids" in node:
-            kids = _deref(node.get("/Kids"))
+        if _get(node, "/Type") == "/Pages" or "/Kids" in node:
+            kids = _deref(_get(node, "/Kids"))
             here = dict(above)
             if depth > 0:       # the root's own are compared with the catalogue ("/Pages")
                 here.update({k: node.raw_get(k) for k in _INHERITED if k in node})
@@ -298,8 +326,8 @@ def _fields(root, page_of: dict[int, int]) -> dict[str, _Field]:
     out: dict[str, _Field] = {}
     seen: set[int] = set()
     try:
-        form = _deref(root.get("/AcroForm"))
-        top = _deref(form.get("/Fields")) if isinstance(form, generic.DictionaryObject) else None
+        form = _deref(_get(root, "/AcroForm"))
+        top = _deref(_get(form, "/Fields")) if isinstance(form, generic.DictionaryObject) else None
     except Exception:
         return out
     if not isinstance(top, generic.ArrayObject):
@@ -315,9 +343,9 @@ def _fields(root, page_of: dict[int, int]) -> dict[str, _Field]:
         node = _deref(ref)
         if not isinstance(node, generic.DictionaryObject):
             return
-        part = node.get("/T")
+        part = _get(node, "/T")
         name = f"{prefix}.{part}" if prefix and part is not None else str(part) if part is not None else prefix
-        kids = _deref(node.get("/Kids"))
+        kids = _deref(_get(node, "/Kids"))
         field_kids = []
         widget_kids = []
         if isinstance(kids, generic.ArrayObject):
@@ -361,7 +389,7 @@ def _fields(root, page_of: dict[int, int]) -> dict[str, _Field]:
 def _is_empty_signature_field(f: _Field) -> bool:
     """A signature field without a signature (its widget may still show something)."""
     try:
-        return f.obj.get("/FT") == "/Sig" and _deref(f.obj.get("/V")) is None
+        return _get(f.obj, "/FT") == "/Sig" and _deref(_get(f.obj, "/V")) is None
     except Exception:
         return False
 
@@ -369,9 +397,9 @@ def _is_empty_signature_field(f: _Field) -> bool:
 def _is_signed_signature(f: _Field) -> bool:
     """A signature field holding a signature (a later signer's own field)."""
     try:
-        if f.obj.get("/FT") != "/Sig":
+        if _get(f.obj, "/FT") != "/Sig":
             return False
-        v = _deref(f.obj.get("/V"))
+        v = _deref(_get(f.obj, "/V"))
         return isinstance(v, generic.DictionaryObject) and "/Contents" in v
     except Exception:
         return False
@@ -379,7 +407,7 @@ def _is_signed_signature(f: _Field) -> bool:
 
 def _annots(page) -> list:
     try:
-        a = _deref(page.get("/Annots"))
+        a = _deref(_get(page, "/Annots"))
     except Exception:
         return []
     return list(a) if isinstance(a, generic.ArrayObject) else []
@@ -388,11 +416,11 @@ def _annots(page) -> list:
 def _is_doc_timestamp(f: _Field) -> bool:
     """An invisible field carrying a document timestamp (validation data)."""
     try:
-        if f.obj.get("/FT") != "/Sig":
+        if _get(f.obj, "/FT") != "/Sig":
             return False
-        v = _deref(f.obj.get("/V"))
+        v = _deref(_get(f.obj, "/V"))
         if not isinstance(v, generic.DictionaryObject) or not (
-                v.get("/Type") == "/DocTimeStamp" or v.get("/SubFilter") == "/ETSI.RFC3161"):
+                _get(v, "/Type") == "/DocTimeStamp" or _get(v, "/SubFilter") == "/ETSI.RFC3161"):
             return False
     except Exception:
         return False
@@ -554,7 +582,7 @@ def compare_revisions(old_resolver, new_resolver) -> list[Change]:
     # annotations that are not field widgets
     old_a, new_a = old.annotations(), new.annotations()
     for key, (page, d, fp) in new_a.items():
-        kind = str(d.get("/Subtype", "?"))
+        kind = str(_get(d, "/Subtype", "?"))
         if key not in old_a:
             changes.append(Change("annotation_added", kind, page, _rect(d)))
         elif old_a[key][2] != fp:
@@ -562,7 +590,7 @@ def compare_revisions(old_resolver, new_resolver) -> list[Change]:
                                   was_page=old_a[key][0], was_rect=_rect(old_a[key][1])))
     for key, (page, d, _fp) in old_a.items():
         if key not in new_a:
-            changes.append(Change("annotation_removed", str(d.get("/Subtype", "?")), page, _rect(d)))
+            changes.append(Change("annotation_removed", str(_get(d, "/Subtype", "?")), page, _rect(d)))
 
     # pages themselves
     if len(old.pages) != len(new.pages):
@@ -603,8 +631,8 @@ def compare_revisions(old_resolver, new_resolver) -> list[Change]:
         if a != b:
             changes.append(Change("catalog", k))
     try:
-        fa = _deref(old.root.get("/AcroForm"))
-        fb = _deref(new.root.get("/AcroForm"))
+        fa = _deref(_get(old.root, "/AcroForm"))
+        fb = _deref(_get(new.root, "/AcroForm"))
     except Exception:
         fa = fb = None
     fa = fa if isinstance(fa, generic.DictionaryObject) else generic.DictionaryObject()

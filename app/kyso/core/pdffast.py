@@ -28,6 +28,10 @@ else (a reference, a name, a number at the chunk's end, a comment) is left to
 pyHanko's reader, so the objects are the same (``tests/test_pdffast.py``
 compares both readers on every PDF in the tests' fixtures).
 
+And: a name (``/Font``) is read up to its delimiter with one search instead
+of byte by byte; a plain one (printable ASCII, no ``#`` escape) is made at
+once, any other goes through pyHanko's own decoding and its errors.
+
 Installed by :mod:`kyso.core.verify` (idempotent).
 """
 
@@ -43,6 +47,8 @@ _WHITE = b" \t\r\n\x0c\x00"
 _NUMBER = re.compile(rb"[ \n\r\t\f\x00]*([+-.0-9]+)(?=[ \n\r\t\f\x00()<>\[\]{}/%])")
 _NUMBER_START = frozenset(b"+-.0123456789")
 _CHUNK = 2048
+_DELIMITER = re.compile(rb"[ \n\r\t\f\x00()<>\[\]{}/%]")
+_PLAIN_NAME = re.compile(rb"[\x21-\x22\x24-\x7e]*")    # printable ASCII but "#"
 
 
 def install() -> None:
@@ -77,6 +83,8 @@ def install() -> None:
     generic.read_hex_string_from_stream = read_hex_string_from_stream
     generic.ArrayObject._kyso_original_read = generic.ArrayObject.read_from_stream
     generic.ArrayObject.read_from_stream = staticmethod(read_array)
+    generic.NameObject._kyso_original_read = generic.NameObject.read_from_stream
+    generic.NameObject.read_from_stream = staticmethod(read_name)
 
     from pyhanko.sign import general
 
@@ -154,3 +162,31 @@ def read_array(stream, container_ref, in_content_stream=None):
             if pos:
                 continue
         arr.append(generic.read_object(stream, container_ref, in_content_stream=in_content_stream))
+
+
+def read_until_delimiter(stream) -> bytes:
+    """pyHanko's ``misc.read_until_delimiter``: the bytes up to the next white
+    space or delimiter, the stream left on it (or at the end)."""
+    parts = []
+    while True:
+        chunk = stream.read(64)
+        if not chunk:
+            return b"".join(parts)
+        m = _DELIMITER.search(chunk)
+        if m is not None:
+            parts.append(chunk[:m.start()])
+            stream.seek(m.start() - len(chunk), os.SEEK_CUR)
+            return b"".join(parts)
+        parts.append(chunk)
+
+
+def read_name(stream):
+    """pyHanko's ``NameObject.read_from_stream``."""
+    from pyhanko.pdf_utils import generic
+
+    if stream.read(1) != b"/":
+        raise generic.PdfReadError("Name object should start with /")
+    raw = read_until_delimiter(stream)
+    if _PLAIN_NAME.fullmatch(raw):
+        return generic.NameObject("/" + raw.decode("ascii"))
+    return generic._decode_name(raw)

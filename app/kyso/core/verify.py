@@ -650,7 +650,7 @@ def _after_checks(reader: PdfFileReader, embs: list, reports: list[SignatureRepo
         emb = embs[i]
         try:
             if final is None:
-                final = reader.get_historical_resolver(revisions - 1)
+                final = reader        # the newest revision: the reader's objects, not copies
             changes = compare_revisions(reader.get_historical_resolver(rep.revision - 1), final)
             if not changes:
                 continue
