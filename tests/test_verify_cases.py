@@ -286,3 +286,21 @@ def test_unrenderable_revision_is_indeterminate_and_found_wrong_stays_failed(cas
     assert "so_tien" in s.reasons()[0]
     (s,) = verify_file(cases["certified_p2_then_note"], roots).signatures
     assert s.indication == "failed"
+
+
+def test_no_copy_on_disk_and_no_handle_left(cases, test_pki, tmp_path, monkeypatch):
+    """The revisions PDFium renders are read from memory: a secret document's
+    signed versions are never written to a temporary folder."""
+    import tempfile
+
+    from kyso.core import pdfium
+
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool))
+    before = set(pdfium.still_open())
+    roots = load_certificates([test_pki.root_cert_path])
+    rep = verify_file(cases["shadow_replace"], roots)
+    assert rep.signatures[0].regions                 # the revisions were rendered
+    assert list(spool.iterdir()) == []
+    assert set(pdfium.still_open()) == before

@@ -13,12 +13,15 @@ logged in.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from ..core.errors import ExitCode
-from ..services.tokens import TokenCriteria
 from ..sync.errors import RuleRefused
 from .common import print_json
 from .server import ServerTarget, _common, _with_relogin, connect
+
+if TYPE_CHECKING:
+    from ..services.tokens import TokenCriteria
 
 
 def register(sub, parser_class) -> None:
@@ -30,7 +33,13 @@ def register(sub, parser_class) -> None:
     rc.add_argument("--cert", help="ID (hex) hoặc nhãn khóa / key ID (hex) or label")
     rc.add_argument("--json", action="store_true")
     rc.set_defaults(func=lambda a: register_cert(ServerTarget.from_args(a),
-                                                 TokenCriteria(module=a.module, token=a.token, cert=a.cert), a.json))
+                                                 _criteria(a), a.json))
+
+
+def _criteria(a):
+    from ..services.tokens import TokenCriteria
+
+    return TokenCriteria(module=a.module, token=a.token, cert=a.cert)
 
 
 def register_cert(target: ServerTarget, criteria: TokenCriteria, as_json: bool = False) -> int:

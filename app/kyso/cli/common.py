@@ -10,12 +10,14 @@ import getpass
 import json
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from ..core import messages
 from ..core.errors import ExitCode, TokenError, UsageError
 from ..core.settings import Settings
-from ..core.stamp import Box
-from ..services.tokens import PinSource
+
+if TYPE_CHECKING:
+    from ..core.geometry import Box
 
 
 def print_json(data) -> None:
@@ -37,6 +39,8 @@ def parse_box(text: str) -> Box:
         x1, y1, x2, y2 = (float(v) for v in text.split(","))
     except ValueError:
         raise UsageError("usage.bad_box", box=text) from None
+    from ..core.geometry import Box
+
     return Box.from_corners(x1, y1, x2, y2)
 
 
@@ -51,31 +55,46 @@ def read_secret(env_name: str, prompt: str, missing: Exception) -> str:
     return getpass.getpass(prompt)
 
 
-class TerminalPinSource(PinSource):
-    """The PIN from ``KYSO_PIN`` (scripts) or a prompt without echo; a reader's
-    PIN pad takes it itself when no ``KYSO_PIN`` is set."""
+def _terminal_pin_source():
+    """The class, made when first asked for: it needs the token layer (PKCS#11),
+    which a command that signs nothing (``kyso verify``) never loads."""
+    from ..services.tokens import PinSource
 
-    def pin(self, token, cert) -> str | None:
-        if token.pin_pad and not os.environ.get("KYSO_PIN"):
-            print("Enter the PIN on the reader's keypad…" if english()
-                  else "Nhập mã PIN trên bàn phím của đầu đọc…", file=sys.stderr)
-            return None
-        prompt = f"PIN ({token.label}): " if english() else f"Mã PIN token “{token.label}”: "
-        return read_secret("KYSO_PIN", prompt, TokenError("token.pin_required"))
+    class TerminalPinSource(PinSource):
+        """The PIN from ``KYSO_PIN`` (scripts) or a prompt without echo; a reader's
+        PIN pad takes it itself when no ``KYSO_PIN`` is set."""
 
-    def per_signature_pin(self, token, cert) -> str:
-        return read_secret("KYSO_PIN", "PIN (this key asks for it at every signature): " if english()
-                           else "Mã PIN (khóa này yêu cầu nhập cho mỗi lần ký): ",
-                           TokenError("token.pin_required"))
+        def pin(self, token, cert) -> str | None:
+            if token.pin_pad and not os.environ.get("KYSO_PIN"):
+                print("Enter the PIN on the reader's keypad…" if english()
+                      else "Nhập mã PIN trên bàn phím của đầu đọc…", file=sys.stderr)
+                return None
+            prompt = f"PIN ({token.label}): " if english() else f"Mã PIN token “{token.label}”: "
+            return read_secret("KYSO_PIN", prompt, TokenError("token.pin_required"))
 
-    def warn(self, message: str) -> None:
-        print(message, file=sys.stderr)
+        def per_signature_pin(self, token, cert) -> str:
+            return read_secret("KYSO_PIN", "PIN (this key asks for it at every signature): " if english()
+                               else "Mã PIN (khóa này yêu cầu nhập cho mỗi lần ký): ",
+                               TokenError("token.pin_required"))
 
-    def confirms_final_try(self, allowed: bool) -> bool:
-        """A PIN typed at a terminal, or --final-try; never KYSO_PIN or a pipe alone."""
-        from ..core.tokens import final_try_confirmed
+        def warn(self, message: str) -> None:
+            print(message, file=sys.stderr)
 
-        return final_try_confirmed(allowed)
+        def confirms_final_try(self, allowed: bool) -> bool:
+            """A PIN typed at a terminal, or --final-try; never KYSO_PIN or a pipe alone."""
+            from ..core.tokens import final_try_confirmed
+
+            return final_try_confirmed(allowed)
+
+    return TerminalPinSource
 
 
-__all__ = ["ExitCode", "TerminalPinSource", "english", "parse_box", "print_json", "read_secret", "settings"]
+def __getattr__(name: str):
+    if name == "TerminalPinSource":
+        cls = globals()["TerminalPinSource"] = _terminal_pin_source()
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["ExitCode", "TerminalPinSource",  # noqa: F822 - made on first use, by __getattr__
+           "english", "parse_box", "print_json", "read_secret", "settings"]

@@ -15,19 +15,28 @@ import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.errors import ExitCode
 from ..core.fileio import write_bytes_atomic
 from ..core.messages import tr
 from ..core.role import Role
 from ..core.vntime import VIETNAM_TZ, vietnam_today
-from ..services.request import SigningRequest
-from ..services.tokens import TokenCriteria
-from ..sync import credentials
-from ..sync.api import ServerClient
 from ..sync.errors import AuthError, StoreError, SyncError
 from ..sync.store import Store
 from .common import english, print_json, read_secret
+
+if TYPE_CHECKING:       # the signing stack and the HTTP client load when a command needs them
+    from ..services.request import SigningRequest
+    from ..services.tokens import TokenCriteria
+    from ..sync.api import ServerClient
+
+def _credentials():
+    """:mod:`kyso.sync.credentials` (the OS keyring), loaded by the commands that log in."""
+    from ..sync import credentials
+
+    return credentials
+
 
 @dataclass(frozen=True)
 class ServerTarget:
@@ -109,14 +118,16 @@ LOGIN_NOT_KEPT = "login_not_kept"
 def _login(server: str, user: str, store: Store | None = None, explain: bool = False) -> ServerClient:
     """Log in; the token goes to the OS keyring when there is a secure one.
     ``explain``: ``kyso login`` itself says at once when it could not be kept."""
+    from ..sync.api import ServerClient
+
     client = ServerClient(server)
     client.login(user, read_password(f"Password ({user}@{server}): " if english()
                                      else f"Mật khẩu ({user}@{server}): "))
-    kept = credentials.save_token(server, user, client.token)
+    kept = _credentials().save_token(server, user, client.token)
     if store is not None:
         store.set_setting(LOGIN_NOT_KEPT, None if kept else f"{server}|{user}")
     if not kept:
-        print(tr("sync.login_not_kept", **credentials.explain_missing_keyring()) if explain
+        print(tr("sync.login_not_kept", **_credentials().explain_missing_keyring()) if explain
               else tr("sync.no_keyring"), file=sys.stderr)
     return client
 
@@ -124,13 +135,15 @@ def _login(server: str, user: str, store: Store | None = None, explain: bool = F
 def connect(store: Store, target: ServerTarget) -> ServerClient:
     """A client with a token: from the keyring, else a fresh login if a password is at hand."""
     server, user = target.where(store)
-    token = credentials.load_token(server, user)
+    token = _credentials().load_token(server, user)
     if token:
+        from ..sync.api import ServerClient
+
         return ServerClient(server, token)
     if os.environ.get("KYSO_PASSWORD") or sys.stdin.isatty():
         return _login(server, user, store)
-    if store.get_setting(LOGIN_NOT_KEPT) == f"{server}|{user}" and not credentials.has_secure_backend():
-        raise AuthError("sync.login_lost", server=server, user=user, **credentials.explain_missing_keyring())
+    if store.get_setting(LOGIN_NOT_KEPT) == f"{server}|{user}" and not _credentials().has_secure_backend():
+        raise AuthError("sync.login_lost", server=server, user=user, **_credentials().explain_missing_keyring())
     raise AuthError("sync.auth_required", server=server)
 
 
@@ -142,7 +155,7 @@ def _with_relogin(store: Store, target: ServerTarget, client: ServerClient, fn):
         if not os.environ.get("KYSO_PASSWORD"):
             raise
         server, user = target.where(store)
-        credentials.delete_token(server, user)
+        _credentials().delete_token(server, user)
         return fn(_login(server, user, store))
 
 

@@ -13,13 +13,18 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.errors import UsageError, most_serious
 from ..core.role import ROLE_NAMES, Role
-from ..core.signing import Placement
-from ..services.request import SigningRequest, StyleChoices, sign_options
-from ..services.tokens import TokenCriteria, open_signer
-from .common import TerminalPinSource, english, parse_box, print_json, settings
+from .common import english, parse_box, print_json, settings
+
+if TYPE_CHECKING:
+    from ..services.request import SigningRequest
+    from ..services.tokens import TokenCriteria
+
+# The signing stack (fonts, PKCS#11, pyHanko's signer) is imported by the
+# handlers, not here: every ``kyso`` command loads this module to list it.
 
 
 def register(sub, parser_class) -> None:
@@ -75,6 +80,9 @@ def _issue_date(text: str | None) -> date | None:
 
 def request_from_flags(args) -> SigningRequest:
     """The face's answers (flags) as one signing request."""
+    from ..core.signing import Placement
+    from ..services.request import SigningRequest, StyleChoices
+
     if (args.page is None) != (args.box is None):
         raise UsageError("usage.page_without_box")
     placement = Placement(args.page - 1, parse_box(args.box)) if args.page is not None else None
@@ -91,6 +99,8 @@ def request_from_flags(args) -> SigningRequest:
 
 
 def cmd_sign(args) -> int:
+    from ..services.tokens import TokenCriteria
+
     request = request_from_flags(args)
     criteria = TokenCriteria(module=args.module, token=args.token, cert=args.cert,
                              final_try=args.final_try)
@@ -122,6 +132,9 @@ def plan_outputs(files: list[Path], output: Path | None, out_dir: Path | None) -
 def sign_files(files: list[Path], output: Path | None, out_dir: Path | None, request: SigningRequest,
                criteria: TokenCriteria, ca_certs: list[Path], as_json: bool) -> int:
     from ..services.batch import FileSink, Job, run_batch
+    from ..services.request import sign_options
+    from ..services.tokens import open_signer
+    from .common import TerminalPinSource
 
     pairs = plan_outputs(files, output, out_dir)
     conf = settings()

@@ -6,7 +6,6 @@ import sys
 
 from ..core import messages
 from ..core.errors import ExitCode, TokenError
-from ..services import tokens as token_service
 from .common import english, print_json, settings
 
 
@@ -20,6 +19,8 @@ def register(sub, parser_class) -> None:
 
 
 def list_tokens(module: str | None, as_json: bool) -> int:
+    from ..services import tokens as token_service      # PKCS#11: only when tokens are listed
+
     scans = token_service.scan(settings(), explicit=module)
     if not scans:
         raise TokenError("token.module_not_found")

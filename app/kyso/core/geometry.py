@@ -14,7 +14,30 @@ from dataclasses import dataclass
 
 from pyhanko.pdf_utils import generic
 
-from .stamp import Box
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle: lower-left corner (x, y), width and height, in points."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def x2(self) -> float:
+        return self.x + self.w
+
+    @property
+    def y2(self) -> float:
+        return self.y + self.h
+
+    @classmethod
+    def from_corners(cls, x1: float, y1: float, x2: float, y2: float) -> "Box":
+        return cls(min(x1, x2), min(y1, y2), abs(x2 - x1), abs(y2 - y1))
+
+    def corners(self) -> tuple[float, float, float, float]:
+        return (self.x, self.y, self.x2, self.y2)
 
 
 @dataclass(frozen=True)

@@ -111,11 +111,14 @@ class Document:
     Use it as a context manager, or call :meth:`close`.
     """
 
-    def __init__(self, path: Path | str, password: str | None = None, *, forms: bool = False):
+    def __init__(self, path: Path | str, password: str | None = None, *, forms: bool = False,
+                 data: bytes | None = None):
+        """``data``: the file's bytes, read from memory (nothing written to disk);
+        ``path`` then only names it."""
         self.path = Path(path)
         lib = _lib()
         with LOCK:
-            self._pdf = lib.PdfDocument(str(self.path), password=password)
+            self._pdf = lib.PdfDocument(data if data is not None else str(self.path), password=password)
             try:
                 if forms:
                     self._pdf.init_forms()   # before any page is loaded, or widgets are not drawn

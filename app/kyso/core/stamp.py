@@ -32,37 +32,13 @@ from pyhanko.stamp.base import BaseStamp, BaseStampStyle
 
 from .errors import DocumentError
 from .fonts import FontProgram, ShapedRun, stamp_font
+from .geometry import Box  # Box lives with the page geometry (no fonts needed to read a PDF)
 
 Color = tuple[float, float, float]
 BLACK: Color = (0.0, 0.0, 0.0)
 # Decree 30: the leader's signature image is blue, the agency seal red.
 BLUE: Color = (0.0, 0.2, 0.75)
 RED: Color = (0.85, 0.0, 0.0)
-
-
-@dataclass(frozen=True)
-class Box:
-    """A rectangle: lower-left corner (x, y), width and height, in points."""
-
-    x: float
-    y: float
-    w: float
-    h: float
-
-    @property
-    def x2(self) -> float:
-        return self.x + self.w
-
-    @property
-    def y2(self) -> float:
-        return self.y + self.h
-
-    @classmethod
-    def from_corners(cls, x1: float, y1: float, x2: float, y2: float) -> "Box":
-        return cls(min(x1, x2), min(y1, y2), abs(x2 - x1), abs(y2 - y1))
-
-    def corners(self) -> tuple[float, float, float, float]:
-        return (self.x, self.y, self.x2, self.y2)
 
 
 @dataclass(frozen=True)

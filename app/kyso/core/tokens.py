@@ -46,6 +46,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from . import paths
 from .errors import PinError, PinIncorrect, PinLocked, TokenError, TokenRemoved
+from .trust import name_str as _name_str
 
 log = logging.getLogger(__name__)
 
@@ -233,18 +234,6 @@ class CertificateInfo:
             "sha256": self.sha256, "usable": self.usable,
             "unusable_reason": None if self.usable else self.usability().value,
         }
-
-
-def _name_str(name: asn1_x509.Name) -> str:
-    short = {"common_name": "CN", "organization_name": "O", "organizational_unit_name": "OU",
-             "locality_name": "L", "state_or_province_name": "ST", "country_name": "C",
-             "title": "T", "email_address": "E", "user_id": "UID", "serial_number": "SERIALNUMBER"}
-    parts = []
-    for rdn in reversed(name.chosen):
-        for ava in rdn:
-            key = ava["type"].native
-            parts.append(f"{short.get(key, key)}={ava['value'].native}")
-    return ", ".join(parts)
 
 
 def parse_certificate(der: bytes, key_id: str = "", label: str = "") -> CertificateInfo:

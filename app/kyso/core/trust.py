@@ -287,6 +287,19 @@ def validation_context(ts: TrustSetup, *, online: bool = False, ocsps=(), crls=(
     )
 
 
+def name_str(name: asn1_x509.Name) -> str:
+    """A distinguished name as people read it: "CN=…, O=…, C=VN"."""
+    short = {"common_name": "CN", "organization_name": "O", "organizational_unit_name": "OU",
+             "locality_name": "L", "state_or_province_name": "ST", "country_name": "C",
+             "title": "T", "email_address": "E", "user_id": "UID", "serial_number": "SERIALNUMBER"}
+    parts = []
+    for rdn in reversed(name.chosen):
+        for ava in rdn:
+            key = ava["type"].native
+            parts.append(f"{short.get(key, key)}={ava['value'].native}")
+    return ", ".join(parts)
+
+
 def describe(cert: asn1_x509.Certificate) -> str:
     n = cert.subject.native
     return str(n.get("common_name") or cert.subject.human_friendly)

@@ -35,7 +35,7 @@ from . import messages
 from .changes import Change, compare_revisions
 from .errors import DocumentError
 from .pdfdoc import open_pdf
-from .tokens import _name_str
+from .trust import name_str as _name_str
 from .visual import Region
 
 log = logging.getLogger(__name__)

@@ -15,8 +15,6 @@ No Qt here: pixels go through Pillow.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,21 +65,19 @@ Area = tuple[float, float, float, float]
 
 
 class Snapshot:
-    """One revision (or the whole file) open in PDFium; pages rendered on demand, cached."""
+    """One revision (or the whole file) open in PDFium from memory (no copy of
+    the document, secret or not, on disk); pages rendered on demand, cached."""
 
     def __init__(self, data: bytes, password: str | None = None):
         from . import pdfium
 
-        fd, name = tempfile.mkstemp(prefix="kyso-rev-", suffix=".pdf")
-        self._tmp = Path(name)
         self.doc = None
+        self.doc = pdfium.Document(Path(f"revision-{len(data)}.pdf"), password=password or None,
+                                   forms=True, data=data)
         try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            self.doc = pdfium.Document(self._tmp, password=password or None, forms=True)
             self.sizes = self.doc.page_sizes()
         except BaseException:
-            self.close()        # a revision PDFium cannot read leaves no handle and no file behind
+            self.close()        # a revision PDFium cannot read leaves no handle behind
             raise
         self._pages: dict[tuple[int, Area | None], Picture] = {}
 
@@ -94,11 +90,8 @@ class Snapshot:
         return self._pages[key]
 
     def close(self) -> None:
-        try:
-            if self.doc is not None:
-                self.doc.close()
-        finally:
-            self._tmp.unlink(missing_ok=True)
+        if self.doc is not None:
+            self.doc.close()
 
 
 def compare_page(before: Snapshot, after: Snapshot, index: int, area: Area | None = None) -> list[Region]:
