@@ -304,3 +304,20 @@ def test_no_copy_on_disk_and_no_handle_left(cases, test_pki, tmp_path, monkeypat
     assert rep.signatures[0].regions                 # the revisions were rendered
     assert list(spool.iterdir()) == []
     assert set(pdfium.still_open()) == before
+
+
+def test_later_signature_region_and_what_it_covers(test_pki, tmp_path):
+    """A later signature is permitted; its region is its stamp's rectangle, and
+    whether it covers signed content is read from the signed revision."""
+    roots = load_certificates([test_pki.root_cert_path])
+    lead, agency = vc_.signer_for(test_pki, "leader"), vc_.signer_for(test_pki, "agency")
+    base = vc_.base_pdf(tmp_path / "overlay.pdf", "overlay")
+    first = vc_.sign(base, tmp_path / "first.pdf", lead, "Sig1", box=(300, 100, 500, 160))
+    over = vc_.sign(first, tmp_path / "over.pdf", agency, "Sig2", box=(60, 590, 300, 625))
+    blank = vc_.sign(first, tmp_path / "blank.pdf", agency, "Sig2", box=(300, 180, 500, 240))
+    for path, covers, rect in ((over, True, (60, 590, 300, 625)), (blank, False, (300, 180, 500, 240))):
+        rep = verify_file(path, roots)
+        assert rep.indication == "passed", rep.to_json()
+        (region,) = rep.signatures[0].regions
+        assert region.page == 1 and region.covers_signed_content is covers
+        assert all(abs(a - b) < 1 for a, b in zip(region.rect, rect)), region

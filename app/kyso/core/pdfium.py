@@ -100,6 +100,7 @@ class RenderedPage:
     data: bytes
     left: float = 0.0
     top: float | None = None
+    clipped: bool = False       # only the asked-for area was drawn
 
 
 class Document:
@@ -168,7 +169,7 @@ class Document:
             try:
                 w, h = page.get_size()
                 crop = (0, 0, 0, 0)
-                left, top = 0.0, h
+                left, top, clipped = 0.0, h, False
                 if area is not None and page.get_rotation() == 0 and \
                         all(abs(v) < 1e-3 for v in page.get_cropbox()[:2]):
                     x0, y0 = max(0, math.floor(area[0])), max(0, math.floor(area[1]))
@@ -177,11 +178,12 @@ class Document:
                         crop = (x0, y0, max(0.0, w - x1), max(0.0, h - y1))
                         left = math.ceil(x0 * scale) / scale
                         top = h - math.ceil(crop[3] * scale) / scale
+                        clipped = True
                 bitmap = page.render(scale=scale, may_draw_forms=True, prefer_bgrx=True, crop=crop,
                                      fill_color=(255, 255, 255, 255))
                 try:
                     return RenderedPage(bitmap.width, bitmap.height, bitmap.stride, bytes(bitmap.buffer),
-                                        left, top)
+                                        left, top, clipped)
                 finally:
                     bitmap.close()
             finally:

@@ -528,6 +528,19 @@ _IN_RECT = frozenset({"signature_added", "signature_field_added", "field_added",
                       *_FIELD_KINDS, *_ANNOT_KINDS})
 
 
+def _signed_only(changes: list[Change]) -> dict[int, list]:
+    """Pages where the only changes are new signatures with their rectangles
+    (the case of every document signed by several people), with those."""
+    out: dict[int, list] = {}
+    other: set = set()
+    for c in changes:
+        if c.kind == "signature_added" and c.page and c.rect is not None and len(c.areas()) == 1:
+            out.setdefault(c.page, []).append(c.rect)
+        else:
+            other |= {page for page, _rect in c.areas()}
+    return {p: rects for p, rects in out.items() if p not in other}
+
+
 def _areas(changes: list[Change]) -> dict[int, list | None]:
     """Pages to compare (1-based), each with the rectangles to compare around,
     or None for the whole page (a change to the page itself, or one without a
@@ -588,11 +601,16 @@ def _judge(rep: SignatureReport, changes: list[Change], spec, perm: int | None,
             bad.append((c, "verify.changed_after_last" if is_last else "verify.suspicious"))
     regions: list[Region] = []
     pages = _areas(changes)
-    need = bool(pages) or any(c.page is None for c in visual)
+    whole = any(c.page is None for c in visual)
+    stamped = {} if whole else _signed_only(changes)
+    pages = {p: a for p, a in pages.items() if p not in stamped}
+    need = bool(pages) or bool(stamped) or whole
     undecided: list[Change] = []
     if comparer is not None and rep.end and need:
         try:
-            regions = comparer.regions(rep.end, None if any(c.page is None for c in visual) else pages)
+            regions = comparer.regions(rep.end, None if whole else pages) if pages or whole else []
+            for p, rects in sorted(stamped.items()):
+                regions += comparer.stamps(rep.end, p, rects)
         except Exception as exc:  # noqa: BLE001 - a revision PDFium cannot open
             log.info("Could not render the revision of %s: %r", rep.field, exc)
             undecided, visual = visual, []

@@ -59,6 +59,7 @@ class Picture:
     image: object
     left: float
     top: float
+    clipped: bool = False
 
 
 Area = tuple[float, float, float, float]
@@ -86,7 +87,8 @@ class Snapshot:
         key = (index, area)
         if key not in self._pages:
             r = self.doc.render(index, SCALE, area)
-            self._pages[key] = Picture(_image(r), r.left, self.sizes[index][1] if r.top is None else r.top)
+            self._pages[key] = Picture(_image(r), r.left, self.sizes[index][1] if r.top is None else r.top,
+                                       r.clipped)
         return self._pages[key]
 
     def close(self) -> None:
@@ -204,6 +206,30 @@ class Comparer:
             if not 0 < p <= count:
                 continue
             out += compare_page(before, after, p - 1, _around(wanted[p], after.sizes[p - 1]))
+        return out
+
+    def stamps(self, end: int, page: int, rects: list[Area]) -> list[Region]:
+        """Regions of new signatures' widgets on ``page`` (1-based) after the
+        revision ending at ``end``: a new widget draws only inside its rectangle,
+        and whether it covers signed content is told by the signed revision alone
+        (ink under the rectangle), so the file as it is now is not rendered. A
+        rotated or offset page goes through :meth:`regions` instead."""
+        from PIL import Image
+
+        before = self.snapshot(end)
+        if not 0 < page <= min(len(before.sizes), MAX_PAGES):
+            return []
+        out: list[Region] = []
+        for r in rects:
+            rect = (min(r[0], r[2]), min(r[1], r[3]), max(r[0], r[2]), max(r[1], r[3]))
+            pic = before.page(page - 1, rect)
+            if not pic.clipped:
+                return self.regions(end, {page: list(rects)})
+            ink = pic.image.point(lambda v: 255 if v < INK_LEVEL else 0)
+            gw, gh = (ink.size[0] + CELL - 1) // CELL, (ink.size[1] + CELL - 1) // CELL
+            cells = ink.crop((0, 0, gw * CELL, gh * CELL)).resize((gw, gh), Image.Resampling.BOX)
+            inked = sum(1 for v in cells.tobytes() if v)
+            out.append(Region(page, rect, inked >= 2))
         return out
 
     def close(self) -> None:
