@@ -21,6 +21,8 @@ ORIGINAL = generic.ArrayObject._kyso_original_read
 FAST = generic.ArrayObject.read_from_stream
 ORIGINAL_NAME = generic.NameObject._kyso_original_read
 FAST_NAME = generic.NameObject.read_from_stream
+ORIGINAL_STRING = generic._kyso_original_string_literal
+FAST_STRING = generic._read_string_literal_bytes
 
 
 def shape(obj, depth=0):
@@ -43,6 +45,7 @@ def shape(obj, depth=0):
 def use(fast: bool) -> None:
     generic.ArrayObject.read_from_stream = staticmethod(FAST if fast else ORIGINAL)
     generic.NameObject.read_from_stream = staticmethod(FAST_NAME if fast else ORIGINAL_NAME)
+    generic._read_string_literal_bytes = FAST_STRING if fast else ORIGINAL_STRING
 
 
 def read_with(fast: bool, data: bytes):
@@ -98,6 +101,30 @@ CASES = [
     b"/" + b"N" * 500 + b" ",
     b"<</Type/Page/Resources<</Font<</F1 2 0 R>>>>/Kids[3 0 R 4 0 R]>>",
     b"[/A/B /C#41 (x)/D]",
+    b"(plain)",
+    b"(a (nested (deep)) b)",
+    b"(unbalanced ( paren)",
+    b"(esc \\( \\) \\\\ \\/ \\% \\< \\> \\[ \\] \\# \\_ \\& \\$)",
+    b"(\\n\\r\\t\\b\\f)",
+    b"(\\101\\1012\\7\\07x\\0)",
+    b"(\\777)",
+    b"(\\8)",
+    b"(\\18)",
+    b"(\\q)",
+    b"(line\\\ncont\\\r\nx\\\r\ry\\\n\nz)",
+    b"(raw\r\nnew\rline)",
+    b"(\xfe\xff\x1e\xe6\x00y)",
+    b"(\xfe\xff\x00\\(\x00x)",
+    b"(unterminated",
+    b"(ends with backslash\\",
+    b"(octal at end \\1",
+    b"(eol at end \\\r",
+    b"(" + b"x" * 5000 + b")",
+    b"(" + b"x" * 4093 + b"\\101)",
+    b"(" + b"x" * 4094 + b"\\101)",
+    b"(" + b"x" * 4095 + b"\\\r\n)",
+    b"(" + b"(" * 3000 + b")" * 3000 + b")",
+    b"<</Title (T\\352n)/Author <FEFF0041>/Producer (a\\)b)>>",
 ]
 
 

@@ -30,7 +30,10 @@ compares both readers on every PDF in the tests' fixtures).
 
 And: a name (``/Font``) is read up to its delimiter with one search instead
 of byte by byte; a plain one (printable ASCII, no ``#`` escape) is made at
-once, any other goes through pyHanko's own decoding and its errors.
+once, any other goes through pyHanko's own decoding and its errors. A literal
+string (``(...)``: the document information's Vietnamese title and author,
+in UTF-16) is read the same way: the runs between parentheses and
+backslashes at once, each escape as pyHanko reads it, quirks included.
 
 Installed by :mod:`kyso.core.verify` (idempotent).
 """
@@ -49,6 +52,9 @@ _NUMBER_START = frozenset(b"+-.0123456789")
 _CHUNK = 2048
 _DELIMITER = re.compile(rb"[ \n\r\t\f\x00()<>\[\]{}/%]")
 _PLAIN_NAME = re.compile(rb"[\x21-\x22\x24-\x7e]*")    # printable ASCII but "#"
+_STRING_SPECIAL = re.compile(rb"[()\\]")
+_ESCAPED_AS_IS = b"() /%<>[]#_&$\\"
+_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 
 
 def install() -> None:
@@ -85,6 +91,8 @@ def install() -> None:
     generic.ArrayObject.read_from_stream = staticmethod(read_array)
     generic.NameObject._kyso_original_read = generic.NameObject.read_from_stream
     generic.NameObject.read_from_stream = staticmethod(read_name)
+    generic._kyso_original_string_literal = generic._read_string_literal_bytes
+    generic._read_string_literal_bytes = read_string_literal_bytes
 
     from pyhanko.sign import general
 
@@ -190,3 +198,77 @@ def read_name(stream):
     if _PLAIN_NAME.fullmatch(raw):
         return generic.NameObject("/" + raw.decode("ascii"))
     return generic._decode_name(raw)
+
+
+def read_string_literal_bytes(stream) -> bytes:
+    """pyHanko's ``generic._read_string_literal_bytes``: the bytes of ``(...)``."""
+    from pyhanko.pdf_utils import generic
+
+    stream.read(1)
+    start = stream.tell()
+    buf = stream.read(4096)
+    pos = 0
+    parens = 1
+    out: list[bytes] = []
+
+    def more(need: int) -> bool:
+        """At least ``need`` bytes after ``pos`` if the stream has them."""
+        nonlocal buf
+        while len(buf) < pos + need:
+            chunk = stream.read(max(4096, len(buf)))
+            if not chunk:
+                return False
+            buf += chunk
+        return True
+
+    while True:
+        m = _STRING_SPECIAL.search(buf, pos)
+        if m is None:
+            out.append(buf[pos:])
+            pos = len(buf)
+            if not more(1):
+                stream.seek(start + pos)
+                raise generic.PdfStreamError("Stream has ended unexpectedly")
+            continue
+        i = m.start()
+        out.append(buf[pos:i])
+        c = buf[i:i + 1]
+        pos = i + 1
+        if c == b"(":
+            parens += 1
+            out.append(c)
+        elif c == b")":
+            parens -= 1
+            if parens == 0:
+                break
+            out.append(c)
+        else:                                   # a backslash
+            more(1)
+            tok = buf[pos:pos + 1]
+            pos += len(tok)
+            if tok in _ESCAPED_AS_IS:           # also b"" at the end, as pyHanko
+                pass
+            elif tok in _ESCAPES:
+                tok = _ESCAPES[tok]
+            elif tok.isdigit():
+                more(2)
+                for _ in range(2):
+                    nxt = buf[pos:pos + 1]
+                    if nxt.isdigit():
+                        tok += nxt
+                        pos += 1
+                    else:
+                        break
+                tok = bytes((int(tok, base=8),))     # over 255 raises, as in pyHanko
+            elif tok in b"\n\r":
+                more(1)
+                nxt = buf[pos:pos + 1]
+                if nxt in b"\n\r":            # b"" too, as pyHanko
+                    pos += len(nxt)
+                tok = b""
+            else:
+                stream.seek(start + pos)
+                raise generic.PdfReadError("Unexpected escaped string: " + repr(tok))
+            out.append(tok)
+    stream.seek(start + pos)
+    return b"".join(out)
