@@ -72,7 +72,6 @@ class Snapshot:
     def __init__(self, data: bytes, password: str | None = None):
         from . import pdfium
 
-        self.doc = None
         self.doc = pdfium.Document(Path(f"revision-{len(data)}.pdf"), password=password or None,
                                    forms=True, data=data)
         try:
@@ -96,10 +95,24 @@ class Snapshot:
             self.doc.close()
 
 
+def _ink(img):
+    """White where nothing is drawn, black where something is (grey darker than INK_LEVEL)."""
+    return img.point(lambda v: 255 if v < INK_LEVEL else 0)
+
+
+def _cells(img) -> tuple[bytes, int, int]:
+    """``img`` averaged over a grid of CELL × CELL pixels: one byte a cell
+    (non-zero where any pixel is), row by row; and the grid's width and height."""
+    from PIL import Image
+
+    gw, gh = (img.size[0] + CELL - 1) // CELL, (img.size[1] + CELL - 1) // CELL
+    return img.crop((0, 0, gw * CELL, gh * CELL)).resize((gw, gh), Image.Resampling.BOX).tobytes(), gw, gh
+
+
 def compare_page(before: Snapshot, after: Snapshot, index: int, area: Area | None = None) -> list[Region]:
     """Changed regions of page ``index`` (0-based) from ``before`` to ``after``;
     with ``area``, only in that part of the page (see :meth:`Snapshot.page`)."""
-    from PIL import Image, ImageChops
+    from PIL import ImageChops
 
     pa, pb = before.page(index, area), after.page(index, area)
     a, b = pa.image, pb.image
@@ -111,12 +124,9 @@ def compare_page(before: Snapshot, after: Snapshot, index: int, area: Area | Non
     diff = ImageChops.difference(a, b).point(lambda v: 255 if v > DIFF_LEVEL else 0)
     if diff.getbbox() is None:
         return []
-    ink = a.point(lambda v: 255 if v < INK_LEVEL else 0)
-    covered = ImageChops.multiply(diff, ink)     # changed where something was drawn
-    gw, gh = (a.size[0] + CELL - 1) // CELL, (a.size[1] + CELL - 1) // CELL
-    full = (0, 0, gw * CELL, gh * CELL)
-    on_bytes = diff.crop(full).resize((gw, gh), Image.Resampling.BOX).tobytes()
-    cov_bytes = covered.crop(full).resize((gw, gh), Image.Resampling.BOX).tobytes()
+    covered = ImageChops.multiply(diff, _ink(a))     # changed where something was drawn
+    on_bytes, gw, _gh = _cells(diff)
+    cov_bytes = _cells(covered)[0]
     on = {(i % gw, i // gw) for i, v in enumerate(on_bytes) if v}
     seen: set[tuple[int, int]] = set()
     s = CELL / SCALE
@@ -214,8 +224,6 @@ class Comparer:
         and whether it covers signed content is told by the signed revision alone
         (ink under the rectangle), so the file as it is now is not rendered. A
         rotated or offset page goes through :meth:`regions` instead."""
-        from PIL import Image
-
         before = self.snapshot(end)
         if not 0 < page <= min(len(before.sizes), MAX_PAGES):
             return []
@@ -225,10 +233,7 @@ class Comparer:
             pic = before.page(page - 1, rect)
             if not pic.clipped:
                 return self.regions(end, {page: list(rects)})
-            ink = pic.image.point(lambda v: 255 if v < INK_LEVEL else 0)
-            gw, gh = (ink.size[0] + CELL - 1) // CELL, (ink.size[1] + CELL - 1) // CELL
-            cells = ink.crop((0, 0, gw * CELL, gh * CELL)).resize((gw, gh), Image.Resampling.BOX)
-            inked = sum(1 for v in cells.tobytes() if v)
+            inked = sum(1 for v in _cells(_ink(pic.image))[0] if v)
             out.append(Region(page, rect, inked >= 2))
         return out
 
