@@ -219,12 +219,6 @@ class Printer:
         return back, dirty
 
 
-def fingerprint(obj, skip: frozenset[str] = _NOTHING, budget: int = _FINGERPRINT_BUDGET,
-                stop: frozenset[int] = _NOTHING) -> str:
-    """A digest of ``obj`` and what it references (see :class:`Printer`)."""
-    return Printer(stop).fp(obj, skip, budget)
-
-
 def _where(resolver):
     """(reader, revision) of a historical resolver, or of a reader (its newest revision)."""
     reader = getattr(resolver, "reader", None)

@@ -44,6 +44,9 @@ import binascii
 import os
 import re
 
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.misc import read_non_whitespace
+
 _WHITE = b" \t\r\n\x0c\x00"
 #: one number of an array and what must follow it (white space or a delimiter);
 #: the number's characters are pyHanko's (its class "+-." is the range + , - .)
@@ -58,8 +61,6 @@ _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 
 
 def install() -> None:
-    from pyhanko.pdf_utils import generic
-
     if getattr(generic.read_hex_string_from_stream, "_kyso", False):
         return
     digits = generic.HEX_DIGITS
@@ -131,9 +132,6 @@ def install() -> None:
 
 def read_array(stream, container_ref, in_content_stream=None):
     """pyHanko's ``ArrayObject.read_from_stream``, with runs of numbers read at once."""
-    from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.misc import read_non_whitespace
-
     if in_content_stream is None:
         in_content_stream = generic.ContentOpReading.NO
     arr = generic.ArrayObject()
@@ -190,8 +188,6 @@ def read_until_delimiter(stream) -> bytes:
 
 def read_name(stream):
     """pyHanko's ``NameObject.read_from_stream``."""
-    from pyhanko.pdf_utils import generic
-
     if stream.read(1) != b"/":
         raise generic.PdfReadError("Name object should start with /")
     raw = read_until_delimiter(stream)
@@ -202,8 +198,6 @@ def read_name(stream):
 
 def read_string_literal_bytes(stream) -> bytes:
     """pyHanko's ``generic._read_string_literal_bytes``: the bytes of ``(...)``."""
-    from pyhanko.pdf_utils import generic
-
     stream.read(1)
     start = stream.tell()
     buf = stream.read(4096)

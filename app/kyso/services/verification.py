@@ -85,9 +85,14 @@ def _context():
     return multiprocessing.get_context("spawn")
 
 
+def _pool(jobs: int, init: tuple):
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_start_worker, initargs=init)
+
+
 def _in_workers(paths: list[Path], roots_der: list[bytes], online: bool, password: str | None,
                 jobs: int) -> list:
-    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     from ..core import messages
@@ -95,8 +100,7 @@ def _in_workers(paths: list[Path], roots_der: list[bytes], online: bool, passwor
     init = (roots_der, online, password, messages.language())
     results: list = [None] * len(paths)
     try:
-        with ProcessPoolExecutor(jobs, mp_context=_context(), initializer=_start_worker,
-                                 initargs=init) as pool:
+        with _pool(jobs, init) as pool:
             futures = [pool.submit(_verify_one, str(p)) for p in paths]
             for i, fut in enumerate(futures):
                 try:
@@ -112,15 +116,13 @@ def _in_workers(paths: list[Path], roots_der: list[bytes], online: bool, passwor
 
 
 def _alone(path: Path, init: tuple):
-    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     from ..core import messages
     from ..core.verify import DocumentReport, _sha256
 
     try:
-        with ProcessPoolExecutor(1, mp_context=_context(), initializer=_start_worker,
-                                 initargs=init) as pool:
+        with _pool(1, init) as pool:
             return pool.submit(_verify_one, str(path)).result()
     except BrokenProcessPool:
         log.warning("Verifying %s stopped its worker process", path)
